@@ -1,0 +1,12 @@
+export { FalBudgetError, isFalBudgetError } from './fal-budget-error.js';
+export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
+export { UnknownEndpointError } from './unknown-endpoint-error.js';
+export { AmbiguousEndpointError } from './ambiguous-endpoint-error.js';
+export { NotOfferedError } from './not-offered-error.js';
+export { NoPriceInEffectError } from './no-price-in-effect-error.js';
+export {
+  PricingTableError,
+  formatTableProblem,
+  formatJsonPath,
+  type PricingTableProblem,
+} from './pricing-table-error.js';

@@ -1,0 +1,236 @@
+import type { BlockRequestModel, RequestModel, ValidationMode } from './endpoints/index.js';
+import { TIER_LABELS } from './endpoints/index.js';
+import {
+  AmbiguousEndpointError, InvalidRequestError, NotOfferedError, UnknownEndpointError, type RequestIssue,
+} from './errors/index.js';
+import { Decimal, formatDecimal, formatMoney, parseDecimal } from './money.js';
+import type { PriceBook } from './pricing/price-book.js';
+import { blockKey, clipKey, type BlockPricing, type ClipPricing, type PricingTable } from './pricing/pricing-table.js';
+import type { BillingParams, Quote, QuoteLine, QuotePricing, QuoteWarning, SourceSecondsFrom } from './quote-types.js';
+
+/** Reads a source video's length from inline bytes; injected so the core stays free of I/O and codecs. */
+export type SourceProbe = (base64: string, mediaType: string) => { seconds: Decimal } | { error: string };
+
+export interface CoreQuoteOptions {
+  /** The instant whose table applies. Ignored for selection when `version` pins one. */
+  readonly at: Date | string | number;
+  /** Pin a table version instead of choosing by date. */
+  readonly version?: string;
+  /** Which provider's endpoint, when several price the same id. */
+  readonly provider?: string;
+  /** The edit source's exact length in seconds (decimal string or Decimal). */
+  readonly sourceSeconds?: string | Decimal;
+  /** Validate the complete request, as the provider would (what the guard does). */
+  readonly strict?: boolean;
+  readonly probeSource?: SourceProbe;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionIssue(name: string, message: string): RequestIssue {
+  return { path: [name], code: 'invalid_option', message };
+}
+
+function instantMs(endpoint: string, at: Date | string | number): number {
+  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
+  if (!Number.isFinite(ms)) throw new InvalidRequestError(endpoint, [optionIssue('at', `not a valid date: ${String(at)}`)]);
+  return ms;
+}
+
+/** Resolves who prices an endpoint: fail closed on unknown, and refuse to guess between providers. */
+export function resolveProvider(book: PriceBook, endpoint: string, provider: string | undefined): string {
+  const providers = book.providersOf(endpoint);
+  if (provider !== undefined) {
+    if (!providers.includes(provider)) throw new UnknownEndpointError(endpoint, provider, book.endpointIds());
+    return provider;
+  }
+  if (providers.length === 0) throw new UnknownEndpointError(endpoint, undefined, book.endpointIds());
+  if (providers.length > 1) throw new AmbiguousEndpointError(endpoint, providers);
+  return providers[0]!;
+}
+
+/** Looks up the endpoint's pricing in the table that applies; an endpoint a table drops is not priced. */
+export function selectPricing(book: PriceBook, endpoint: string, options: Pick<CoreQuoteOptions, 'at' | 'version' | 'provider'>) {
+  const provider = resolveProvider(book, endpoint, options.provider);
+  const atMs = options.version === undefined ? instantMs(endpoint, options.at) : undefined;
+  const table = options.version === undefined ? book.select(provider, { atMs: atMs! }) : book.select(provider, { version: options.version });
+  const pricing = table.endpoints.get(endpoint);
+  if (!pricing) {
+    throw new UnknownEndpointError(endpoint, `${provider} (version ${table.version})`, [...table.endpoints.keys()]);
+  }
+  return { table, pricing, atMs };
+}
+
+interface Validated {
+  readonly parsed: Record<string, unknown>;
+  readonly warnings: QuoteWarning[];
+}
+
+/** Validates a request against its model: every offending field is named, unknown ones warned about. */
+export function validateRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
+  if (!isPlainObject(input)) {
+    throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
+  }
+  const schema = mode === 'strict' ? model.strictSchema : model.quoteSchema;
+  const result = schema.safeParse(input);
+  const issues: RequestIssue[] = result.success
+    ? []
+    : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], code: issue.code, message: issue.message }));
+  issues.push(...model.rules(input, mode));
+  if (issues.length > 0 || !result.success) throw new InvalidRequestError(endpoint, issues);
+
+  const warnings: QuoteWarning[] = [];
+  for (const key of Object.keys(input)) {
+    const ignoredBecause = model.ignoredFields[key];
+    if (ignoredBecause !== undefined) {
+      warnings.push({ code: 'ignored_field', message: ignoredBecause, path: [key] });
+    } else if (!model.fields.some((field) => field.name === key)) {
+      warnings.push({ code: 'unknown_field', message: `${key} is not a field of ${endpoint}; the provider will ignore it`, path: [key] });
+    }
+  }
+  if (mode === 'quote') {
+    const missing = model.missing(input);
+    if (missing.length > 0) {
+      warnings.push({
+        code: 'incomplete_request',
+        message: `incomplete request: ${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} required by the provider but not needed for the price`,
+      });
+    }
+  }
+  return { parsed: result.data, warnings };
+}
+
+function pricingOf(table: PricingTable, atMs: number | undefined): QuotePricing {
+  return {
+    provider: table.provider,
+    version: table.version,
+    sha256: table.sha256,
+    file: table.file,
+    effectiveFrom: table.effectiveFrom,
+    pricedAt: atMs === undefined ? undefined : new Date(atMs).toISOString(),
+  };
+}
+
+function notOffered(endpoint: string, provider: string, combination: Record<string, string>): never {
+  throw new NotOfferedError(endpoint, provider, combination);
+}
+
+function quoteClip(endpoint: string, pricing: ClipPricing, table: PricingTable, parsed: Record<string, unknown>) {
+  const model = pricing.request as Extract<RequestModel, { billing: 'per_clip' }>;
+  const { tier, resolution, duration } = model.billingParams(parsed);
+  const price = pricing.prices.get(clipKey(tier, resolution, duration))
+    ?? notOffered(endpoint, table.provider, { tier: TIER_LABELS[tier], resolution, duration });
+  const line: QuoteLine = {
+    description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${duration}`,
+    quantity: '1',
+    unit: 'clip',
+    unitPrice: price.text,
+    amount: price.text,
+  };
+  const params: BillingParams = { billing: 'per_clip', tier, resolution, duration };
+  return { line, params, total: price.text, upperBound: false, warnings: [] as QuoteWarning[] };
+}
+
+function parseSeconds(endpoint: string, value: string | Decimal): Decimal {
+  if (value instanceof Decimal || (typeof value === 'object' && value !== null && 'toFixed' in value)) {
+    const seconds = new Decimal(value as Decimal);
+    if (seconds.isFinite() && !seconds.isNegative()) return seconds;
+  } else if (typeof value === 'string') {
+    const seconds = parseDecimal(value.trim());
+    if (seconds) return seconds;
+  }
+  throw new InvalidRequestError(endpoint, [
+    optionIssue('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`),
+  ]);
+}
+
+/** Finds the source's length: given, read from inline MP4 bytes, or (unknown) its maximum. */
+function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
+  const warnings: QuoteWarning[] = [];
+  if (options.sourceSeconds !== undefined) {
+    return { seconds: parseSeconds(endpoint, options.sourceSeconds), from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+  }
+  const model = pricing.request as BlockRequestModel;
+  const source = model.source(parsed);
+  const max = `${formatDecimal(pricing.maxSourceSeconds)} s`;
+  if (source.kind === 'inline' && options.probeSource) {
+    const probed = options.probeSource(source.data, source.mediaType);
+    if ('seconds' in probed) return { seconds: probed.seconds, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
+    warnings.push({ code: 'upper_bound', message: `could not read the length of source_data (${probed.error}); quoted at the ${max} maximum`, path: ['source_data'] });
+  } else {
+    const why = source.kind === 'reference' ? 'source_generation_id does not say how long the source is'
+      : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';
+    warnings.push({ code: 'upper_bound', message: `source length unknown (${why}); quoted at the ${max} maximum` });
+  }
+  return { seconds: pricing.maxSourceSeconds, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+}
+
+function quoteBlocks(endpoint: string, pricing: BlockPricing, table: PricingTable, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
+  const model = pricing.request as BlockRequestModel;
+  const { tier, resolution } = model.billingParams(parsed);
+  const price = pricing.prices.get(blockKey(tier, resolution))
+    ?? notOffered(endpoint, table.provider, { tier: TIER_LABELS[tier], resolution });
+  const { seconds, from, field, warnings } = sourceLength(endpoint, pricing, parsed, options);
+  if (seconds.isZero()) {
+    throw new InvalidRequestError(endpoint, [{ path: [field], code: 'empty_source', message: 'the source video has no length' }]);
+  }
+  if (seconds.gt(pricing.maxSourceSeconds)) {
+    throw new InvalidRequestError(endpoint, [{
+      path: [field],
+      code: 'source_too_long',
+      message: `the source is ${formatDecimal(seconds)} s; ${endpoint} accepts at most ${formatDecimal(pricing.maxSourceSeconds)} s`,
+    }]);
+  }
+  // Billed per started block: 25.0000000000000001 s is six 5 s blocks.
+  const blocks = seconds.div(pricing.blockSeconds).ceil();
+  const amount = price.amount.times(blocks);
+  const blockSeconds = formatDecimal(pricing.blockSeconds);
+  const line: QuoteLine = {
+    description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${formatDecimal(seconds)} s source`,
+    quantity: formatDecimal(blocks),
+    unit: 'block',
+    unitPrice: price.text,
+    amount: formatMoney(amount),
+  };
+  const params: BillingParams = {
+    billing: 'per_block', tier, resolution, blocks: blocks.toNumber(), blockSeconds,
+    sourceSeconds: formatDecimal(seconds), sourceSecondsFrom: from,
+  };
+  return { line, params, total: line.amount, upperBound: from === 'maximum', warnings };
+}
+
+/**
+ * Quotes one request from a price book. Pure: the instant comes in `options.at`, the MP4 reader
+ * in `options.probeSource`. Throws a typed FalBudgetError for anything it cannot price exactly.
+ */
+export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, options: CoreQuoteOptions): Quote {
+  if (typeof endpoint !== 'string' || endpoint.length === 0) {
+    throw new InvalidRequestError(String(endpoint), [{ path: ['endpoint'], code: 'invalid_type', message: 'the endpoint must be a non-empty string' }]);
+  }
+  const { table, pricing, atMs } = selectPricing(book, endpoint, options);
+  const mode: ValidationMode = options.strict ? 'strict' : 'quote';
+  const { parsed, warnings } = validateRequest(endpoint, pricing.request, input, mode);
+  const priced = pricing.billing === 'per_clip'
+    ? quoteClip(endpoint, pricing, table, parsed)
+    : quoteBlocks(endpoint, pricing, table, parsed, options);
+  if (pricing.billing === 'per_clip' && options.sourceSeconds !== undefined) {
+    warnings.push({ code: 'source_seconds_ignored', message: `${endpoint} is priced per clip; the source length does not change its price` });
+  }
+  warnings.push(...priced.warnings);
+  if (!pricing.verified) {
+    warnings.push({ code: 'unverified_price', message: `unverified price: ${pricing.notes}` });
+  }
+  return {
+    endpoint,
+    provider: table.provider,
+    currency: table.currency,
+    total: priced.total,
+    upperBound: priced.upperBound,
+    lines: [priced.line],
+    pricing: pricingOf(table, atMs),
+    params: priced.params,
+    warnings,
+  };
+}

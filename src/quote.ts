@@ -1,0 +1,55 @@
+import type { Decimal } from './core/money.js';
+import { quoteBatchWith, type BatchResult } from './core/batch.js';
+import type { PriceBook } from './core/pricing/price-book.js';
+import { quoteRequest } from './core/quote.js';
+import type { Quote } from './core/quote-types.js';
+import { probeInlineMp4 } from './media/mp4-seconds.js';
+import { bundledPriceBook } from './tables/bundled.js';
+
+export interface QuoteOptions {
+  /** Price as of this instant. Default: now (from `now`). */
+  readonly at?: Date | string | number;
+  /** The clock, for when `at` is not given. Default: the system clock. */
+  readonly now?: () => Date | number;
+  /** Pin a pricing table version instead of choosing by date. */
+  readonly version?: string;
+  /** Which provider, when several price the same endpoint id. */
+  readonly provider?: string;
+  /** The edit source's exact length in seconds, e.g. "22.5". */
+  readonly sourceSeconds?: string | Decimal;
+  /** Demand the complete request, exactly as the provider validates it. */
+  readonly strict?: boolean;
+  /** The tables to price from. Default: the bundled tables. */
+  readonly book?: PriceBook;
+}
+
+function instantOf(options: QuoteOptions): Date | string | number {
+  if (options.at !== undefined) return options.at;
+  return options.now ? options.now() : Date.now();
+}
+
+/**
+ * What one request will cost, from the pricing table in effect (or pinned). An inline MP4 edit
+ * source is measured; an unknown one is quoted at its maximum and marked `upperBound`.
+ * Throws a FalBudgetError subclass when it cannot price exactly.
+ */
+export function quote(endpoint: string, input: unknown, options: QuoteOptions = {}): Quote {
+  return quoteRequest(options.book ?? bundledPriceBook(), endpoint, input, {
+    at: instantOf(options),
+    version: options.version,
+    provider: options.provider,
+    sourceSeconds: options.sourceSeconds,
+    strict: options.strict,
+    probeSource: probeInlineMp4,
+  });
+}
+
+/** Quotes many `{endpoint, input, id?, provider?, sourceSeconds?}` requests at one instant. */
+export function quoteBatch(requests: Iterable<unknown>, options: Omit<QuoteOptions, 'provider' | 'sourceSeconds'> = {}): BatchResult {
+  return quoteBatchWith(options.book ?? bundledPriceBook(), requests, {
+    at: instantOf(options),
+    version: options.version,
+    strict: options.strict,
+    probeSource: probeInlineMp4,
+  });
+}
