@@ -10,3 +10,7 @@ export {
   formatJsonPath,
   type PricingTableProblem,
 } from './pricing-table-error.js';
+export { LedgerUnavailableError, type LedgerUnavailableDetails } from './ledger-unavailable-error.js';
+export {
+  BudgetExceededError, describeRefusal, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
+} from './budget-exceeded-error.js';
