@@ -77,7 +77,12 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   const result = schema.safeParse(input);
   const issues: RequestIssue[] = result.success
     ? []
-    : result.error.issues.map((issue) => ({ path: issue.path as (string | number)[], code: issue.code, message: issue.message }));
+    : result.error.issues.map((issue) => ({
+        path: issue.path as (string | number)[],
+        code: issue.code,
+        // zod says "expected string, received undefined"; a person wants to hear it is missing.
+        message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
+      }));
   issues.push(...model.rules(input, mode));
   if (issues.length > 0 || !result.success) throw new InvalidRequestError(endpoint, issues);
 
@@ -134,9 +139,10 @@ function quoteClip(endpoint: string, pricing: ClipPricing, table: PricingTable, 
 }
 
 function parseSeconds(endpoint: string, value: string | Decimal): Decimal {
-  if (value instanceof Decimal || (typeof value === 'object' && value !== null && 'toFixed' in value)) {
-    const seconds = new Decimal(value as Decimal);
-    if (seconds.isFinite() && !seconds.isNegative()) return seconds;
+  if (Decimal.isDecimal(value)) {
+    // Possibly from another copy of decimal.js: go through its exact string form.
+    const seconds = parseDecimal(new Decimal(value.toString()).toFixed());
+    if (seconds) return seconds;
   } else if (typeof value === 'string') {
     const seconds = parseDecimal(value.trim());
     if (seconds) return seconds;

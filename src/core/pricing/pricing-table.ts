@@ -113,7 +113,14 @@ export function compilePricingTable(json: unknown, file: string, sha256: string)
   const parsed = pricingTableSchema.safeParse(json);
   if (!parsed.success) {
     throw new PricingTableError(
-      parsed.error.issues.map((issue) => ({ file, path: issue.path as (string | number)[], message: issue.message })),
+      parsed.error.issues.flatMap((issue): PricingTableProblem[] => {
+        const path = issue.path as (string | number)[];
+        // zod reports unknown keys at their parent; point at each key itself.
+        if (issue.code === 'unrecognized_keys') {
+          return issue.keys.map((key) => ({ file, path: [...path, key], message: `unknown key "${key}"` }));
+        }
+        return [{ file, path, message: issue.message }];
+      }),
     );
   }
   const data = parsed.data;

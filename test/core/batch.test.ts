@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { BatchTotals, quote, quoteBatch } from '../../src/index.js';
+
+const AT = '2026-11-24T12:00:00Z';
+
+describe('quoteBatch', () => {
+  it('totals exactly and lists failures beside the quotes, with their ids', () => {
+    const result = quoteBatch(
+      [
+        { id: 'a', endpoint: 'luma/agent/ray/v3.2/video-to-video', input: { resolution: '1080p', duration: '10s', hdr: true, exr_export: true } },
+        { id: 'b', endpoint: 'luma/agent/ray/v3.2/video-to-video', input: { resolution: '540p', hdr: true } },
+        { id: 7, endpoint: 'luma-ray-3-2-edit', input: {}, sourceSeconds: '7.5' },
+        { endpoint: 'no/such/endpoint', input: {} },
+        { endpoint: 'luma/agent/ray/v3.2/image-to-video', input: [] },
+        'not an object',
+        { endpoint: 'luma/agent/ray/v3.2/text-to-video', input: {}, extra: 1 },
+        { id: 'c', endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { resolution: '720p' } },
+      ],
+      { at: AT },
+    );
+    expect(result.total).toBe('16.12');
+    expect(result.items.map((item) => [item.index, item.id, item.quote.total])).toEqual([[0, 'a', '12.96'], [2, 7, '2.16'], [7, 'c', '1.00']]);
+    expect(result.errors.map((error) => [error.index, error.id, error.code])).toEqual([
+      [1, 'b', 'invalid_request'],
+      [3, undefined, 'unknown_endpoint'],
+      [4, undefined, 'invalid_request'],
+      [5, undefined, 'invalid_request'],
+      [6, undefined, 'invalid_request'],
+    ]);
+    expect(result.errors[0]!.issues).toEqual([{ path: ['hdr'], code: 'hdr_resolution', message: 'hdr requires resolution 720p or 1080p (got 540p)' }]);
+    expect(result.subtotals).toEqual([
+      { provider: 'fal', endpoint: 'luma/agent/ray/v3.2/text-to-video', count: 1, total: '1.00' },
+      { provider: 'fal', endpoint: 'luma/agent/ray/v3.2/video-to-video', count: 1, total: '12.96' },
+      { provider: 'gmi', endpoint: 'luma-ray-3-2-edit', count: 1, total: '2.16' },
+    ]);
+    expect(result.upperBound).toBe(false);
+  });
+
+  it('is an upper bound when any item is', () => {
+    expect(quoteBatch([{ endpoint: 'luma-ray-3-2-edit', input: { source_generation_id: 'g' } }], { at: AT }).upperBound).toBe(true);
+  });
+
+  it('an empty batch totals 0.00', () => {
+    expect(quoteBatch([], { at: AT })).toMatchObject({ total: '0.00', items: [], errors: [], subtotals: [] });
+  });
+
+  it('300 renders sum without float drift', () => {
+    const requests = Array.from({ length: 300 }, () => ({ endpoint: 'luma/agent/ray/v3.2/video-to-video', input: { resolution: '720p' } }));
+    // 300 x 1.08 in floats is 324.00000000000006.
+    expect(quoteBatch(requests, { at: AT }).total).toBe('324.00');
+  });
+});
+
+describe('BatchTotals streams without keeping quotes', () => {
+  it('adds exactly', () => {
+    const totals = new BatchTotals();
+    const one = quote('luma/agent/ray/v3.2/video-to-video', { resolution: '720p' }, { at: AT });
+    for (let index = 0; index < 1000; index += 1) totals.add(one);
+    expect(totals.summary()).toEqual({ total: '1080.00', upperBound: false, subtotals: [{ provider: 'fal', endpoint: 'luma/agent/ray/v3.2/video-to-video', count: 1000, total: '1080.00' }] });
+  });
+});

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { Decimal, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
+
+const AT = '2026-11-24T12:00:00Z';
+const EDIT = 'luma-ray-3-2-edit';
+const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', name));
+const inline = (name: string) => ({ source_data: fixture(name).toString('base64'), source_media_type: 'video/mp4' });
+
+describe('the edit is billed per started 5 s block of the source', () => {
+  it.each([
+    ['0.001', 1], ['5', 1], ['5.000000001', 2], ['10', 2], ['22.5', 5], ['25', 5],
+    ['25.0000000000000001', 6], ['29.999999999999999999999', 6], ['30', 6],
+  ])('%s s is %i blocks', (seconds, blocks) => {
+    const result = quote(EDIT, { source_generation_id: 'g' }, { at: AT, sourceSeconds: seconds });
+    expect(result.params).toMatchObject({ billing: 'per_block', blocks, sourceSeconds: seconds, sourceSecondsFrom: 'given' });
+    expect(result.total).toBe(new Decimal('1.08').times(blocks).toFixed(2));
+  });
+
+  it('takes a Decimal as well as a string', () => {
+    expect(quote(EDIT, {}, { at: AT, sourceSeconds: new Decimal('12.5') }).lines[0]!.quantity).toBe('3');
+  });
+
+  it.each([
+    ['30.000000000000000001', 'source_too_long'],
+    ['0', 'empty_source'],
+    ['-1', 'invalid_option'],
+    ['1e1', 'invalid_option'],
+    ['ten', 'invalid_option'],
+    ['', 'invalid_option'],
+  ])('%j is refused (%s), naming sourceSeconds', (seconds, code) => {
+    try {
+      quote(EDIT, {}, { at: AT, sourceSeconds: seconds });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).issues).toEqual([expect.objectContaining({ path: ['sourceSeconds'], code })]);
+    }
+  });
+
+  it('a JS number is refused: lengths are exact decimals', () => {
+    expect(() => quote(EDIT, {}, { at: AT, sourceSeconds: 25 as unknown as string })).toThrow(/sourceSeconds: must be a non-negative decimal string/);
+  });
+});
+
+describe('the source length from an inline MP4 (mp4box)', () => {
+  it('reads exact lengths from real files', () => {
+    expect(readMp4Seconds(fixture('source-7.2s.mp4'))).toEqual({ seconds: new Decimal('7.2') });
+    expect(readMp4Seconds(fixture('source-10s.mp4'))).toEqual({ seconds: new Decimal('10') });
+    expect(readMp4Seconds(fixture('source-31s.mp4'))).toEqual({ seconds: new Decimal('31') });
+  });
+
+  it('quotes source_data by its length', () => {
+    const result = quote(EDIT, { ...inline('source-7.2s.mp4'), resolution: '1080p' }, { at: AT });
+    expect(result.params).toMatchObject({ blocks: 2, sourceSeconds: '7.2', sourceSecondsFrom: 'mp4' });
+    expect(result.total).toBe('4.32');
+    expect(result.upperBound).toBe(false);
+    expect(quote(EDIT, inline('source-10s.mp4'), { at: AT }).lines[0]!.quantity).toBe('2');
+  });
+
+  it('refuses a source over 30 s, naming source_data', () => {
+    expect(() => quote(EDIT, inline('source-31s.mp4'), { at: AT })).toThrow('invalid request for luma-ray-3-2-edit: source_data: the source is 31 s; luma-ray-3-2-edit accepts at most 30 s');
+  });
+
+  it('an explicit length wins over the file', () => {
+    expect(quote(EDIT, inline('source-31s.mp4'), { at: AT, sourceSeconds: '12' }).lines[0]!.quantity).toBe('3');
+  });
+
+  it('unreadable bytes fall back to the 30 s upper bound with a warning', () => {
+    const result = quote(EDIT, { source_data: Buffer.from('not a video at all').toString('base64'), source_media_type: 'video/mp4' }, { at: AT });
+    expect(result.upperBound).toBe(true);
+    expect(result.params).toMatchObject({ blocks: 6, sourceSecondsFrom: 'maximum' });
+    expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'upper_bound', path: ['source_data'] }));
+  });
+});
+
+describe('an unknown source length is quoted at its bound', () => {
+  it('a source_generation_id alone is six blocks, marked upperBound', () => {
+    const result = quote(EDIT, { model: EDIT, prompt: 'p', source_generation_id: 'gen-1', resolution: '1080p', hdr: true, exr_export: true }, { at: AT, strict: true });
+    expect(result.total).toBe('45.36');
+    expect(result.upperBound).toBe(true);
+    expect(result.warnings).toEqual([
+      { code: 'upper_bound', message: 'source length unknown (source_generation_id does not say how long the source is); quoted at the 30 s maximum' },
+    ]);
+  });
+
+  it('per-clip endpoints ignore a source length, and say so', () => {
+    const result = quote('luma/agent/ray/v3.2/video-to-video', {}, { at: AT, sourceSeconds: '22' });
+    expect(result.total).toBe('0.72');
+    expect(result.warnings.map((warning) => warning.code)).toContain('source_seconds_ignored');
+  });
+});
