@@ -128,7 +128,10 @@ export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, 
   try {
     request = parseBatchRequest(value);
     const quote = quoteRequest(book, request.endpoint, request.input, {
-      ...options,
+      at: options.at,
+      version: options.version,
+      strict: options.strict,
+      probeSource: options.probeSource,
       provider: request.provider,
       sourceSeconds: request.sourceSeconds,
     });

@@ -5,7 +5,7 @@ import {
 } from './errors/index.js';
 import { Decimal, formatDecimal, formatMoney, parseDecimal } from './money.js';
 import type { PriceBook } from './pricing/price-book.js';
-import { blockKey, clipKey, type BlockPricing, type ClipPricing, type PricingTable } from './pricing/pricing-table.js';
+import { blockKey, type BlockPricing, type ClipPricing, type Price, type PricingTable } from './pricing/pricing-table.js';
 import type { BillingParams, Quote, QuoteLine, QuotePricing, QuoteWarning, SourceSecondsFrom } from './quote-types.js';
 
 /** Reads a source video's length from inline bytes; injected so the core stays free of I/O and codecs. */
@@ -63,6 +63,17 @@ export function selectPricing(book: PriceBook, endpoint: string, options: Pick<C
   return { table, pricing, atMs };
 }
 
+const fieldNames = new WeakMap<RequestModel, ReadonlySet<string>>();
+
+function fieldNamesOf(model: RequestModel): ReadonlySet<string> {
+  let names = fieldNames.get(model);
+  if (!names) {
+    names = new Set(model.fields.map((field) => field.name));
+    fieldNames.set(model, names);
+  }
+  return names;
+}
+
 interface Validated {
   readonly parsed: Record<string, unknown>;
   readonly warnings: QuoteWarning[];
@@ -87,11 +98,13 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   if (issues.length > 0 || !result.success) throw new InvalidRequestError(endpoint, issues);
 
   const warnings: QuoteWarning[] = [];
-  for (const key of Object.keys(input)) {
+  const known = fieldNamesOf(model);
+  for (const key in input) {
+    if (!Object.hasOwn(input, key)) continue;
     const ignoredBecause = model.ignoredFields[key];
     if (ignoredBecause !== undefined) {
       warnings.push({ code: 'ignored_field', message: ignoredBecause, path: [key] });
-    } else if (!model.fields.some((field) => field.name === key)) {
+    } else if (!known.has(key)) {
       warnings.push({ code: 'unknown_field', message: `${key} is not a field of ${endpoint}; the provider will ignore it`, path: [key] });
     }
   }
@@ -107,15 +120,22 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   return { parsed: result.data, warnings };
 }
 
+// Quotes of one batch share their tables and instant: build each table's `pricing` block once.
+const pricingBlocks = new WeakMap<PricingTable, { atMs: number | undefined; value: QuotePricing }>();
+
 function pricingOf(table: PricingTable, atMs: number | undefined): QuotePricing {
-  return {
+  const cached = pricingBlocks.get(table);
+  if (cached && cached.atMs === atMs) return cached.value;
+  const value: QuotePricing = Object.freeze({
     provider: table.provider,
     version: table.version,
     sha256: table.sha256,
     file: table.file,
     effectiveFrom: table.effectiveFrom,
     pricedAt: atMs === undefined ? undefined : new Date(atMs).toISOString(),
-  };
+  });
+  pricingBlocks.set(table, { atMs, value });
+  return value;
 }
 
 function notOffered(endpoint: string, provider: string, combination: Record<string, string>): never {
@@ -125,18 +145,12 @@ function notOffered(endpoint: string, provider: string, combination: Record<stri
 function quoteClip(endpoint: string, pricing: ClipPricing, table: PricingTable, parsed: Record<string, unknown>) {
   const model = pricing.request as Extract<RequestModel, { billing: 'per_clip' }>;
   const { tier, resolution, duration } = model.billingParams(parsed);
-  const price = pricing.prices.get(clipKey(tier, resolution, duration))
+  const cell = pricing.cells.get(tier)?.get(resolution)?.get(duration)
     ?? notOffered(endpoint, table.provider, { tier: TIER_LABELS[tier], resolution, duration });
-  const line: QuoteLine = {
-    description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${duration}`,
-    quantity: '1',
-    unit: 'clip',
-    unitPrice: price.text,
-    amount: price.text,
-  };
-  const params: BillingParams = { billing: 'per_clip', tier, resolution, duration };
-  return { line, params, total: price.text, upperBound: false, warnings: [] as QuoteWarning[] };
+  return { line: cell.line, params: cell.params, total: cell.price.text, upperBound: false, warnings: NO_WARNINGS };
 }
+
+const NO_WARNINGS: readonly QuoteWarning[] = Object.freeze([]);
 
 function parseSeconds(endpoint: string, value: string | Decimal): Decimal {
   if (Decimal.isDecimal(value)) {
@@ -173,6 +187,19 @@ function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<st
   return { seconds: pricing.maxSourceSeconds, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
 }
 
+// A block count is a small whole number (at most maxSourceSeconds / blockSeconds): keep each
+// price's multiples once formatted instead of multiplying and formatting on every quote.
+const blockAmounts = new WeakMap<Price, string[]>();
+
+function blockAmount(price: Price, blocks: number): string {
+  let amounts = blockAmounts.get(price);
+  if (!amounts) {
+    amounts = [];
+    blockAmounts.set(price, amounts);
+  }
+  return (amounts[blocks] ??= formatMoney(price.amount.times(blocks)));
+}
+
 function quoteBlocks(endpoint: string, pricing: BlockPricing, table: PricingTable, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
   const model = pricing.request as BlockRequestModel;
   const { tier, resolution } = model.billingParams(parsed);
@@ -189,21 +216,20 @@ function quoteBlocks(endpoint: string, pricing: BlockPricing, table: PricingTabl
       message: `the source is ${formatDecimal(seconds)} s; ${endpoint} accepts at most ${formatDecimal(pricing.maxSourceSeconds)} s`,
     }]);
   }
-  // Billed per started block: 25.0000000000000001 s is six 5 s blocks.
-  const blocks = seconds.div(pricing.blockSeconds).ceil();
-  const amount = price.amount.times(blocks);
+  // Billed per started block: 25.0000000000000001 s is six 5 s blocks. The first block end at or
+  // past the length is ceil(seconds / blockSeconds), found by exact comparisons, no division.
+  const blocks = pricing.blockEnds.findIndex((end) => seconds.lte(end)) + 1;
+  const amount = blockAmount(price, blocks);
   const blockSeconds = formatDecimal(pricing.blockSeconds);
+  const sourceSeconds = formatDecimal(seconds);
   const line: QuoteLine = {
-    description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${formatDecimal(seconds)} s source`,
-    quantity: formatDecimal(blocks),
+    description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${sourceSeconds} s source`,
+    quantity: String(blocks),
     unit: 'block',
     unitPrice: price.text,
-    amount: formatMoney(amount),
+    amount,
   };
-  const params: BillingParams = {
-    billing: 'per_block', tier, resolution, blocks: blocks.toNumber(), blockSeconds,
-    sourceSeconds: formatDecimal(seconds), sourceSecondsFrom: from,
-  };
+  const params: BillingParams = { billing: 'per_block', tier, resolution, blocks, blockSeconds, sourceSeconds, sourceSecondsFrom: from };
   return { line, params, total: line.amount, upperBound: from === 'maximum', warnings };
 }
 
@@ -224,7 +250,7 @@ export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, 
   if (pricing.billing === 'per_clip' && options.sourceSeconds !== undefined) {
     warnings.push({ code: 'source_seconds_ignored', message: `${endpoint} is priced per clip; the source length does not change its price` });
   }
-  warnings.push(...priced.warnings);
+  for (const warning of priced.warnings) warnings.push(warning);
   if (!pricing.verified) {
     warnings.push({ code: 'unverified_price', message: `unverified price: ${pricing.notes}` });
   }

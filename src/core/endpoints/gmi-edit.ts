@@ -19,7 +19,8 @@ function codePointLength(text: string): number {
 }
 
 const promptSchema = z.string().check((ctx) => {
-  const length = codePointLength(ctx.value);
+  // A string has at most as many code points as UTF-16 units: count only when it could matter.
+  const length = ctx.value.length > 6000 ? codePointLength(ctx.value) : ctx.value.length;
   if (length < 1 || length > 6000) {
     ctx.issues.push({
       code: 'custom',

@@ -93,18 +93,16 @@ export class PriceBook {
       if (table.effectiveFromMs <= at) chosen = table;
       else break;
     }
+    if (chosen && (chosen.effectiveUntilMs === undefined || at < chosen.effectiveUntilMs)) return chosen;
     const atText = Number.isFinite(at) ? new Date(at).toISOString() : String(at);
     if (!chosen) {
       const first = list[0];
       const hint = first ? `; the first ${provider} table takes effect ${first.effectiveFrom}` : '';
       throw new NoPriceInEffectError(`no ${provider} price in effect at ${atText}${hint}`, { provider, at: atText });
     }
-    if (chosen.effectiveUntilMs !== undefined && at >= chosen.effectiveUntilMs) {
-      throw new NoPriceInEffectError(
-        `no ${provider} price in effect at ${atText}: ${chosen.file} ended ${chosen.effectiveUntil} and no later table starts before then`,
-        { provider, at: atText },
-      );
-    }
-    return chosen;
+    throw new NoPriceInEffectError(
+      `no ${provider} price in effect at ${atText}: ${chosen.file} ended ${chosen.effectiveUntil} and no later table starts before then`,
+      { provider, at: atText },
+    );
   }
 }

@@ -1,5 +1,6 @@
 import type { BillingKind, Duration, RequestModel, Resolution, Tier } from '../endpoints/index.js';
-import { requestModels } from '../endpoints/index.js';
+import { requestModels, TIER_LABELS } from '../endpoints/index.js';
+import type { BillingParams, QuoteLine } from '../quote-types.js';
 import { PricingTableError, type PricingTableProblem } from '../errors/index.js';
 import { Decimal, formatMoney } from '../money.js';
 import { pricingTableSchema, type EndpointPricingData, type PricingTableData } from './schema.js';
@@ -17,15 +18,26 @@ interface EndpointPricingBase {
   readonly notes: string;
   readonly verified: boolean;
 }
+/** Everything a per-clip quote says about one price cell, built once and shared (frozen). */
+export interface ClipCell {
+  readonly price: Price;
+  readonly line: QuoteLine;
+  readonly params: Extract<BillingParams, { billing: 'per_clip' }>;
+}
+
 export interface ClipPricing extends EndpointPricingBase {
   readonly billing: 'per_clip';
   /** Keyed `${tier} ${resolution} ${duration}`. */
   readonly prices: ReadonlyMap<string, Price>;
+  /** tier -> resolution -> duration -> the cell's quote line and billing parameters. */
+  readonly cells: ReadonlyMap<Tier, ReadonlyMap<Resolution, ReadonlyMap<Duration, ClipCell>>>;
 }
 export interface BlockPricing extends EndpointPricingBase {
   readonly billing: 'per_block';
   readonly blockSeconds: Decimal;
   readonly maxSourceSeconds: Decimal;
+  /** blockEnds[k] = (k + 1) x blockSeconds, up to the block that holds maxSourceSeconds. */
+  readonly blockEnds: readonly Decimal[];
   /** Keyed `${tier} ${resolution}`. */
   readonly prices: ReadonlyMap<string, Price>;
 }
@@ -83,14 +95,32 @@ function compileEndpoint(
   const base = { endpoint, request, source: data.source, notes: data.notes, verified: data.verified };
   const prices = new Map<string, Price>();
   if (data.billing.kind === 'per_clip') {
-    for (const [tier, byResolution] of Object.entries(data.billing.rates)) {
-      for (const [resolution, byDuration] of Object.entries(byResolution ?? {})) {
-        for (const [duration, text] of Object.entries(byDuration ?? {})) {
-          prices.set(clipKey(tier as Tier, resolution as Resolution, duration as Duration), price(text as string));
+    const cells = new Map<Tier, Map<Resolution, Map<Duration, ClipCell>>>();
+    for (const [tier, byResolution] of Object.entries(data.billing.rates) as [Tier, Record<string, Record<string, string>>][]) {
+      for (const [resolution, byDuration] of Object.entries(byResolution ?? {}) as [Resolution, Record<string, string>][]) {
+        for (const [duration, text] of Object.entries(byDuration ?? {}) as [Duration, string][]) {
+          const key = clipKey(tier, resolution, duration);
+          const cellPrice = price(text);
+          prices.set(key, cellPrice);
+          const byResolutionCells = cells.get(tier) ?? new Map<Resolution, Map<Duration, ClipCell>>();
+          cells.set(tier, byResolutionCells);
+          const byDurationCells = byResolutionCells.get(resolution) ?? new Map<Duration, ClipCell>();
+          byResolutionCells.set(resolution, byDurationCells);
+          byDurationCells.set(duration, Object.freeze({
+            price: cellPrice,
+            line: Object.freeze({
+              description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${duration}`,
+              quantity: '1',
+              unit: 'clip' as const,
+              unitPrice: cellPrice.text,
+              amount: cellPrice.text,
+            }),
+            params: Object.freeze({ billing: 'per_clip' as const, tier, resolution, duration }),
+          }));
         }
       }
     }
-    return { ...base, billing: 'per_clip', prices };
+    return { ...base, billing: 'per_clip', prices, cells };
   }
   for (const [tier, byResolution] of Object.entries(data.billing.rates)) {
     for (const [resolution, text] of Object.entries(byResolution ?? {})) {
@@ -102,7 +132,9 @@ function compileEndpoint(
   if (maxSourceSeconds.lt(blockSeconds)) {
     problems.push({ file, path: [...path, 'billing', 'maxSourceSeconds'], message: 'maxSourceSeconds is shorter than one block' });
   }
-  return { ...base, billing: 'per_block', blockSeconds, maxSourceSeconds, prices };
+  const blockCount = maxSourceSeconds.div(blockSeconds).ceil().toNumber();
+  const blockEnds = Array.from({ length: blockCount }, (_, index) => blockSeconds.times(index + 1));
+  return { ...base, billing: 'per_block', blockSeconds, maxSourceSeconds, blockEnds, prices };
 }
 
 /**
