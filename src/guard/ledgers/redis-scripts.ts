@@ -1,0 +1,160 @@
+/**
+ * The Redis ledger's four Lua scripts. Each runs atomically in Redis, so a reserve across several
+ * budgets, a settle, or an expiry is applied whole or not at all, whichever process sent it.
+ *
+ * Key layout under a prefix P (the braces are a Redis Cluster hash tag: one ledger, one slot):
+ *   {P}:budget:<budget key>  hash  spent, reserved      integer nano-USD
+ *   {P}:open:<budget key>    zset  holdId -> expiresAt  the budget's unsettled holds
+ *   {P}:hold:<holdId>        hash  amount, keys (JSON array), status, expiresAt, settledAt
+ *
+ * Every ARGV starts with: prefix ("{P}:"), now (the guard's clock, epoch ms), retention (ms).
+ * Money only ever moves through HINCRBY on integer strings; Lua numbers (doubles) are used for
+ * comparisons, and every value they hold stays below 2^53 (see redis-nano-usd.ts).
+ */
+
+const COMMON = `
+local prefix = ARGV[1]
+local now = tonumber(ARGV[2])
+local retention = tonumber(ARGV[3])
+
+local function budgetKey(key) return prefix .. 'budget:' .. key end
+local function openKey(key) return prefix .. 'open:' .. key end
+local function holdKey(id) return prefix .. 'hold:' .. id end
+local function integer(n) return string.format('%.0f', n) end
+
+-- Resolves an open hold: its amount leaves "reserved" in each of its budgets and, unless released,
+-- becomes spent (an expired hold counts as spent: its outcome was never seen and may have been billed).
+-- A budget whose window has already been forgotten has nothing left to correct.
+local function settle(id, amount, keysJson, status)
+  for _, key in ipairs(cjson.decode(keysJson)) do
+    local budget = budgetKey(key)
+    if amount ~= '0' and redis.call('EXISTS', budget) == 1 then
+      redis.call('HINCRBY', budget, 'reserved', '-' .. amount)
+      if status ~= 'released' then redis.call('HINCRBY', budget, 'spent', amount) end
+    end
+    redis.call('ZREM', openKey(key), id)
+  end
+  local hold = holdKey(id)
+  redis.call('HSET', hold, 'status', status, 'settledAt', ARGV[2])
+  -- Settled holds are remembered for the retention period, so a repeated settle stays a no-op.
+  redis.call('PEXPIRE', hold, integer(retention))
+end
+
+-- Expires every hold of one budget whose time is up (expiresAt <= now).
+local function expireDue(key)
+  local open = openKey(key)
+  local due = redis.call('ZRANGEBYSCORE', open, '-inf', ARGV[2])
+  for _, id in ipairs(due) do
+    local hold = redis.call('HMGET', holdKey(id), 'amount', 'keys', 'status')
+    if hold[3] == 'held' then
+      settle(id, hold[1], hold[2], 'expired')
+    else
+      redis.call('ZREM', open, id)
+    end
+  end
+end
+`;
+
+/**
+ * KEYS: the hold, then each budget's hash and open set (declared for Redis Cluster routing).
+ * ARGV: prefix, now, retention, holdId, amount, expiresAt, keysJson (unique keys), then
+ * key, limit, windowEndsAt ('' when none) for each budget in the caller's order.
+ * Returns {'ok'} or {'refused', key, limit, spent, reserved, remaining} (nano-USD strings).
+ */
+export const RESERVE_SCRIPT = `${COMMON}
+local holdId, amountText, expiresAtText, keysJson = ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local amount, expiresAt = tonumber(amountText), tonumber(expiresAtText)
+local count = (#ARGV - 7) / 3
+
+for i = 1, count do expireDue(ARGV[3 * i + 5]) end
+-- The same hold again (open or settled) is a no-op: the first call already decided.
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'ok'} end
+
+-- The one budget rule (src/core/budget/decide.ts): spent + reserved + amount <= limit in every
+-- budget, equal fits, and the first budget in the caller's order that it would break refuses.
+for i = 1, count do
+  local key, limitText = ARGV[3 * i + 5], ARGV[3 * i + 6]
+  local usage = redis.call('HMGET', budgetKey(key), 'spent', 'reserved')
+  local spent, reserved = usage[1] or '0', usage[2] or '0'
+  local remaining = tonumber(limitText) - tonumber(spent) - tonumber(reserved)
+  if amount > remaining then
+    if remaining < 0 then remaining = 0 end
+    return {'refused', key, limitText, spent, reserved, integer(remaining)}
+  end
+end
+
+local seen = {}
+local persistent = false
+local holdTtl = math.ceil(math.max(expiresAt - now, 0) + retention)
+for i = 1, count do
+  local key, windowEndsAt = ARGV[3 * i + 5], ARGV[3 * i + 7]
+  if not seen[key] then
+    seen[key] = true
+    local budget, open = budgetKey(key), openKey(key)
+    local before = redis.call('PTTL', budget)
+    redis.call('HINCRBY', budget, 'reserved', amountText)
+    redis.call('ZADD', open, expiresAtText, holdId)
+    -- A windowed budget forgets itself a retention period after its window (and its latest
+    -- hold) ends: a new window is a new key, so no sweeper is needed. Never shorten a TTL.
+    if windowEndsAt ~= '' and before ~= -1 then
+      local ttl = math.ceil(math.max(tonumber(windowEndsAt) - now, expiresAt - now, 0) + retention)
+      if before > ttl then ttl = before end
+      redis.call('PEXPIRE', budget, integer(ttl))
+    end
+    local ttl = redis.call('PTTL', budget)
+    if ttl > 0 then
+      redis.call('PEXPIRE', open, integer(ttl))
+      if ttl > holdTtl then holdTtl = ttl end
+    else
+      redis.call('PERSIST', open)
+      persistent = true
+    end
+  end
+end
+
+redis.call('HSET', KEYS[1], 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
+-- An open hold lives as long as its longest-lived budget; under a budget that never ends it
+-- stays until it is settled or expires.
+if not persistent then redis.call('PEXPIRE', KEYS[1], integer(holdTtl)) end
+return {'ok'}
+`;
+
+/**
+ * KEYS: the hold. ARGV: prefix, now, retention, holdId, 'committed' | 'released'.
+ * Returns the SettleResult.
+ */
+export const SETTLE_SCRIPT = `${COMMON}
+local holdId, wanted = ARGV[4], ARGV[5]
+local hold = redis.call('HMGET', KEYS[1], 'amount', 'keys', 'status', 'expiresAt')
+local status = hold[3]
+if not status then return 'unknown' end
+if status == 'held' then
+  if tonumber(hold[4]) <= now then
+    settle(holdId, hold[1], hold[2], 'expired')
+    return 'expired'
+  end
+  settle(holdId, hold[1], hold[2], wanted)
+  return wanted
+end
+if status == 'committed' then return 'already_committed' end
+if status == 'released' then return 'already_released' end
+return 'expired'
+`;
+
+/**
+ * KEYS: each budget's hash and open set. ARGV: prefix, now, retention, then the budget keys.
+ * Expires what is due, then returns spent, reserved (nano-USD strings) for each key in order.
+ */
+export const USAGE_SCRIPT = `${COMMON}
+local out = {}
+for i = 4, #ARGV do expireDue(ARGV[i]) end
+for i = 4, #ARGV do
+  local usage = redis.call('HMGET', budgetKey(ARGV[i]), 'spent', 'reserved')
+  out[#out + 1] = usage[1] or '0'
+  out[#out + 1] = usage[2] or '0'
+end
+return out
+`;
+
+/** The floor a benchmark compares against: one EVALSHA that does nothing. */
+export const NOOP_SCRIPT = `return 1`;
