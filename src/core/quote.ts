@@ -101,9 +101,8 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   const known = fieldNamesOf(model);
   for (const key in input) {
     if (!Object.hasOwn(input, key)) continue;
-    const ignoredBecause = model.ignoredFields[key];
-    if (ignoredBecause !== undefined) {
-      warnings.push({ code: 'ignored_field', message: ignoredBecause, path: [key] });
+    if (Object.hasOwn(model.ignoredFields, key)) {
+      warnings.push({ code: 'ignored_field', message: model.ignoredFields[key]!, path: [key] });
     } else if (!known.has(key)) {
       warnings.push({ code: 'unknown_field', message: `${key} is not a field of ${endpoint}; the provider will ignore it`, path: [key] });
     }

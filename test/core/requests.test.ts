@@ -63,6 +63,17 @@ describe('fal video-to-video request model (seed 000)', () => {
     expect(result.warnings.filter((warning) => warning.code === 'unknown_field').map((warning) => warning.path)).toEqual([['seed'], ['loop']]);
   });
 
+  it('field names that are also Object.prototype members are plain unknown fields', () => {
+    const input = JSON.parse('{"constructor": 1, "toString": "x", "__proto__": {"hdr": true}, "hasOwnProperty": null}');
+    const result = quote(V2V, input, { at: AT });
+    expect(result.total).toBe('0.72');
+    expect(result.warnings.filter((warning) => warning.code === 'unknown_field')).toEqual(
+      ['constructor', 'toString', '__proto__', 'hasOwnProperty'].map((key) => ({
+        code: 'unknown_field', path: [key], message: `${key} is not a field of ${V2V}; the provider will ignore it`,
+      })),
+    );
+  });
+
   it('the request must be an object', () => {
     for (const input of [null, [], 'x', 3, undefined]) {
       expect(issuesOf(() => quote(V2V, input, { at: AT }))).toEqual([{ path: '', code: 'invalid_type' }]);
