@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { FalBudgetError } from '../../core/errors/index.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 
 /** One Redis command, as strings in and whatever the client decoded out. */
 export type SendCommand = (args: readonly string[], timeoutMs: number) => Promise<unknown>;
@@ -41,8 +41,8 @@ function isNodeRedis(client: unknown): client is NodeRedisLike {
   return typeof candidate?.sendCommand === 'function' && typeof candidate.isOpen === 'boolean';
 }
 
-function invalidClient(message: string): FalBudgetError {
-  return new FalBudgetError('invalid_option', `redisLedger: ${message}`);
+function invalidClient(message: string): InvalidOptionError {
+  return new InvalidOptionError('client', message);
 }
 
 /** A Redis URL with any user name and password removed. */
@@ -83,7 +83,7 @@ export function wrapClient(client: unknown): RedisConnection {
       close: async () => {},
     };
   }
-  throw invalidClient('`client` must be an ioredis instance or a node-redis client (from createClient)');
+  throw invalidClient('must be an ioredis instance or a node-redis client (from createClient)');
 }
 
 /**

@@ -1,6 +1,7 @@
 import { RETENTION_MS } from '../../core/budget/ledger-state.js';
 import type { Ledger, ReserveRequest, ReserveResult, SettleResult, Usage } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { connectUrl, LuaScript, redactUrl, wrapClient, type RedisConnection } from './redis-client.js';
 import { amountToNano, limitToNano, nanoToMoney } from './redis-nano-usd.js';
 import { RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './redis-scripts.js';
@@ -40,7 +41,7 @@ function invalid(code: string, message: string): FalBudgetError {
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw invalid('invalid_option', `${name} must be a positive number of milliseconds, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidOptionError(name, `must be a positive number of milliseconds (got ${String(value)})`);
   return value;
 }
 
@@ -67,21 +68,23 @@ function strings(reply: unknown): string[] {
  * within `timeoutMs`; never a pass.
  */
 export function redisLedger(options: RedisLedgerOptions): Ledger {
-  if ((options.url === undefined) === (options.client === undefined)) throw invalid('invalid_option', 'pass exactly one of `url` or `client`');
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('redisLedger', 'takes { url } or { client }');
+  if ((options.url === undefined) === (options.client === undefined)) throw new InvalidOptionError('redisLedger', 'pass exactly one of `url` (a redis:// URL) or `client` (an ioredis or node-redis client)');
   const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   const retention = String(Math.ceil(positive('holdRetentionMs', options.holdRetentionMs, RETENTION_MS)));
   const prefix = options.prefix ?? DEFAULT_PREFIX;
-  if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw invalid('invalid_option', `prefix must be a non-empty string without braces, got ${JSON.stringify(prefix)}`);
+  if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw new InvalidOptionError('prefix', `must be a non-empty string without braces (got ${JSON.stringify(prefix)})`);
   const tag = `{${prefix}}:`;
   const budgetKey = (key: string) => `${tag}budget:${key}`;
-  const openKey = (key: string) => `${tag}open:${key}`;
+  const openHolds = `${tag}open`;
   const holdKey = (id: string) => `${tag}hold:${id}`;
 
   let connection: () => Promise<RedisConnection>;
   let opened: Promise<RedisConnection> | undefined;
   let location: string;
   if (options.url !== undefined) {
-    const url = text('url', options.url);
+    if (typeof options.url !== 'string' || !/^rediss?:\/\//.test(options.url)) throw new InvalidOptionError('url', 'must be a redis:// or rediss:// URL');
+    const url = options.url;
     location = redactUrl(url);
     // Opened on first use, so creating a ledger (or importing this package) never touches the network.
     connection = () => (opened ??= connectUrl(url, timeoutMs));
@@ -120,7 +123,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   async function settle(operation: 'commit' | 'release', holdId: string, now: number): Promise<SettleResult> {
     const id = text('holdId', holdId);
     const args = [epochMs('now', now), retention, id, operation === 'commit' ? 'committed' : 'released'];
-    return withinTimeout(operation, SCRIPTS.settle, [holdKey(id)], args, (reply) => {
+    return withinTimeout(operation, SCRIPTS.settle, [holdKey(id), openHolds], args, (reply) => {
       const result = String(reply);
       if (!SETTLE_RESULTS.has(result)) throw new Error(`unexpected reply from Redis: ${result}`);
       return result as SettleResult;
@@ -144,7 +147,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       const args = [
         epochMs('now', request.now), retention, holdId, amount, epochMs('expiresAt', request.expiresAt), JSON.stringify(keys), ...budgetArgs,
       ];
-      const redisKeys = [holdKey(holdId), ...keys.map(budgetKey), ...keys.map(openKey)];
+      const redisKeys = [holdKey(holdId), openHolds, ...keys.map(budgetKey)];
       return withinTimeout('reserve', SCRIPTS.reserve, redisKeys, args, (reply): ReserveResult => {
         const [verdict, key, limit, spent, reserved, remaining] = strings(reply);
         if (verdict === 'ok') return { ok: true };
@@ -163,7 +166,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       if (!Array.isArray(keys)) throw invalid('invalid_ledger_request', 'keys must be an array');
       const checked = keys.map((key, index) => text(`keys[${index}]`, key));
       const unique = [...new Set(checked)];
-      const redisKeys = [...unique.map(budgetKey), ...unique.map(openKey)];
+      const redisKeys = [openHolds, ...unique.map(budgetKey)];
       return withinTimeout('usage', SCRIPTS.usage, redisKeys, [epochMs('now', now), retention, ...checked], (reply) => {
         const values = strings(reply);
         if (values.length !== checked.length * 2) throw new Error(`unexpected reply from Redis: ${values.length} values for ${checked.length} keys`);

@@ -1,11 +1,16 @@
 /**
- * The Redis ledger's four Lua scripts. Each runs atomically in Redis, so a reserve across several
- * budgets, a settle, or an expiry is applied whole or not at all, whichever process sent it.
+ * The Redis ledger's Lua scripts: reserve, settle (commit or release) and usage, each beginning
+ * with the expiry of every hold that is due. Each runs atomically in Redis, so a reserve across
+ * several budgets, a settle or an expiry is applied whole or not at all, whichever process sent it.
  *
  * Key layout under a prefix P (the braces are a Redis Cluster hash tag: one ledger, one slot):
  *   {P}:budget:<budget key>  hash  spent, reserved      integer nano-USD
- *   {P}:open:<budget key>    zset  holdId -> expiresAt  the budget's unsettled holds
+ *   {P}:open                 zset  holdId -> expiresAt  every unsettled hold
  *   {P}:hold:<holdId>        hash  amount, keys (JSON array), status, expiresAt, settledAt
+ *
+ * Like the memory ledger, every script first expires every hold that is due at its `now`, in
+ * any budget: so even guards whose clocks differ a little see exactly what the memory ledger
+ * would have seen given the same calls.
  *
  * Every ARGV starts with: prefix ("{P}:"), now (the guard's clock, epoch ms), retention (ms).
  * Money only ever moves through HINCRBY on integer strings; Lua numbers (doubles) are used for
@@ -17,8 +22,8 @@ local prefix = ARGV[1]
 local now = tonumber(ARGV[2])
 local retention = tonumber(ARGV[3])
 
+local openHolds = prefix .. 'open'
 local function budgetKey(key) return prefix .. 'budget:' .. key end
-local function openKey(key) return prefix .. 'open:' .. key end
 local function holdKey(id) return prefix .. 'hold:' .. id end
 local function integer(n) return string.format('%.0f', n) end
 
@@ -32,31 +37,33 @@ local function settle(id, amount, keysJson, status)
       redis.call('HINCRBY', budget, 'reserved', '-' .. amount)
       if status ~= 'released' then redis.call('HINCRBY', budget, 'spent', amount) end
     end
-    redis.call('ZREM', openKey(key), id)
   end
+  redis.call('ZREM', openHolds, id)
   local hold = holdKey(id)
   redis.call('HSET', hold, 'status', status, 'settledAt', ARGV[2])
   -- Settled holds are remembered for the retention period, so a repeated settle stays a no-op.
   redis.call('PEXPIRE', hold, integer(retention))
 end
 
--- Expires every hold of one budget whose time is up (expiresAt <= now).
-local function expireDue(key)
-  local open = openKey(key)
-  local due = redis.call('ZRANGEBYSCORE', open, '-inf', ARGV[2])
+-- Expires every hold whose time is up (expiresAt <= now). Each hold is expired once, so the
+-- cost is one sorted-set lookup per call plus the holds that are due.
+local function expireDue()
+  local due = redis.call('ZRANGEBYSCORE', openHolds, '-inf', ARGV[2])
   for _, id in ipairs(due) do
     local hold = redis.call('HMGET', holdKey(id), 'amount', 'keys', 'status')
     if hold[3] == 'held' then
       settle(id, hold[1], hold[2], 'expired')
     else
-      redis.call('ZREM', open, id)
+      -- Forgotten after a long idle spell (see holdRetentionMs): nothing left to count.
+      redis.call('ZREM', openHolds, id)
     end
   end
 end
+expireDue()
 `;
 
 /**
- * KEYS: the hold, then each budget's hash and open set (declared for Redis Cluster routing).
+ * KEYS: the hold, the open-hold set, each budget's hash (declared for Redis Cluster routing).
  * ARGV: prefix, now, retention, holdId, amount, expiresAt, keysJson (unique keys), then
  * key, limit, windowEndsAt ('' when none) for each budget in the caller's order.
  * Returns {'ok'} or {'refused', key, limit, spent, reserved, remaining} (nano-USD strings).
@@ -66,7 +73,6 @@ local holdId, amountText, expiresAtText, keysJson = ARGV[4], ARGV[5], ARGV[6], A
 local amount, expiresAt = tonumber(amountText), tonumber(expiresAtText)
 local count = (#ARGV - 7) / 3
 
-for i = 1, count do expireDue(ARGV[3 * i + 5]) end
 -- The same hold again (open or settled) is a no-op: the first call already decided.
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'ok'} end
 
@@ -90,10 +96,9 @@ for i = 1, count do
   local key, windowEndsAt = ARGV[3 * i + 5], ARGV[3 * i + 7]
   if not seen[key] then
     seen[key] = true
-    local budget, open = budgetKey(key), openKey(key)
+    local budget = budgetKey(key)
     local before = redis.call('PTTL', budget)
     redis.call('HINCRBY', budget, 'reserved', amountText)
-    redis.call('ZADD', open, expiresAtText, holdId)
     -- A windowed budget forgets itself a retention period after its window (and its latest
     -- hold) ends: a new window is a new key, so no sweeper is needed. Never shorten a TTL.
     if windowEndsAt ~= '' and before ~= -1 then
@@ -103,15 +108,14 @@ for i = 1, count do
     end
     local ttl = redis.call('PTTL', budget)
     if ttl > 0 then
-      redis.call('PEXPIRE', open, integer(ttl))
       if ttl > holdTtl then holdTtl = ttl end
     else
-      redis.call('PERSIST', open)
       persistent = true
     end
   end
 end
 
+redis.call('ZADD', openHolds, expiresAtText, holdId)
 redis.call('HSET', KEYS[1], 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
 -- An open hold lives as long as its longest-lived budget; under a budget that never ends it
 -- stays until it is settled or expires.
@@ -120,19 +124,16 @@ return {'ok'}
 `;
 
 /**
- * KEYS: the hold. ARGV: prefix, now, retention, holdId, 'committed' | 'released'.
+ * KEYS: the hold, the open-hold set. ARGV: prefix, now, retention, holdId, 'committed' | 'released'.
  * Returns the SettleResult.
  */
 export const SETTLE_SCRIPT = `${COMMON}
 local holdId, wanted = ARGV[4], ARGV[5]
-local hold = redis.call('HMGET', KEYS[1], 'amount', 'keys', 'status', 'expiresAt')
+local hold = redis.call('HMGET', KEYS[1], 'amount', 'keys', 'status')
 local status = hold[3]
 if not status then return 'unknown' end
+-- A hold that was due has just been expired above, and reports 'expired'.
 if status == 'held' then
-  if tonumber(hold[4]) <= now then
-    settle(holdId, hold[1], hold[2], 'expired')
-    return 'expired'
-  end
   settle(holdId, hold[1], hold[2], wanted)
   return wanted
 end
@@ -142,12 +143,11 @@ return 'expired'
 `;
 
 /**
- * KEYS: each budget's hash and open set. ARGV: prefix, now, retention, then the budget keys.
+ * KEYS: the open-hold set, each budget's hash. ARGV: prefix, now, retention, then the budget keys.
  * Expires what is due, then returns spent, reserved (nano-USD strings) for each key in order.
  */
 export const USAGE_SCRIPT = `${COMMON}
 local out = {}
-for i = 4, #ARGV do expireDue(ARGV[i]) end
 for i = 4, #ARGV do
   local usage = redis.call('HMGET', budgetKey(ARGV[i]), 'spent', 'reserved')
   out[#out + 1] = usage[1] or '0'
@@ -155,6 +155,3 @@ for i = 4, #ARGV do
 end
 return out
 `;
-
-/** The floor a benchmark compares against: one EVALSHA that does nothing. */
-export const NOOP_SCRIPT = `return 1`;

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { BudgetKey, Ledger } from '../../src/core/budget/ledger-types.js';
+import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
+import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
+import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+
+/**
+ * Differential test: any sequence of operations, applied to the memory ledger (the reference,
+ * built on the pure state machine) and to the Redis ledger, gives the same result at every step
+ * and the same usage at the end.
+ */
+const KEYS = ['global', 'user:1', 'user:2:day'] as const;
+const HOLDS = ['h0', 'h1', 'h2', 'h3', 'h4', 'h5'] as const;
+
+/** Money with up to 9 decimals: a few round figures and any nano-USD amount up to $6. */
+const money = fc.oneof(
+  fc.constantFrom('0', '0.1', '0.2', '0.30', '1', '2.5', '3.333333333', '0.000000001'),
+  fc.bigInt({ min: 0n, max: 6_000_000_000n }).map((nano) => {
+    const digits = nano.toString().padStart(10, '0');
+    return `${digits.slice(0, -9).replace(/^0+(?=\d)/, '')}.${digits.slice(-9)}`;
+  }),
+);
+const limit = fc.constantFrom('0', '1', '2.75', '5', '10.00', '9000000');
+
+const budget: fc.Arbitrary<BudgetKey> = fc.record(
+  { key: fc.constantFrom(...KEYS), limit, windowEndsAt: fc.integer({ min: 0, max: 500 }) },
+  { requiredKeys: ['key', 'limit'] },
+);
+
+type Step =
+  | { op: 'reserve'; holdId: string; amount: string; budgets: BudgetKey[]; ttl: number; skew: number }
+  | { op: 'commit' | 'release'; holdId: string; skew: number }
+  | { op: 'usage'; keys: string[]; skew: number }
+  | { op: 'advance'; by: number };
+
+const step: fc.Arbitrary<Step> = fc.oneof(
+  { weight: 5, arbitrary: fc.record({
+    op: fc.constant('reserve' as const), holdId: fc.constantFrom(...HOLDS), amount: money,
+    budgets: fc.array(budget, { maxLength: 3 }), ttl: fc.integer({ min: 1, max: 40 }), skew: fc.integer({ min: -3, max: 3 }),
+  }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('commit' as const), holdId: fc.constantFrom(...HOLDS, 'never'), skew: fc.integer({ min: -3, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), holdId: fc.constantFrom(...HOLDS, 'never'), skew: fc.integer({ min: -3, max: 3 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('usage' as const), keys: fc.array(fc.constantFrom(...KEYS), { maxLength: 4 }), skew: fc.integer({ min: -3, max: 3 }) }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('advance' as const), by: fc.integer({ min: 0, max: 25 }) }) },
+);
+
+async function apply(ledger: Ledger, current: Step, now: number): Promise<unknown> {
+  switch (current.op) {
+    case 'reserve':
+      return ledger.reserve({
+        holdId: current.holdId, amount: current.amount, budgets: current.budgets,
+        // Windows relative to the start; the guard's clocks are epoch ms.
+        now: now + current.skew, expiresAt: now + current.ttl,
+      });
+    case 'commit':
+      return ledger.commit(current.holdId, now + current.skew);
+    case 'release':
+      return ledger.release(current.holdId, now + current.skew);
+    case 'usage':
+      return ledger.usage(current.keys, now + current.skew);
+    case 'advance':
+      return undefined;
+  }
+}
+
+describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let client: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+  });
+
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  it('gives the same result for every operation and the same usage after any sequence', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+        const reference = memoryLedger();
+        const shared = redisLedger({ client, prefix: uniquePrefix('diff') });
+        let now = 1_800_000_000_000;
+        for (const [index, current] of steps.entries()) {
+          if (current.op === 'advance') {
+            now += current.by;
+            continue;
+          }
+          const expected = await apply(reference, current, now);
+          const actual = await apply(shared, current, now);
+          expect({ index, step: current, result: actual }).toEqual({ index, step: current, result: expected });
+        }
+        for (const at of [now, now + 1_000]) {
+          expect(await shared.usage(KEYS, at)).toEqual(await reference.usage(KEYS, at));
+        }
+        for (const holdId of HOLDS) {
+          expect(await shared.commit(holdId, now + 1_000)).toBe(await reference.commit(holdId, now + 1_000));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

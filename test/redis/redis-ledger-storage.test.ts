@@ -1,0 +1,162 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FalBudgetError, LedgerUnavailableError } from '../../src/core/errors/index.js';
+import { InvalidOptionError } from '../../src/guard/errors/invalid-option-error.js';
+import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
+import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+
+const T0 = 1_800_000_000_000;
+const HOUR = 3_600_000;
+
+describeWithRedis('Redis ledger: what it stores, and for how long', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let client: Redis;
+
+  beforeAll(async () => {
+    redis = await startRedis();
+    client = new Redis(redis.url);
+  });
+
+  afterAll(async () => {
+    await client?.quit();
+    await redis?.stop();
+  });
+
+  describe('key layout and exact amounts', () => {
+    it('keeps spend and holds apart, as integer nano-USD under one hash-tagged prefix', async () => {
+      const prefix = uniquePrefix('layout');
+      const ledger = redisLedger({ client, prefix });
+      await ledger.reserve({ holdId: 'call-1', amount: '12.5', budgets: [{ key: 'global', limit: '100' }, { key: 'user:42', limit: '20' }], now: T0, expiresAt: T0 + HOUR });
+      await ledger.reserve({ holdId: 'call-2', amount: '0.000000001', budgets: [{ key: 'global', limit: '100' }], now: T0, expiresAt: T0 + 2 * HOUR });
+      await ledger.commit('call-2', T0);
+      expect(await client.hgetall(`{${prefix}}:budget:global`)).toEqual({ reserved: '12500000000', spent: '1' });
+      expect(await client.hgetall(`{${prefix}}:budget:user:42`)).toEqual({ reserved: '12500000000' });
+      expect(await client.zrange(`{${prefix}}:open`, 0, -1, 'WITHSCORES')).toEqual(['call-1', String(T0 + HOUR)]);
+      expect(await client.hgetall(`{${prefix}}:hold:call-1`)).toEqual({
+        amount: '12500000000', keys: '["global","user:42"]', status: 'held', expiresAt: String(T0 + HOUR),
+      });
+      expect(await client.hgetall(`{${prefix}}:hold:call-2`)).toMatchObject({ amount: '1', status: 'committed', settledAt: String(T0) });
+    });
+
+    it('rounds an amount with more than 9 decimals UP to the next nano-USD (never under-counts)', async () => {
+      const ledger = redisLedger({ client, prefix: uniquePrefix('round') });
+      await ledger.reserve({ holdId: 'a', amount: '1.0000000001', budgets: [{ key: 'g', limit: '2' }], now: T0, expiresAt: T0 + HOUR });
+      await ledger.reserve({ holdId: 'b', amount: '0.0000000000001', budgets: [{ key: 'g', limit: '2' }], now: T0, expiresAt: T0 + HOUR });
+      await expect(ledger.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '1.000000002' }]);
+    });
+
+    it('is exact at the $9,000,000 ceiling, one nano-USD at a time', async () => {
+      const ledger = redisLedger({ client, prefix: uniquePrefix('ceiling') });
+      const budgets = [{ key: 'big', limit: '9000000' }, { key: 'also', limit: '9000000.00' }];
+      await expect(ledger.reserve({ holdId: 'a', amount: '8999999.999999999', budgets, now: T0, expiresAt: T0 + HOUR })).resolves.toEqual({ ok: true });
+      await ledger.commit('a', T0);
+      await expect(ledger.reserve({ holdId: 'b', amount: '0.000000002', budgets, now: T0, expiresAt: T0 + HOUR })).resolves.toEqual({
+        ok: false, refusal: { key: 'big', limit: '9000000.00', spent: '8999999.999999999', reserved: '0.00', remaining: '0.000000001' },
+      });
+      await expect(ledger.reserve({ holdId: 'c', amount: '0.000000001', budgets, now: T0, expiresAt: T0 + HOUR })).resolves.toEqual({ ok: true });
+      await expect(ledger.usage(['big', 'also'], T0 + 2 * HOUR)).resolves.toEqual([
+        { key: 'big', spent: '9000000.00', reserved: '0.00' },
+        { key: 'also', spent: '9000000.00', reserved: '0.00' },
+      ]);
+    });
+
+    it('refuses, before touching Redis, limits and amounts it cannot hold exactly, naming the field', async () => {
+      const prefix = uniquePrefix('reject');
+      const ledger = redisLedger({ client, prefix });
+      const attempt = (amount: string, limit: string) =>
+        ledger.reserve({ holdId: 'x', amount, budgets: [{ key: 'ok', limit: '1' }, { key: 'g', limit }], now: T0, expiresAt: T0 + HOUR });
+      await expect(attempt('1', '9000000.000000001')).rejects.toThrow('budgets[1].limit "9000000.000000001" is above the Redis ledger\'s ceiling of $9000000.00 (9e15 nano-USD)');
+      await expect(attempt('9000000.000000001', '1')).rejects.toThrow('amount "9000000.000000001" is above the Redis ledger\'s ceiling');
+      await expect(attempt('1', '0.0000000001')).rejects.toThrow('budgets[1].limit "0.0000000001" has more than 9 decimals');
+      for (const bad of ['-1', '1e3', 'abc', '', ' 1']) {
+        const error = await attempt(bad, '1').catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(FalBudgetError);
+        expect(error).toMatchObject({ code: 'invalid_ledger_amount', message: `redis ledger: amount ${JSON.stringify(bad)} is not a USD decimal string such as "12.50"` });
+      }
+      await expect(ledger.reserve({ holdId: 'x', amount: '1', budgets: [], now: Number.NaN, expiresAt: T0 })).rejects.toThrow('now must be a finite epoch time');
+      expect(await client.keys(`{${prefix}}:*`)).toEqual([]);
+    });
+  });
+
+  describe('retention: windows and settled holds vanish by themselves', () => {
+    it('gives a windowed budget a TTL of window end + retention, and an endless budget none', async () => {
+      const prefix = uniquePrefix('ttl');
+      const ledger = redisLedger({ client, prefix, holdRetentionMs: HOUR });
+      await ledger.reserve({
+        holdId: 'h', amount: '1', now: T0, expiresAt: T0 + 60_000,
+        budgets: [{ key: 'day:2027-01-01', limit: '5', windowEndsAt: T0 + 2 * HOUR }, { key: 'forever', limit: '5' }],
+      });
+      const windowTtl = await client.pttl(`{${prefix}}:budget:day:2027-01-01`);
+      expect(windowTtl).toBeGreaterThan(3 * HOUR - 60_000);
+      expect(windowTtl).toBeLessThanOrEqual(3 * HOUR);
+      expect(await client.pttl(`{${prefix}}:budget:forever`)).toBe(-1);
+      // An open hold under an endless budget stays until it is settled or expires.
+      expect(await client.pttl(`{${prefix}}:hold:h`)).toBe(-1);
+      await ledger.release('h', T0 + 1);
+      const settledTtl = await client.pttl(`{${prefix}}:hold:h`);
+      expect(settledTtl).toBeGreaterThan(HOUR - 60_000);
+      expect(settledTtl).toBeLessThanOrEqual(HOUR);
+    });
+
+    it('forgets a finished window and its settled holds after the retention period, with no sweeper', async () => {
+      const prefix = uniquePrefix('vanish');
+      const ledger = redisLedger({ client, prefix, holdRetentionMs: 150 });
+      const now = Date.now();
+      await ledger.reserve({ holdId: 'h', amount: '1', now, expiresAt: now + 50, budgets: [{ key: 'minute', limit: '5', windowEndsAt: now + 100 }] });
+      await ledger.commit('h', Date.now());
+      expect(await client.exists(`{${prefix}}:budget:minute`, `{${prefix}}:hold:h`)).toBe(2);
+      for (let waited = 0; waited < 5_000 && (await client.exists(`{${prefix}}:budget:minute`, `{${prefix}}:hold:h`)) > 0; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(await client.keys(`{${prefix}}:*`)).toEqual([]);
+      // After retention a repeated settle no longer remembers the hold: the same as the memory ledger after pruning.
+      await expect(ledger.commit('h', Date.now())).resolves.toBe('unknown');
+    });
+
+    it('keeps an open hold as long as its longest-lived windowed budget', async () => {
+      const prefix = uniquePrefix('hold-ttl');
+      const ledger = redisLedger({ client, prefix, holdRetentionMs: HOUR });
+      await ledger.reserve({
+        holdId: 'h', amount: '1', now: T0, expiresAt: T0 + 60_000,
+        budgets: [{ key: 'day', limit: '5', windowEndsAt: T0 + HOUR }, { key: 'month', limit: '50', windowEndsAt: T0 + 20 * HOUR }],
+      });
+      const monthTtl = await client.pttl(`{${prefix}}:budget:month`);
+      const holdTtl = await client.pttl(`{${prefix}}:hold:h`);
+      expect(holdTtl).toBeGreaterThan(20 * HOUR);
+      expect(Math.abs(holdTtl - monthTtl)).toBeLessThan(1_000);
+    });
+  });
+
+  describe('scripts and clients', () => {
+    it('sends scripts by SHA and loads them again after SCRIPT FLUSH (NOSCRIPT)', async () => {
+      const ledger = redisLedger({ client, prefix: uniquePrefix('noscript') });
+      await ledger.reserve({ holdId: 'a', amount: '1', budgets: [{ key: 'g', limit: '5' }], now: T0, expiresAt: T0 + HOUR });
+      await client.script('FLUSH');
+      await expect(ledger.reserve({ holdId: 'b', amount: '1', budgets: [{ key: 'g', limit: '5' }], now: T0, expiresAt: T0 + HOUR })).resolves.toEqual({ ok: true });
+      await client.script('FLUSH');
+      await expect(ledger.commit('a', T0)).resolves.toBe('committed');
+      await client.script('FLUSH');
+      await expect(ledger.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+    });
+
+    it('refuses unusable options by name', () => {
+      expect(() => redisLedger({})).toThrow(InvalidOptionError);
+      expect(() => redisLedger({ url: redis.url, client })).toThrow('pass exactly one of `url`');
+      expect(() => redisLedger({ client: {} })).toThrow('client: must be an ioredis instance or a node-redis client');
+      expect(() => redisLedger({ url: 'http://127.0.0.1:6379' })).toThrow('url: must be a redis:// or rediss:// URL');
+      expect(() => redisLedger({ client, prefix: '{x}' })).toThrow('prefix: must be a non-empty string without braces');
+      expect(() => redisLedger({ client, timeoutMs: 0 })).toThrow('timeoutMs: must be a positive number of milliseconds (got 0)');
+      expect(() => redisLedger({ client, holdRetentionMs: -1 })).toThrow('holdRetentionMs: must be a positive number');
+    });
+
+    it('closes only the connection it opened', async () => {
+      const own = redisLedger({ url: redis.url, prefix: uniquePrefix('close') });
+      await own.usage(['g'], T0);
+      await own.close?.();
+      await expect(own.usage(['g'], T0)).rejects.toBeInstanceOf(LedgerUnavailableError);
+      const borrowed = redisLedger({ client, prefix: uniquePrefix('close') });
+      await borrowed.close?.();
+      await expect(client.ping()).resolves.toBe('PONG');
+    });
+  });
+});
