@@ -3,7 +3,8 @@ import { TIER_LABELS } from './endpoints/index.js';
 import {
   AmbiguousEndpointError, InvalidRequestError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
-import { Decimal, formatDecimal, formatMoney, parseDecimal } from './money.js';
+import { Decimal, formatMoney } from './money.js';
+import { ceilDivSeconds, compareSeconds, parseSeconds, type Seconds } from './seconds.js';
 import type { PriceBook } from './pricing/price-book.js';
 import { blockKey, type BlockPricing, type ClipPricing, type Price, type PricingTable } from './pricing/pricing-table.js';
 import type { BillingParams, Quote, QuoteLine, QuotePricing, QuoteWarning, SourceSecondsFrom } from './quote-types.js';
@@ -86,16 +87,18 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   }
   const schema = mode === 'strict' ? model.strictSchema : model.quoteSchema;
   const result = schema.safeParse(input);
-  const issues: RequestIssue[] = result.success
-    ? []
-    : result.error.issues.map((issue) => ({
-        path: issue.path as (string | number)[],
-        code: issue.code,
-        // zod says "expected string, received undefined"; a person wants to hear it is missing.
-        message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
-      }));
-  issues.push(...model.rules(input, mode));
-  if (issues.length > 0 || !result.success) throw new InvalidRequestError(endpoint, issues);
+  const broken = model.rules(input, mode);
+  if (!result.success || broken.length > 0) {
+    const issues: RequestIssue[] = result.success
+      ? []
+      : result.error.issues.map((issue) => ({
+          path: issue.path as (string | number)[],
+          code: issue.code,
+          // zod says "expected string, received undefined"; a person wants to hear it is missing.
+          message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
+        }));
+    throw new InvalidRequestError(endpoint, [...issues, ...broken]);
+  }
 
   const warnings: QuoteWarning[] = [];
   const known = fieldNamesOf(model);
@@ -151,15 +154,11 @@ function quoteClip(endpoint: string, pricing: ClipPricing, table: PricingTable, 
 
 const NO_WARNINGS: readonly QuoteWarning[] = Object.freeze([]);
 
-function parseSeconds(endpoint: string, value: string | Decimal): Decimal {
-  if (Decimal.isDecimal(value)) {
-    // Possibly from another copy of decimal.js: go through its exact string form.
-    const seconds = parseDecimal(new Decimal(value.toString()).toFixed());
-    if (seconds) return seconds;
-  } else if (typeof value === 'string') {
-    const seconds = parseDecimal(value.trim());
-    if (seconds) return seconds;
-  }
+function sourceSecondsOption(endpoint: string, value: string | Decimal): Seconds {
+  // A Decimal (possibly from another copy of decimal.js) goes through its exact fixed-point text.
+  const text = Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : typeof value === 'string' ? value.trim() : undefined;
+  const seconds = text === undefined ? undefined : parseSeconds(text);
+  if (seconds) return seconds;
   throw new InvalidRequestError(endpoint, [
     optionIssue('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`),
   ]);
@@ -169,14 +168,15 @@ function parseSeconds(endpoint: string, value: string | Decimal): Decimal {
 function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
   const warnings: QuoteWarning[] = [];
   if (options.sourceSeconds !== undefined) {
-    return { seconds: parseSeconds(endpoint, options.sourceSeconds), from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+    return { seconds: sourceSecondsOption(endpoint, options.sourceSeconds), from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
   }
   const model = pricing.request as BlockRequestModel;
   const source = model.source(parsed);
-  const max = `${formatDecimal(pricing.maxSourceSeconds)} s`;
+  const max = `${pricing.maxSourceSeconds.text} s`;
   if (source.kind === 'inline' && options.probeSource) {
     const probed = options.probeSource(source.data, source.mediaType);
-    if ('seconds' in probed) return { seconds: probed.seconds, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
+    // The probe's Decimal is exact to 60 digits: never close enough to a block edge to cross it.
+    if ('seconds' in probed) return { seconds: parseSeconds(probed.seconds.toFixed())!, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
     warnings.push({ code: 'upper_bound', message: `could not read the length of source_data (${probed.error}); quoted at the ${max} maximum`, path: ['source_data'] });
   } else {
     const why = source.kind === 'reference' ? 'source_generation_id does not say how long the source is'
@@ -205,22 +205,22 @@ function quoteBlocks(endpoint: string, pricing: BlockPricing, table: PricingTabl
   const price = pricing.prices.get(blockKey(tier, resolution))
     ?? notOffered(endpoint, table.provider, { tier: TIER_LABELS[tier], resolution });
   const { seconds, from, field, warnings } = sourceLength(endpoint, pricing, parsed, options);
-  if (seconds.isZero()) {
+  if (seconds.units === 0n) {
     throw new InvalidRequestError(endpoint, [{ path: [field], code: 'empty_source', message: 'the source video has no length' }]);
   }
-  if (seconds.gt(pricing.maxSourceSeconds)) {
+  if (compareSeconds(seconds, pricing.maxSourceSeconds) > 0) {
     throw new InvalidRequestError(endpoint, [{
       path: [field],
       code: 'source_too_long',
-      message: `the source is ${formatDecimal(seconds)} s; ${endpoint} accepts at most ${formatDecimal(pricing.maxSourceSeconds)} s`,
+      message: `the source is ${seconds.text} s; ${endpoint} accepts at most ${pricing.maxSourceSeconds.text} s`,
     }]);
   }
-  // Billed per started block: 25.0000000000000001 s is six 5 s blocks. The first block end at or
-  // past the length is ceil(seconds / blockSeconds), found by exact comparisons, no division.
-  const blocks = pricing.blockEnds.findIndex((end) => seconds.lte(end)) + 1;
+  // Billed per started block: 25.0000000000000001 s is six 5 s blocks. At most
+  // maxSourceSeconds / blockSeconds blocks, so the count is a small whole number.
+  const blocks = Number(ceilDivSeconds(seconds, pricing.blockSeconds));
   const amount = blockAmount(price, blocks);
-  const blockSeconds = formatDecimal(pricing.blockSeconds);
-  const sourceSeconds = formatDecimal(seconds);
+  const blockSeconds = pricing.blockSeconds.text;
+  const sourceSeconds = seconds.text;
   const line: QuoteLine = {
     description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${sourceSeconds} s source`,
     quantity: String(blocks),

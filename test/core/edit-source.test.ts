@@ -91,3 +91,31 @@ describe('an unknown source length is quoted at its bound', () => {
     expect(result.warnings.map((warning) => warning.code)).toContain('source_seconds_ignored');
   });
 });
+
+describe('block billing from the table, not from code', () => {
+  it('a table with 2.5 s blocks and a 7.5 s maximum bills by its own block size', async () => {
+    const { PriceBook, readPricingTable } = await import('../../src/index.js');
+    const text = JSON.stringify({
+      provider: 'acme', version: 'v1', effectiveFrom: '2026-01-01', currency: 'USD', checked: '2026-01-01',
+      endpoints: {
+        'acme/edit': {
+          request: 'gmi/luma-ray-3.2/edit', source: 'https://example.com', notes: 'short blocks', verified: true,
+          billing: { kind: 'per_block', blockSeconds: '2.5', maxSourceSeconds: '7.5', rates: { sdr: { '720p': '0.10' } } },
+        },
+      },
+    });
+    const book = new PriceBook([readPricingTable(text, 'acme.json')]);
+    const blocks = (sourceSeconds: string) => quote('acme/edit', {}, { at: AT, book, sourceSeconds }).params;
+    expect(blocks('2.5')).toMatchObject({ blocks: 1, blockSeconds: '2.5' });
+    expect(blocks('5.00')).toMatchObject({ blocks: 2, sourceSeconds: '5' });
+    expect(blocks('5.0000001')).toMatchObject({ blocks: 3 });
+    expect(quote('acme/edit', {}, { at: AT, book, sourceSeconds: '7.5' }).total).toBe('0.30');
+    expect(() => quote('acme/edit', {}, { at: AT, book, sourceSeconds: '7.50001' })).toThrow('the source is 7.50001 s; acme/edit accepts at most 7.5 s');
+    expect(quote('acme/edit', {}, { at: AT, book }).params).toMatchObject({ blocks: 3, sourceSeconds: '7.5', sourceSecondsFrom: 'maximum' });
+  });
+
+  it('lengths are reported in canonical form', () => {
+    expect(quote(EDIT, {}, { at: AT, sourceSeconds: '22.50' }).params).toMatchObject({ sourceSeconds: '22.5', blocks: 5 });
+    expect(quote(EDIT, {}, { at: AT, sourceSeconds: '10.000' }).params).toMatchObject({ sourceSeconds: '10', blocks: 2 });
+  });
+});

@@ -3,6 +3,7 @@ import { requestModels, TIER_LABELS } from '../endpoints/index.js';
 import type { BillingParams, QuoteLine } from '../quote-types.js';
 import { PricingTableError, type PricingTableProblem } from '../errors/index.js';
 import { Decimal, formatMoney } from '../money.js';
+import { compareSeconds, parseSeconds, type Seconds } from '../seconds.js';
 import { pricingTableSchema, type EndpointPricingData, type PricingTableData } from './schema.js';
 
 /** A price kept both exact (for sums) and as the string it leaves as (for speed and display). */
@@ -34,10 +35,8 @@ export interface ClipPricing extends EndpointPricingBase {
 }
 export interface BlockPricing extends EndpointPricingBase {
   readonly billing: 'per_block';
-  readonly blockSeconds: Decimal;
-  readonly maxSourceSeconds: Decimal;
-  /** blockEnds[k] = (k + 1) x blockSeconds, up to the block that holds maxSourceSeconds. */
-  readonly blockEnds: readonly Decimal[];
+  readonly blockSeconds: Seconds;
+  readonly maxSourceSeconds: Seconds;
   /** Keyed `${tier} ${resolution}`. */
   readonly prices: ReadonlyMap<string, Price>;
 }
@@ -127,14 +126,13 @@ function compileEndpoint(
       prices.set(blockKey(tier as Tier, resolution as Resolution), price(text as string));
     }
   }
-  const blockSeconds = new Decimal(data.billing.blockSeconds);
-  const maxSourceSeconds = new Decimal(data.billing.maxSourceSeconds);
-  if (maxSourceSeconds.lt(blockSeconds)) {
+  // The schema has checked both are positive decimal strings.
+  const blockSeconds = parseSeconds(data.billing.blockSeconds)!;
+  const maxSourceSeconds = parseSeconds(data.billing.maxSourceSeconds)!;
+  if (compareSeconds(maxSourceSeconds, blockSeconds) < 0) {
     problems.push({ file, path: [...path, 'billing', 'maxSourceSeconds'], message: 'maxSourceSeconds is shorter than one block' });
   }
-  const blockCount = maxSourceSeconds.div(blockSeconds).ceil().toNumber();
-  const blockEnds = Array.from({ length: blockCount }, (_, index) => blockSeconds.times(index + 1));
-  return { ...base, billing: 'per_block', blockSeconds, maxSourceSeconds, blockEnds, prices };
+  return { ...base, billing: 'per_block', blockSeconds, maxSourceSeconds, prices };
 }
 
 /**
