@@ -1,0 +1,204 @@
+import type { CallContext } from '../guard/budget-spec.js';
+import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
+import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
+import { outcomeOfResult, outcomeOfStart, outcomeOfStatus, outcomeOfStreamError, statusOfError, type Outcome } from './settlement.js';
+
+/* The parts of @fal-ai/client 1.10's FalClient the guard touches, typed loosely on purpose: the
+   wrapper returns the caller's own client type, and this package does not depend on the client. */
+type Options = Record<string, unknown> & { input?: unknown };
+type RequestOptions = Record<string, unknown> & { requestId: string };
+interface QueueLike {
+  submit(endpointId: string, options: Options): Promise<{ request_id?: unknown }>;
+  status(endpointId: string, options: RequestOptions): Promise<unknown>;
+  subscribeToStatus(endpointId: string, options: RequestOptions): Promise<unknown>;
+  result(endpointId: string, options: RequestOptions): Promise<unknown>;
+  cancel(endpointId: string, options: RequestOptions): Promise<void>;
+}
+interface StreamLike {
+  done(): Promise<unknown>;
+}
+interface FalClientLike {
+  queue: QueueLike;
+  storage: { transformInput(input: unknown): Promise<unknown> };
+  streaming?: { stream(endpointId: string, options: Options): Promise<StreamLike> };
+  stream(endpointId: string, options: Options): Promise<StreamLike>;
+  run(endpointId: string, options?: Options): Promise<unknown>;
+  subscribe(endpointId: string, options: Options): Promise<unknown>;
+}
+
+function assertFalClient(client: unknown): asserts client is FalClientLike {
+  const candidate = client as Partial<FalClientLike> | null;
+  const queue = candidate?.queue as Partial<QueueLike> | undefined;
+  const ok = typeof candidate === 'object' && candidate !== null
+    && typeof candidate.run === 'function' && typeof candidate.subscribe === 'function' && typeof candidate.stream === 'function'
+    && typeof candidate.storage?.transformInput === 'function'
+    && typeof queue?.submit === 'function' && typeof queue.status === 'function' && typeof queue.subscribeToStatus === 'function'
+    && typeof queue.result === 'function' && typeof queue.cancel === 'function';
+  if (!ok) throw new InvalidOptionError('client', 'is not a fal client (createFalClient() from @fal-ai/client 1.x)');
+}
+
+/**
+ * Wraps a fal client: subscribe, run, stream (and streaming.stream) and queue.submit are quoted
+ * and reserved before the client does anything, uploads included; queue.result, queue.status,
+ * queue.subscribeToStatus and queue.cancel settle the holds they learn the outcome of.
+ * Everything else is the client's own.
+ */
+export function wrapFalClient<Client extends object>(guard: BudgetGuard, client: Client, options: WrapOptions = {}): Client {
+  assertFalClient(client);
+  const fal = client;
+  const provider = options.provider ?? 'fal';
+  const contextOf = (): CallContext | undefined => (typeof options.context === 'function' ? options.context() : options.context);
+
+  const reserve = (endpointId: string, input: unknown) => guard.reserve(endpointId, input, { context: contextOf(), provider });
+
+  const failed = (doing: string, error: unknown) =>
+    guard.warn({ code: 'settle_failed', message: `could not ${doing}; the hold stays and counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+
+  async function settle(reservation: Reservation, outcome: Outcome): Promise<void> {
+    if (outcome === 'hold') return;
+    try {
+      await (outcome === 'commit' ? reservation.commit() : reservation.release());
+    } catch (error) {
+      failed(`${outcome} hold ${reservation.holdId}`, error);
+    }
+  }
+
+  async function settleRequest(requestId: unknown, outcome: Outcome): Promise<void> {
+    if (outcome === 'hold' || typeof requestId !== 'string') return;
+    try {
+      await guard.settleRequest(requestId, outcome);
+    } catch (error) {
+      failed(`${outcome} the hold of request ${requestId}`, error);
+    }
+  }
+
+  /** Uploads the input's files only once the call is reserved; a failed upload sent no request. */
+  async function uploadAfterReserve(reservation: Reservation, input: unknown): Promise<unknown> {
+    if (!input) return input;
+    try {
+      return await fal.storage.transformInput(input);
+    } catch (error) {
+      await settle(reservation, 'release');
+      throw error;
+    }
+  }
+
+  async function submit(endpointId: string, callOptions: Options) {
+    const reservation = await reserve(endpointId, callOptions?.input);
+    const input = await uploadAfterReserve(reservation, callOptions.input);
+    let enqueued: { request_id?: unknown };
+    try {
+      // The client's own retries of this one submit (429/502/503/504) stay inside this call: one hold.
+      enqueued = await fal.queue.submit(endpointId, { ...callOptions, input });
+    } catch (error) {
+      await settle(reservation, outcomeOfStart(statusOfError(error), 'submit'));
+      throw error;
+    }
+    if (typeof enqueued?.request_id === 'string') {
+      reservation.attachRequest(enqueued.request_id);
+    } else {
+      guard.warn({ code: 'request_id_missing', message: `fal accepted a submit to ${endpointId} without a request id; its hold counts as spent when it expires` });
+    }
+    return enqueued;
+  }
+
+  async function result(endpointId: string, callOptions: RequestOptions) {
+    let output: unknown;
+    try {
+      output = await fal.queue.result(endpointId, callOptions);
+    } catch (error) {
+      await settleRequest(callOptions?.requestId, outcomeOfResult(statusOfError(error)));
+      throw error;
+    }
+    await settleRequest(callOptions?.requestId, 'commit');
+    return output;
+  }
+
+  async function status(endpointId: string, callOptions: RequestOptions) {
+    const answer = await fal.queue.status(endpointId, callOptions);
+    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer));
+    return answer;
+  }
+
+  async function subscribeToStatus(endpointId: string, callOptions: RequestOptions) {
+    const answer = await fal.queue.subscribeToStatus(endpointId, callOptions);
+    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer));
+    return answer;
+  }
+
+  /**
+   * fal answers a cancel the same way whether the request was queued or already running, so the
+   * guard looks before and after: queued before, cancel accepted, and afterwards neither running
+   * nor completed with an output => it never ran: release. Completed with an output => commit.
+   */
+  async function cancel(endpointId: string, callOptions: RequestOptions) {
+    const requestId = callOptions?.requestId;
+    if (typeof requestId !== 'string' || !guard.holdsRequest(requestId)) return fal.queue.cancel(endpointId, callOptions);
+    const request = { requestId, abortSignal: callOptions.abortSignal };
+    const before = await fal.queue.status(endpointId, request).catch(() => undefined);
+    await fal.queue.cancel(endpointId, callOptions);
+    const wasQueued = (before as { status?: unknown } | undefined)?.status === 'IN_QUEUE';
+    let after: unknown;
+    try {
+      after = await fal.queue.status(endpointId, request);
+    } catch (error) {
+      // A cancelled queued request may be gone: only a 404 says so; anything else is unknown.
+      if (wasQueued && statusOfError(error) === 404) await settleRequest(requestId, 'release');
+      return;
+    }
+    if (outcomeOfStatus(after) === 'commit') await settleRequest(requestId, 'commit');
+    else if (wasQueued && (after as { status?: unknown }).status !== 'IN_PROGRESS') await settleRequest(requestId, 'release');
+  }
+
+  async function run(endpointId: string, callOptions: Options = {}) {
+    const reservation = await reserve(endpointId, callOptions.input);
+    const input = await uploadAfterReserve(reservation, callOptions.input);
+    try {
+      const output = await fal.run(endpointId, { ...callOptions, input });
+      await settle(reservation, 'commit');
+      return output;
+    } catch (error) {
+      await settle(reservation, outcomeOfStart(statusOfError(error), 'run'));
+      throw error;
+    }
+  }
+
+  async function stream(endpointId: string, callOptions: Options) {
+    const reservation = await reserve(endpointId, callOptions?.input);
+    const input = await uploadAfterReserve(reservation, callOptions.input);
+    let opened: StreamLike;
+    try {
+      opened = await fal.stream(endpointId, { ...callOptions, input });
+    } catch (error) {
+      await settle(reservation, outcomeOfStart(statusOfError(error), 'run'));
+      throw error;
+    }
+    // An aborted stream resolves done() too: counted, since fal may have produced output.
+    opened.done().then(
+      () => settle(reservation, 'commit'),
+      (error: unknown) => settle(reservation, outcomeOfStreamError(error)),
+    );
+    return opened;
+  }
+
+  const queue: QueueLike = { ...fal.queue, submit, status, subscribeToStatus, result, cancel };
+
+  async function subscribe(endpointId: string, callOptions: Options) {
+    // What the client's subscribe does, through the guarded queue: the result settles the hold.
+    const { request_id: requestId } = await submit(endpointId, callOptions);
+    const id = requestId as string;
+    if (typeof callOptions.onEnqueue === 'function') callOptions.onEnqueue(id);
+    await fal.queue.subscribeToStatus(endpointId, { requestId: id, ...callOptions });
+    return result(endpointId, { requestId: id });
+  }
+
+  const wrapped: FalClientLike = {
+    ...fal,
+    queue,
+    streaming: fal.streaming ? { ...fal.streaming, stream } : undefined,
+    stream,
+    run,
+    subscribe,
+  };
+  return wrapped as unknown as Client;
+}

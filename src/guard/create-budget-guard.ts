@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { decide } from '../core/budget/decide.js';
+import type { Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
+import { BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError } from '../core/errors/index.js';
+import { Decimal, formatMoney, ZERO } from '../core/money.js';
+import type { Quote } from '../core/quote-types.js';
+import { quote as quoteRequest } from '../quote.js';
+import { wrapFalClient } from '../fal/wrap-fal-client.js';
+import { applyBudgets, parseBudgets, parseMoneyOption, type AppliedBudget, type CallContext } from './budget-spec.js';
+import { InvalidOptionError } from './errors/invalid-option-error.js';
+import type {
+  BudgetGuard, BudgetGuardOptions, BudgetReport, BudgetStatus, CheckResult, GuardCallOptions, GuardWarning, Reservation,
+} from './guard-types.js';
+import { memoryLedger } from './ledgers/memory-ledger.js';
+import { withMediaPlaceholders } from './media-placeholders.js';
+import { RequestHolds } from './request-holds.js';
+import { ThresholdWatch, parseThresholds } from './threshold-watch.js';
+
+const DEFAULT_HOLD_TTL_MS = 60 * 60 * 1000;
+
+interface Priced {
+  readonly quote: Quote | undefined;
+  readonly amount: Decimal;
+  readonly declared: boolean;
+}
+
+function parseHoldTtl(value: unknown): number {
+  if (value === undefined) return DEFAULT_HOLD_TTL_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+    throw new InvalidOptionError('holdTtlMs', `must be a positive whole number of milliseconds (got ${String(value)})`);
+  }
+  return value;
+}
+
+function parseDeclaredPrices(value: unknown): Map<string, Decimal> {
+  const prices = new Map<string, Decimal>();
+  if (value === undefined) return prices;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidOptionError('allowUnknownEndpoints', 'must map endpoint ids (or "*") to a USD price like "0.50"');
+  }
+  for (const [endpoint, price] of Object.entries(value)) {
+    prices.set(endpoint, parseMoneyOption(`allowUnknownEndpoints[${JSON.stringify(endpoint)}]`, price));
+  }
+  return prices;
+}
+
+function clockOf(now: BudgetGuardOptions['now']): () => number {
+  if (now === undefined) return Date.now;
+  if (typeof now !== 'function') throw new InvalidOptionError('now', 'must be a function returning epoch milliseconds or a Date');
+  return () => {
+    const value = now();
+    const ms = value instanceof Date ? value.getTime() : value;
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new InvalidOptionError('now', `the clock returned ${String(value)}, not a time`);
+    return ms;
+  };
+}
+
+/** Anything a ledger throws that is not already ours means it could not be used: fail closed. */
+function ledgerFailure(error: unknown, doing: string): FalBudgetError {
+  if (error instanceof FalBudgetError) return error;
+  return new LedgerUnavailableError(`the budget ledger failed while ${doing}: ${error instanceof Error ? error.message : String(error)}`, {
+    ledger: 'custom', cause: error,
+  });
+}
+
+function report(applied: AppliedBudget, usage: Usage | undefined): BudgetReport {
+  const spent = new Decimal(usage?.spent ?? '0');
+  const reserved = new Decimal(usage?.reserved ?? '0');
+  const remaining = Decimal.max(applied.spec.limit.minus(spent).minus(reserved), ZERO);
+  return {
+    budget: applied.describe, limit: applied.spec.limitText, spent: formatMoney(spent), reserved: formatMoney(reserved), remaining: formatMoney(remaining),
+  };
+}
+
+/**
+ * A budget guard: quotes each call strictly, reserves it against every budget that applies
+ * (atomically, in one ledger operation), and settles it once the outcome is known.
+ */
+export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object like { limit: "25.00" }');
+  const specs = parseBudgets(options);
+  const clock = clockOf(options.now);
+  const holdTtlMs = parseHoldTtl(options.holdTtlMs);
+  const declaredPrices = parseDeclaredPrices(options.allowUnknownEndpoints);
+  const ledger: Ledger = options.ledger ?? memoryLedger();
+  const baseContext: CallContext = options.context ?? {};
+  const onWarning = options.onWarning ?? ((warning: GuardWarning) => process.emitWarning(warning.message, { type: 'FalBudgetWarning', code: warning.code }));
+  const thresholds = options.onThreshold ? new ThresholdWatch(parseThresholds(options.thresholds), options.onThreshold) : undefined;
+  const requests = new RequestHolds();
+
+  const contextOf = (callOptions: GuardCallOptions | undefined): CallContext =>
+    callOptions?.context ? { ...baseContext, ...callOptions.context } : baseContext;
+
+  function price(endpoint: string, input: unknown, callOptions: GuardCallOptions | undefined, now: number): Priced {
+    try {
+      const quote = quoteRequest(endpoint, withMediaPlaceholders(input), {
+        strict: true,
+        at: options.pricingAt ?? now,
+        book: options.book,
+        provider: callOptions?.provider,
+        sourceSeconds: callOptions?.sourceSeconds,
+      });
+      return { quote, amount: new Decimal(quote.total), declared: false };
+    } catch (error) {
+      const declared = error instanceof UnknownEndpointError ? (declaredPrices.get(endpoint) ?? declaredPrices.get('*')) : undefined;
+      if (declared === undefined) throw error;
+      onWarning({
+        code: 'unknown_endpoint_admitted',
+        message: `${endpoint} is in no pricing table; admitted at the declared $${formatMoney(declared)} per call (allowUnknownEndpoints)`,
+      });
+      return { quote: undefined, amount: declared, declared: true };
+    }
+  }
+
+  async function usageOf(applied: readonly AppliedBudget[], now: number): Promise<Usage[]> {
+    if (applied.length === 0) return [];
+    try {
+      return await ledger.usage(applied.map((budget) => budget.key.key), now);
+    } catch (error) {
+      throw ledgerFailure(error, 'reading usage');
+    }
+  }
+
+  async function settle(holdId: string, settlement: 'commit' | 'release'): Promise<SettleResult> {
+    try {
+      return settlement === 'commit' ? await ledger.commit(holdId, clock()) : await ledger.release(holdId, clock());
+    } catch (error) {
+      throw ledgerFailure(error, settlement === 'commit' ? 'committing a hold' : 'releasing a hold');
+    }
+  }
+
+  async function watchThresholds(applied: readonly AppliedBudget[], now: number): Promise<void> {
+    if (!thresholds || applied.length === 0) return;
+    // The reservation already stands: a failing callback or read must not strand it.
+    try {
+      const usage = await usageOf(applied, now);
+      thresholds.observe(applied.map((budget, index) => report(budget, usage[index])), now);
+    } catch (error) {
+      onWarning({ code: 'threshold_failed', message: `threshold check failed: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    }
+  }
+
+  const guard: BudgetGuard = {
+    ledger,
+    now: clock,
+    warn: onWarning,
+
+    wrap(client, wrapOptions) {
+      return wrapFalClient(guard, client, wrapOptions);
+    },
+
+    async reserve(endpoint, input, callOptions) {
+      const now = clock();
+      const priced = price(endpoint, input, callOptions, now);
+      const applied = applyBudgets(specs, contextOf(callOptions), now);
+      const holdId = `fal-budget:${randomUUID()}`;
+      const expiresAt = now + holdTtlMs;
+      const amount = formatMoney(priced.amount);
+      let result: ReserveResult;
+      try {
+        result = await ledger.reserve({ holdId, amount, budgets: applied.map((budget) => budget.key), expiresAt, now });
+      } catch (error) {
+        throw ledgerFailure(error, 'reserving');
+      }
+      if (!result.ok) {
+        const refused = applied.find((budget) => budget.key.key === result.refusal.key);
+        if (!refused) throw new LedgerUnavailableError(`the ledger refused key ${result.refusal.key}, which this call did not ask for`, { ledger: 'custom' });
+        throw new BudgetExceededError({
+          quote: priced.quote, amount, budget: refused.describe,
+          limit: result.refusal.limit, spent: result.refusal.spent, reserved: result.refusal.reserved, remaining: result.refusal.remaining,
+        });
+      }
+      await watchThresholds(applied, now);
+      const reservation: Reservation = {
+        holdId, quote: priced.quote, amount, declared: priced.declared, budgets: applied.map((budget) => budget.describe), expiresAt,
+        commit: () => settle(holdId, 'commit'),
+        release: () => settle(holdId, 'release'),
+        attachRequest: (requestId) => requests.attach(requestId, holdId, expiresAt, clock()),
+      };
+      return reservation;
+    },
+
+    async settleRequest(requestId, settlement) {
+      const holdId = requests.holdOf(requestId);
+      if (holdId === undefined) return undefined;
+      const result = await settle(holdId, settlement);
+      requests.forget(requestId);
+      return result;
+    },
+
+    holdsRequest(requestId) {
+      return requests.holdOf(requestId) !== undefined;
+    },
+
+    async check(endpoint, input, callOptions): Promise<CheckResult> {
+      const now = clock();
+      const priced = price(endpoint, input, callOptions, now);
+      const applied = applyBudgets(specs, contextOf(callOptions), now);
+      const usage = await usageOf(applied, now);
+      const budgets = applied.map((budget, index) => report(budget, usage[index]));
+      const decision = decide(priced.amount, budgets.map((budget, index) => ({
+        key: applied[index]!.key.key, limit: applied[index]!.spec.limit, spent: new Decimal(budget.spent), reserved: new Decimal(budget.reserved),
+      })));
+      const refusal = decision.fits ? undefined : budgets.find((budget) => budget.budget.key === decision.key);
+      return {
+        endpoint, quote: priced.quote, amount: formatMoney(priced.amount), declared: priced.declared, fits: decision.fits, refusal, budgets,
+      };
+    },
+
+    async status(context): Promise<BudgetStatus> {
+      const now = clock();
+      const applied = applyBudgets(specs, context ? { ...baseContext, ...context } : baseContext, now);
+      if (applied.length === 0) {
+        throw new InvalidOptionError('scope', `no budget applies to ${JSON.stringify(context ?? {})}; pass the context whose budgets you want`);
+      }
+      const usage = await usageOf(applied, now);
+      const budgets = applied.map((budget, index) => report(budget, usage[index]));
+      let tightest = budgets[0]!;
+      for (const budget of budgets) if (new Decimal(budget.remaining).lt(tightest.remaining)) tightest = budget;
+      return { ...tightest, budgets };
+    },
+  };
+  return guard;
+}

@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import {
+  commitHold, emptyLedgerState, pruneLedger, releaseHold, reserveHold, usageOf, type LedgerState,
+} from '../../core/budget/ledger-state.js';
+import type { Ledger } from '../../core/budget/ledger-types.js';
+import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { acquireFileLock, type FileLock } from './file-lock.js';
+import { parseLedger, serializeLedger } from './ledger-file-format.js';
+
+export interface FileLedgerOptions {
+  /** The ledger file (JSON, mode 0600). Created on first use; its directory must exist. */
+  readonly path: string;
+  /** How long an operation waits for the lock before failing (ms). Default 10 000. */
+  readonly lockTimeoutMs?: number;
+  /** A lock older than this is taken as left by a dead process (ms). Default 30 000. */
+  readonly staleLockMs?: number;
+}
+
+function errorCode(error: unknown): string | undefined {
+  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
+}
+
+function positiveMs(option: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidOptionError(option, `must be a positive number of milliseconds (got ${String(value)})`);
+  return value;
+}
+
+/**
+ * A ledger in one JSON file, shared by every process on this machine and surviving restarts.
+ * Each operation: take the lock, read and check the whole state, apply the same pure transition
+ * the memory ledger uses, write a temp file, fsync, rename it over the ledger, release the lock.
+ * A reader never sees half a file; a corrupt file is an error, never a fresh start.
+ */
+export function fileLedger(options: FileLedgerOptions): Ledger {
+  if (typeof options?.path !== 'string' || options.path.length === 0) throw new InvalidOptionError('path', 'must be the path of the ledger file');
+  const file = resolve(options.path);
+  const lockPath = `${file}.lock`;
+  const lockOptions = {
+    file,
+    timeoutMs: positiveMs('lockTimeoutMs', options.lockTimeoutMs, 10_000),
+    staleMs: positiveMs('staleLockMs', options.staleLockMs, 30_000),
+  };
+  const unavailable = (doing: string, cause: unknown) => new LedgerUnavailableError(
+    `cannot ${doing} ledger file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { ledger: 'file', location: file, cause },
+  );
+
+  function read(): { state: LedgerState; text: string | undefined } {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT') return { state: emptyLedgerState(), text: undefined };
+      throw unavailable('read', error);
+    }
+    return { state: parseLedger(text, file), text };
+  }
+
+  function write(text: string, lock: FileLock): void {
+    const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+    try {
+      const fd = openSync(temp, 'wx', 0o600);
+      try {
+        writeSync(fd, text);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      if (!lock.holds()) {
+        unlinkSync(temp);
+        throw new LedgerUnavailableError(`lost the lock on ledger file ${file} before writing; nothing was written`, { ledger: 'file', location: file });
+      }
+      renameSync(temp, file);
+    } catch (error) {
+      try {
+        unlinkSync(temp);
+      } catch {
+        // Already renamed or never created.
+      }
+      if (error instanceof FalBudgetError) throw error;
+      throw unavailable('write', error);
+    }
+    // Make the rename itself durable.
+    try {
+      const directory = openSync(dirname(file), 'r');
+      try {
+        fsyncSync(directory);
+      } finally {
+        closeSync(directory);
+      }
+    } catch {
+      // Some platforms cannot fsync a directory; the rename is still atomic.
+    }
+  }
+
+  // Operations of this process queue here first, so they never poll the lock against each other.
+  let tail: Promise<unknown> = Promise.resolve();
+
+  function transact<T>(now: number, apply: (state: LedgerState) => T): Promise<T> {
+    const run = async (): Promise<T> => {
+      const lock = await acquireFileLock(lockPath, lockOptions);
+      try {
+        const { state, text } = read();
+        const result = apply(state);
+        pruneLedger(state, now);
+        const next = serializeLedger(state);
+        if (next !== text) write(next, lock);
+        return result;
+      } finally {
+        try {
+          lock.release();
+        } catch {
+          // A lock we cannot remove ages out as stale.
+        }
+      }
+    };
+    const result = tail.then(run, run);
+    tail = result.catch(() => undefined);
+    return result;
+  }
+
+  return {
+    reserve: (request) => transact(request.now, (state) => reserveHold(state, request)),
+    commit: (holdId, now) => transact(now, (state) => commitHold(state, holdId, now)),
+    release: (holdId, now) => transact(now, (state) => releaseHold(state, holdId, now)),
+    usage: (keys, now) => transact(now, (state) => usageOf(state, keys, now)),
+    close: async () => {
+      await tail;
+    },
+  };
+}
