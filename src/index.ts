@@ -1,20 +1,4 @@
 // fal-budget: exact pre-flight quotes for fal generative-video requests, from versioned tables.
-export { quote, quoteBatch, type QuoteOptions } from './quote.js';
-export type {
-  Quote, QuoteLine, QuotePricing, QuoteWarning, BillingParams, SourceSecondsFrom,
-} from './core/quote-types.js';
-export {
-  BatchTotals, parseBatchRequest,
-  type BatchRequest, type BatchResult, type BatchItem, type BatchError, type Subtotal,
-} from './core/batch.js';
-export { PriceBook } from './core/pricing/price-book.js';
-export type { PricingTable, EndpointPricing, Price } from './core/pricing/pricing-table.js';
-export { pricingTableSchema, type PricingTableData } from './core/pricing/schema.js';
-export { requestModels, TIERS, RESOLUTIONS, DURATIONS } from './core/endpoints/index.js';
-export type { RequestModel, FieldInfo, Tier, Resolution, Duration } from './core/endpoints/index.js';
-export { readPricingTable } from './tables/read-table.js';
-export { bundledPriceBook } from './tables/bundled.js';
+export * from './universal.js';
+// Node only: tables of your own from a directory.
 export { loadPricingTables, loadPriceBook } from './tables/load-directory.js';
-export { readMp4Seconds } from './media/mp4-seconds.js';
-export { Decimal, formatMoney } from './core/money.js';
-export * from './core/errors/index.js';
