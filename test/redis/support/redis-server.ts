@@ -128,7 +128,17 @@ export class RedisServer {
     await exited;
   }
 
+  /** SIGSTOP: the server keeps its connections but answers nothing (a hung or overloaded Redis). */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   async stop(): Promise<void> {
+    this.resume();
     await this.kill('SIGTERM');
     rmSync(this.dir, { recursive: true, force: true });
   }
