@@ -2,3 +2,5 @@
 export * from './universal.js';
 // Node only: tables of your own from a directory.
 export { loadPricingTables, loadPriceBook } from './tables/load-directory.js';
+// Node only: one budget shared by every process, in Redis (ioredis is loaded on first use).
+export { redisLedger, type RedisLedgerOptions, type RedisLedgerClient } from './guard/ledgers/redis-ledger.js';
