@@ -172,7 +172,7 @@ function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<st
   }
   const model = pricing.request as BlockRequestModel;
   const source = model.source(parsed);
-  const max = `${pricing.maxSourceSeconds.text} s`;
+  const max = `${pricing.maxSourceLength.text} s`;
   if (source.kind === 'inline' && options.probeSource) {
     const probed = options.probeSource(source.data, source.mediaType);
     // The probe's Decimal is exact to 60 digits: never close enough to a block edge to cross it.
@@ -183,7 +183,7 @@ function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<st
       : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';
     warnings.push({ code: 'upper_bound', message: `source length unknown (${why}); quoted at the ${max} maximum` });
   }
-  return { seconds: pricing.maxSourceSeconds, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+  return { seconds: pricing.maxSourceLength, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
 }
 
 // A block count is a small whole number (at most maxSourceSeconds / blockSeconds): keep each
@@ -208,18 +208,18 @@ function quoteBlocks(endpoint: string, pricing: BlockPricing, table: PricingTabl
   if (seconds.units === 0n) {
     throw new InvalidRequestError(endpoint, [{ path: [field], code: 'empty_source', message: 'the source video has no length' }]);
   }
-  if (compareSeconds(seconds, pricing.maxSourceSeconds) > 0) {
+  if (compareSeconds(seconds, pricing.maxSourceLength) > 0) {
     throw new InvalidRequestError(endpoint, [{
       path: [field],
       code: 'source_too_long',
-      message: `the source is ${seconds.text} s; ${endpoint} accepts at most ${pricing.maxSourceSeconds.text} s`,
+      message: `the source is ${seconds.text} s; ${endpoint} accepts at most ${pricing.maxSourceLength.text} s`,
     }]);
   }
   // Billed per started block: 25.0000000000000001 s is six 5 s blocks. At most
   // maxSourceSeconds / blockSeconds blocks, so the count is a small whole number.
-  const blocks = Number(ceilDivSeconds(seconds, pricing.blockSeconds));
+  const blocks = Number(ceilDivSeconds(seconds, pricing.blockLength));
   const amount = blockAmount(price, blocks);
-  const blockSeconds = pricing.blockSeconds.text;
+  const blockSeconds = pricing.blockLength.text;
   const sourceSeconds = seconds.text;
   const line: QuoteLine = {
     description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${sourceSeconds} s source`,

@@ -1,11 +1,8 @@
 import { z } from 'zod';
 import type { ClipRequestModel } from './request-model.js';
-import {
-  clipBillingParams, durationSchema, editStrengthSchema, EDIT_STRENGTHS, hdrRules, missingFields, resolutionSchema,
-  field, RESOLUTION_FIELD, DURATION_FIELD, HDR_FIELD, EXR_FIELD,
-} from './luma-ray-rules.js';
-import { autoControlsRule } from './fal-video-to-video.js';
+import { clipBillingParams, field, missingFields } from './luma-ray-rules.js';
 import { validationLevels } from './schemas.js';
+import { VIDEO_TO_VIDEO_CONTROL_FIELDS, videoToVideoControlShape, videoToVideoRules } from './video-to-video-controls.js';
 
 const MODEL_ID = 'luma-ray-v3-2-video-to-video';
 const NOT_PRICED = ['prompt', 'input_video'] as const;
@@ -24,12 +21,7 @@ export const oxenVideoToVideo: ClipRequestModel = {
     field({ name: 'prompt', type: 'string', required: true }),
     field({ name: 'input_video', type: 'string', required: true }),
     field({ name: 'input_image', type: 'string' }),
-    RESOLUTION_FIELD('540p'),
-    DURATION_FIELD,
-    field({ name: 'edit_strength', type: 'enum', options: EDIT_STRENGTHS }),
-    field({ name: 'auto_controls', type: 'boolean', default: false }),
-    HDR_FIELD,
-    EXR_FIELD,
+    ...VIDEO_TO_VIDEO_CONTROL_FIELDS,
   ],
   ignoredFields: {},
   ...validationLevels(
@@ -38,16 +30,11 @@ export const oxenVideoToVideo: ClipRequestModel = {
       prompt: z.string(),
       input_video: z.url(),
       input_image: z.url().optional(),
-      resolution: resolutionSchema.default('540p'),
-      duration: durationSchema.default('5s'),
-      edit_strength: editStrengthSchema.optional(),
-      auto_controls: z.boolean().default(false),
-      hdr: z.boolean().default(false),
-      exr_export: z.boolean().default(false),
+      ...videoToVideoControlShape,
     },
     NOT_PRICED,
   ),
-  rules: (input) => [...hdrRules(input, '540p'), ...autoControlsRule(input)],
+  rules: videoToVideoRules,
   missing: (input) => missingFields(input, NOT_PRICED),
   billingParams: clipBillingParams,
 };

@@ -35,8 +35,11 @@ export interface ClipPricing extends EndpointPricingBase {
 }
 export interface BlockPricing extends EndpointPricingBase {
   readonly billing: 'per_block';
-  readonly blockSeconds: Seconds;
-  readonly maxSourceSeconds: Seconds;
+  readonly blockSeconds: Decimal;
+  readonly maxSourceSeconds: Decimal;
+  /** The same two lengths as exact scaled integers, for the quoting hot path. */
+  readonly blockLength: Seconds;
+  readonly maxSourceLength: Seconds;
   /** Keyed `${tier} ${resolution}`. */
   readonly prices: ReadonlyMap<string, Price>;
 }
@@ -127,12 +130,15 @@ function compileEndpoint(
     }
   }
   // The schema has checked both are positive decimal strings.
-  const blockSeconds = parseSeconds(data.billing.blockSeconds)!;
-  const maxSourceSeconds = parseSeconds(data.billing.maxSourceSeconds)!;
-  if (compareSeconds(maxSourceSeconds, blockSeconds) < 0) {
+  const blockLength = parseSeconds(data.billing.blockSeconds)!;
+  const maxSourceLength = parseSeconds(data.billing.maxSourceSeconds)!;
+  if (compareSeconds(maxSourceLength, blockLength) < 0) {
     problems.push({ file, path: [...path, 'billing', 'maxSourceSeconds'], message: 'maxSourceSeconds is shorter than one block' });
   }
-  return { ...base, billing: 'per_block', blockSeconds, maxSourceSeconds, prices };
+  return {
+    ...base, billing: 'per_block', prices, blockLength, maxSourceLength,
+    blockSeconds: new Decimal(data.billing.blockSeconds), maxSourceSeconds: new Decimal(data.billing.maxSourceSeconds),
+  };
 }
 
 /**
