@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { decide } from '../core/budget/decide.js';
 import type { Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
 import { BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError } from '../core/errors/index.js';
@@ -63,6 +62,13 @@ function ledgerFailure(error: unknown, doing: string): FalBudgetError {
   });
 }
 
+/** Node's warning channel where there is one (no node:* import: the guard runs on any runtime). */
+function defaultWarning(warning: GuardWarning): void {
+  const host = (globalThis as { process?: { emitWarning?: (message: string, options: { type: string; code: string }) => void } }).process;
+  if (typeof host?.emitWarning === 'function') host.emitWarning(warning.message, { type: 'FalBudgetWarning', code: warning.code });
+  else console.warn(`FalBudgetWarning [${warning.code}]: ${warning.message}`);
+}
+
 function report(applied: AppliedBudget, usage: Usage | undefined): BudgetReport {
   const spent = new Decimal(usage?.spent ?? '0');
   const reserved = new Decimal(usage?.reserved ?? '0');
@@ -84,7 +90,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const declaredPrices = parseDeclaredPrices(options.allowUnknownEndpoints);
   const ledger: Ledger = options.ledger ?? memoryLedger();
   const baseContext: CallContext = options.context ?? {};
-  const onWarning = options.onWarning ?? ((warning: GuardWarning) => process.emitWarning(warning.message, { type: 'FalBudgetWarning', code: warning.code }));
+  const onWarning = options.onWarning ?? defaultWarning;
   const thresholds = options.onThreshold ? new ThresholdWatch(parseThresholds(options.thresholds), options.onThreshold) : undefined;
   const requests = new RequestHolds();
 
@@ -153,7 +159,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const now = clock();
       const priced = price(endpoint, input, callOptions, now);
       const applied = applyBudgets(specs, contextOf(callOptions), now);
-      const holdId = `fal-budget:${randomUUID()}`;
+      const holdId = `fal-budget:${globalThis.crypto.randomUUID()}`;
       const expiresAt = now + holdTtlMs;
       const amount = formatMoney(priced.amount);
       let result: ReserveResult;
