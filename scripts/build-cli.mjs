@@ -1,0 +1,79 @@
+// Builds the `fal-budget` bin (package.json "bin"): run by `npm run build`, so by `npm install`.
+// 1. dist/cli.cjs: the whole CLI in one file, every dependency inlined, so starting it resolves
+//    no packages.
+// 2. dist/cli.mjs: the launcher (src/cli/launch.ts) that runs it from V8's code cache.
+// 3. dist/cli.cjs.cache: that cache, made by running one real quote once.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
+
+/**
+ * Three substitutions that only make start-up cheaper; none changes a result (the CLI tests run
+ * this bundle and check hashes and MP4 lengths):
+ * - zod's 40 translated error locales (260 KB of the bundle): the library only uses English,
+ *   which zod configures itself, so `locales` keeps only `en`.
+ * - mp4box (180 KB) is loaded on first use: only --source and inline source_data read an MP4.
+ * - @noble/hashes' portable sha256 becomes Node's native one (the same digest): the bundled
+ *   tables are hashed at every start, and a cold JS hash costs more than the quote.
+ */
+const startupPlugin = {
+  name: 'fal-budget-cli-startup',
+  setup(bundle) {
+    bundle.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'zod')) ? { path: 'zod-locales', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /^mp4box$/ }, () => ({ path: 'mp4box', namespace: 'cli-stub' }));
+    bundle.onResolve({ filter: /^@noble\/hashes\/(sha2|utils)$/ }, (args) => ({ path: args.path, namespace: 'cli-stub' }));
+    const stubs = {
+      'zod-locales': `export { default as en } from ${JSON.stringify(resolveFromRoot('zod/v4/locales/en.js'))};`,
+      mp4box: `
+        let loaded;
+        const mp4box = () => (loaded ??= require(${JSON.stringify(resolveFromRoot('mp4box'))}));
+        export const createFile = (...args) => mp4box().createFile(...args);
+        export const MP4BoxBuffer = { fromArrayBuffer: (...args) => mp4box().MP4BoxBuffer.fromArrayBuffer(...args) };`,
+      '@noble/hashes/sha2': `
+        import { createHash } from 'node:crypto';
+        export const sha256 = (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());`,
+      '@noble/hashes/utils': `export const bytesToHex = (bytes) => Buffer.from(bytes).toString('hex');`,
+    };
+    bundle.onLoad({ filter: /.*/, namespace: 'cli-stub' }, (args) => ({ contents: stubs[args.path], resolveDir: root, loader: 'js' }));
+  },
+};
+
+const common = { bundle: true, platform: 'node', target: 'node20', minify: true, logLevel: 'warning' };
+const cache = join(root, 'dist/cli.cjs.cache');
+rmSync(cache, { force: true });
+
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/cli/main.ts')],
+  outfile: join(root, 'dist/cli.cjs'),
+  // CommonJS, because V8's code cache is for scripts; `import` conditions still pick each package's ESM build.
+  format: 'cjs',
+  legalComments: 'linked',
+  plugins: [startupPlugin],
+  define: { FAL_BUDGET_VERSION: JSON.stringify(version), 'import.meta.url': 'undefined' },
+});
+await build({
+  ...common,
+  entryPoints: [join(root, 'src/cli/launch.ts')],
+  outfile: join(root, 'dist/cli.mjs'),
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node' },
+});
+
+chmodSync(join(root, 'dist/cli.mjs'), 0o755);
+
+const warm = spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), 'quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '1080p', '--hdr', '--at', '2026-11-24'], {
+  env: { ...process.env, FAL_BUDGET_BUILD_CODE_CACHE: cache, NO_COLOR: '1' },
+  encoding: 'utf8',
+});
+if (warm.status !== 0) {
+  throw new Error(`dist/cli.mjs failed its build-time run (exit ${warm.status}):\n${warm.stderr}`);
+}

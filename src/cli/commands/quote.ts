@@ -1,0 +1,67 @@
+import { InvalidRequestError } from '../../core/errors/index.js';
+import { Decimal, parseDecimal } from '../../core/money.js';
+import { selectPricing } from '../../core/quote.js';
+import { readMp4Seconds } from '../../media/mp4-seconds.js';
+import { quote } from '../../quote.js';
+import { checkBudget, parseMax } from '../budget-check.js';
+import { CliError } from '../cli-error.js';
+import { pricingContext, type PricingFlags } from '../pricing-context.js';
+import { parseJsonObject, readInputBytes, readInputText, type Stdin } from '../read-input.js';
+import type { QuoteReport } from '../report.js';
+import { requestFromFlags, type FieldFlags } from './request-from-flags.js';
+
+export interface QuoteFlags extends PricingFlags, FieldFlags {
+  readonly endpoint: string;
+  readonly sourceSeconds?: string;
+  readonly source?: string;
+  readonly set?: readonly string[];
+  readonly input?: string;
+  readonly provider?: string;
+  readonly max?: string;
+  readonly strict?: boolean;
+}
+
+export interface CommandIo {
+  readonly stdin: Stdin;
+  readonly now: () => Date;
+}
+
+/** --source-seconds or --source: the edit's length, exact. Only a block-billed endpoint takes one. */
+async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; flag: string } | undefined> {
+  const flag = flags.source !== undefined ? `--source ${flags.source}` : flags.sourceSeconds !== undefined ? `--source-seconds ${flags.sourceSeconds}` : undefined;
+  if (flag === undefined) return undefined;
+  if (billing !== 'per_block') {
+    throw new CliError('usage', `${flag.split(' ')[0]}: ${endpoint} is priced per clip; the source length does not apply to it`);
+  }
+  if (flags.sourceSeconds !== undefined) {
+    if (!parseDecimal(flags.sourceSeconds)) {
+      throw new CliError('usage', `--source-seconds: expected seconds as a decimal like 22.5 (got "${flags.sourceSeconds}")`);
+    }
+    return { seconds: flags.sourceSeconds, flag };
+  }
+  const probed = readMp4Seconds(await readInputBytes(flags.source!, '--source'));
+  if ('error' in probed) throw new CliError('malformed_input', `${flag}: ${probed.error}`);
+  return { seconds: probed.seconds, flag };
+}
+
+/** `fal-budget quote <endpoint>`: turns flags into a request and prices it with the library's quote(). */
+export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<QuoteReport> {
+  const max = parseMax(flags.max);
+  const { book, at, version } = pricingContext(flags, io.now);
+  // Which table prices the endpoint decides which fields it has (and fails closed if none does).
+  const { pricing } = selectPricing(book, flags.endpoint, { at, version, provider: flags.provider });
+  const base = flags.input === undefined ? {} : parseJsonObject(await readInputText(flags.input, '--input', io.stdin), `--input ${flags.input}`);
+  const request = requestFromFlags(flags.endpoint, pricing.request, base, flags, flags.set ?? []);
+  const source = await sourceLength(flags, flags.endpoint, pricing.billing);
+  try {
+    const priced = quote(flags.endpoint, request, {
+      book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, strict: flags.strict,
+    });
+    return { kind: 'quote', quote: priced, budget: checkBudget(new Decimal(priced.total), max) };
+  } catch (error) {
+    // The length came from a flag: say which one, rather than the library's option name.
+    const issue = error instanceof InvalidRequestError && source ? error.issues.find((candidate) => candidate.path[0] === 'sourceSeconds') : undefined;
+    if (issue && source) throw new CliError('usage', `${source.flag}: ${issue.message}`, { cause: error });
+    throw error;
+  }
+}

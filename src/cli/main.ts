@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import type { Readable, Writable } from 'node:stream';
+import { FalBudgetError } from '../core/errors/index.js';
+import { batchCommand } from './commands/batch.js';
+import { diffCommand } from './commands/diff.js';
+import { pricesCommand } from './commands/prices.js';
+import { quoteCommand } from './commands/quote.js';
+import { validateCommand } from './commands/validate.js';
+import { versionsCommand } from './commands/versions.js';
+import { parseCommandLine, type Invocation, type OutputFormat } from './parser.js';
+import { colourEnabled } from './render/colour.js';
+import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
+import { renderMarkdown } from './render/markdown.js';
+import type { BatchReportItem, Report } from './report.js';
+
+/** Set by the bundler from package.json; read from it when running unbundled. */
+declare const FAL_BUDGET_VERSION: string | undefined;
+
+function packageVersion(): string {
+  if (typeof FAL_BUDGET_VERSION === 'string') return FAL_BUDGET_VERSION;
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+}
+
+export interface MainIo {
+  readonly stdin: Readable;
+  readonly stdout: Writable & { isTTY?: boolean };
+  readonly stderr: Writable;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly now: () => Date;
+}
+
+export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3 } as const;
+
+/** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
+function writer(stream: Writable) {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    // The reader went away (`| head`): stop writing, nothing to report.
+    if (error.code === 'EPIPE') closed = true;
+    else throw error;
+  });
+  return async (text: string): Promise<void> => {
+    if (closed || text.length === 0) return;
+    if (!stream.write(text)) await new Promise<void>((resolve) => {
+      const done = () => {
+        stream.off('drain', done);
+        stream.off('close', done);
+        resolve();
+      };
+      stream.on('drain', done);
+      stream.on('close', done);
+    });
+  };
+}
+
+/** Runs the command. Only a batch writes as it goes (JSON items stream); everything else returns data first. */
+async function run(invocation: Invocation, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
+  switch (invocation.command) {
+    case 'quote': return { report: await quoteCommand(invocation.flags, io), written: false };
+    case 'prices': return { report: pricesCommand(invocation.flags, io.now), written: false };
+    case 'versions': return { report: versionsCommand(invocation.flags, io.now), written: false };
+    case 'diff': return { report: await diffCommand(invocation.flags, io.now), written: false };
+    case 'validate': return { report: validateCommand(invocation.flags), written: false };
+    case 'batch': {
+      if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
+      // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
+      let buffered = '';
+      let count = 0;
+      const onItem = async (item: BatchReportItem) => {
+        buffered += (count === 0 ? jsonBatchHead() : '') + jsonBatchItem(item, count);
+        count += 1;
+        if (buffered.length >= 1 << 16) {
+          await write(buffered);
+          buffered = '';
+        }
+      };
+      const report = await batchCommand(invocation.flags, { ...io, onItem });
+      await write(`${count === 0 ? jsonBatchHead() : ''}${buffered}${jsonBatchTail(report)}`);
+      return { report, written: true };
+    }
+  }
+}
+
+async function render(report: Report, format: OutputFormat, colour: boolean): Promise<string> {
+  if (format === 'json') return renderJson(report);
+  if (format === 'markdown') return renderMarkdown(report);
+  // cli-table3 is loaded only when a table is drawn.
+  const { renderTable } = await import('./render/table.js');
+  return renderTable(report, { colour });
+}
+
+/** The exit code a finished report earns; see the README's exit code table. */
+export function exitCodeOf(report: Report): number {
+  switch (report.kind) {
+    case 'quote': return report.budget && !report.budget.within ? EXIT.overBudget : EXIT.ok;
+    // Over --max is certain even with invalid lines (they could only add); otherwise invalid lines mean an incomplete total.
+    case 'batch': return report.budget && !report.budget.within ? EXIT.overBudget : report.errors.length > 0 ? EXIT.invalid : EXIT.ok;
+    case 'validate': return report.valid ? EXIT.ok : EXIT.invalid;
+    default: return EXIT.ok;
+  }
+}
+
+/** The one-line note on stderr that goes with a non-zero exit after a printed report. */
+function stderrNote(report: Report): string | undefined {
+  const notes: string[] = [];
+  if ((report.kind === 'quote' || report.kind === 'batch') && report.budget && !report.budget.within) {
+    const total = report.kind === 'quote' ? report.quote.total : report.total;
+    notes.push(`total $${total} is over --max $${report.budget.max} by $${report.budget.over}`);
+  }
+  if (report.kind === 'batch' && report.errors.length > 0) {
+    const first = report.errors[0]!;
+    notes.push(`${report.errors.length} invalid line${report.errors.length === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
+  }
+  if (report.kind === 'validate' && !report.valid) notes.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} in ${report.path}`);
+  return notes.length === 0 ? undefined : notes.join('; ');
+}
+
+const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
+
+/**
+ * The CLI: parse, run, render, and choose the exit code. The only place that decides one.
+ * 0 quoted (within --max) · 3 over --max · 2 anything the caller can fix · 1 a bug.
+ */
+export async function main(args: readonly string[], io: MainIo): Promise<number> {
+  const out = writer(io.stdout);
+  const err = (line: string) => writer(io.stderr)(`fal-budget: ${oneLine(line)}\n`);
+  const parsed = parseCommandLine(args, packageVersion());
+  if (parsed.kind === 'show') {
+    await out(`${parsed.text}\n`);
+    return EXIT.ok;
+  }
+  if (parsed.kind === 'usage') {
+    await err(`${parsed.message} (see fal-budget --help)`);
+    return EXIT.invalid;
+  }
+  const { invocation } = parsed;
+  try {
+    const { report, written } = await run(invocation, io, out);
+    if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
+    const note = stderrNote(report);
+    if (note) await err(note);
+    return exitCodeOf(report);
+  } catch (error) {
+    if (error instanceof FalBudgetError) {
+      await err(error.message);
+      return EXIT.invalid;
+    }
+    await writer(io.stderr)(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    return EXIT.bug;
+  }
+}
+
+main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() })
+  .then((code) => {
+    process.exitCode = code;
+  });

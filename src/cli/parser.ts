@@ -1,0 +1,206 @@
+import yargs, { type Argv, type Options } from 'yargs';
+import type { BatchFlags } from './commands/batch.js';
+import type { DiffFlags } from './commands/diff.js';
+import type { PricesFlags } from './commands/prices.js';
+import type { QuoteFlags } from './commands/quote.js';
+import type { PricingFlags } from './pricing-context.js';
+
+export type OutputFormat = 'table' | 'json' | 'markdown';
+
+/** How many priced lines a batch table or markdown report lists by default. */
+export const DEFAULT_TABLE_ITEMS = 20;
+
+/** What the command line asked for, before anything is read or priced. */
+export type Invocation =
+  | { readonly command: 'quote'; readonly flags: QuoteFlags; readonly format: OutputFormat }
+  | { readonly command: 'batch'; readonly flags: BatchFlags; readonly format: OutputFormat }
+  | { readonly command: 'prices'; readonly flags: PricesFlags; readonly format: OutputFormat }
+  | { readonly command: 'versions'; readonly flags: Omit<PricingFlags, 'pricingVersion'>; readonly format: OutputFormat }
+  | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
+  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat };
+
+/** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
+export type Parsed =
+  | { readonly kind: 'run'; readonly invocation: Invocation }
+  | { readonly kind: 'show'; readonly text: string }
+  | { readonly kind: 'usage'; readonly message: string };
+
+const EXIT_CODES = `Exit codes: 0 quoted (and within --max), 3 over --max (the quote is still printed),
+2 invalid request, unknown endpoint, a flag the endpoint does not take, no price in effect,
+unreadable or malformed input, or a bad command line (one line on stderr), 1 a bug.`;
+
+const AT: Options = {
+  type: 'string', requiresArg: true,
+  describe: 'price with the tables in effect at this date (2026-11-24, midnight UTC) or date-time with offset; default now',
+};
+const PRICING_VERSION: Options = { type: 'string', requiresArg: true, describe: 'price with this table version (e.g. 2026-11-21) instead of by date' };
+const PRICING_DIR: Options = { type: 'string', requiresArg: true, describe: 'also load the pricing tables in this directory (or file)' };
+const MAX: Options = { type: 'string', requiresArg: true, describe: 'budget in USD: exit 3 when the total is over it (equal is within)' };
+const STRICT: Options = { type: 'boolean', describe: 'require the complete request, as the provider validates it' };
+
+function pricingOptions<T>(argv: Argv<T>, withVersion = true) {
+  const withAt = argv.option('at', AT).option('pricing', PRICING_DIR);
+  return withVersion ? withAt.option('pricing-version', PRICING_VERSION).conflicts('at', 'pricing-version') : withAt;
+}
+
+const str = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
+const list = (value: unknown): string[] | undefined => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map(String));
+
+function pricingFlags(argv: Record<string, unknown>): PricingFlags {
+  return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
+}
+
+/**
+ * The command line, defined once: names and flags are fixed because scripts call them.
+ * yargs only parses here; it never prints or exits, so main decides every exit code.
+ */
+export function parseCommandLine(args: readonly string[], version: string): Parsed {
+  let invocation: { command: Invocation['command']; argv: Record<string, unknown> } | undefined;
+  const capture = (command: Invocation['command']) => (argv: Record<string, unknown>) => {
+    invocation = { command, argv };
+  };
+  const parser = yargs()
+    .scriptName('fal-budget')
+    .usage('$0 <command> [options]\n\nExact pre-flight quotes for fal generative-video requests, from versioned pricing tables.')
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
+    .option('format', { choices: ['table', 'json', 'markdown'], default: 'table', describe: 'output format', global: true, requiresArg: true })
+    .option('json', { type: 'boolean', describe: 'same as --format json', global: true })
+    .command(
+      'quote <endpoint>',
+      'price one request before you send it',
+      (argv) => pricingOptions(argv
+        .positional('endpoint', { type: 'string', describe: 'the endpoint id, e.g. luma/agent/ray/v3.2/video-to-video' })
+        .option('resolution', { type: 'string', requiresArg: true, describe: 'resolution: 540p | 720p | 1080p' })
+        .option('duration', { type: 'string', requiresArg: true, describe: 'clip duration: 5s | 10s' })
+        .option('hdr', { type: 'boolean', describe: 'hdr: true (--no-hdr for false)' })
+        .option('exr', { type: 'boolean', describe: 'exr_export: true (needs --hdr)' })
+        .option('loop', { type: 'boolean', describe: 'loop: true (image/text-to-video)' })
+        .option('source-seconds', { type: 'string', requiresArg: true, describe: 'block-billed edit: the source video\'s length in seconds, e.g. 22.5' })
+        .option('source', { type: 'string', requiresArg: true, describe: 'block-billed edit: read the source length from this MP4/MOV file' })
+        .option('set', { type: 'string', requiresArg: true, describe: 'set any other field: key=value (value read as JSON when it is JSON); repeatable' })
+        .option('input', { type: 'string', requiresArg: true, describe: 'the request body as JSON, from a file or - for stdin; flags override it' })
+        .option('provider', { type: 'string', requiresArg: true, describe: 'which provider, when several price the endpoint id' })
+        .option('max', MAX)
+        .option('strict', STRICT)
+        .conflicts('source', 'source-seconds'))
+        .example('$0 quote luma/agent/ray/v3.2/video-to-video --resolution 1080p --hdr --duration 10s', 'a 10 s 1080p HDR clip: $8.64')
+        .example('$0 quote luma-ray-3-2-edit --resolution 720p --source clip.mp4 --max 5', 'an edit priced per 5 s block of clip.mp4; exit 3 if over $5')
+        .example('cat request.json | $0 quote luma/agent/ray/v3.2/image-to-video --input - --json', 'the exact request body, as JSON')
+        .epilog(`A flag for a field the endpoint does not have (--hdr on image-to-video) is an error. Without --strict, prompt and media URLs may be left out: the quote warns that the request is incomplete.\n\n${EXIT_CODES}`),
+      capture('quote'),
+    )
+    .command(
+      'batch <file>',
+      'price a JSONL file of requests, streaming',
+      (argv) => pricingOptions(argv
+        .positional('file', { type: 'string', describe: 'a .jsonl file, or - for stdin' })
+        .option('max', { ...MAX, describe: 'budget in USD for the grand total: exit 3 when over it' })
+        .option('strict', STRICT)
+        .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON)' }))
+        .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
+        .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
+        .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5"}. Blank lines are skipped. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max (even if some lines are invalid: the real total can only be higher); 2 some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
+      capture('batch'),
+    )
+    .command(
+      'prices [endpoint]',
+      'show the rate card: tier x resolution x duration (or block)',
+      (argv) => pricingOptions(argv
+        .positional('endpoint', { type: 'string', describe: 'one endpoint id (default: every endpoint)' })
+        .option('provider', { type: 'string', requiresArg: true, describe: 'only this provider' }))
+        .example('$0 prices luma/agent/ray/v3.2/video-to-video --at 2026-11-24', 'the fal video-to-video rate card in effect that day')
+        .epilog(EXIT_CODES),
+      capture('prices'),
+    )
+    .command(
+      'versions',
+      'list every pricing table: effective dates, checked date, sha256, endpoints',
+      (argv) => pricingOptions(argv, false)
+        .example('$0 versions --json', 'every table as JSON')
+        .epilog(EXIT_CODES),
+      capture('versions'),
+    )
+    .command(
+      'diff <old> <new>',
+      'every price cell that changed between two table versions',
+      (argv) => argv
+        .positional('old', { type: 'string', describe: '<provider>/<version> (e.g. fal/2026-11-21) or a path to a .json table' })
+        .positional('new', { type: 'string', describe: '<provider>/<version> or a path to a .json table' })
+        .option('pricing', PRICING_DIR)
+        .example('$0 diff fal/2026-11-21 pricing/fal/2026-12-01.json', 'old, new, change and percent change for each cell')
+        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\n${EXIT_CODES}`),
+      capture('diff'),
+    )
+    .command(
+      'validate <path>',
+      'check pricing tables; print each problem with its file and JSON path',
+      (argv) => argv
+        .positional('path', { type: 'string', describe: 'a table file or a directory of tables (its lock.json hashes are checked too)' })
+        .example('$0 validate pricing/', 'exit 0 when every table is valid, 2 otherwise')
+        .epilog('Exit codes: 0 every table valid; 2 a problem was found (each is printed) or the path cannot be read; 1 a bug.'),
+      capture('validate'),
+    )
+    .demandCommand(1, 'name a command: quote, batch, prices, versions, diff or validate')
+    .strict()
+    .recommendCommands()
+    .version(version)
+    .help()
+    .alias('help', 'h')
+    .wrap(100)
+    .epilog(EXIT_CODES);
+
+  let outcome: Parsed | undefined;
+  parser.parse([...args], {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+    if (error) outcome = { kind: 'usage', message: error.message };
+    else if (invocation === undefined) outcome = { kind: 'show', text: output };
+  });
+  if (outcome) return outcome;
+  if (invocation === undefined) return { kind: 'usage', message: 'name a command: quote, batch, prices, versions, diff or validate' };
+
+  const { command, argv } = invocation;
+  for (const [key, value] of Object.entries(argv)) {
+    // yargs collects a repeated flag into an array; only --set may repeat.
+    if (Array.isArray(value) && key !== '_' && key !== 'set' && /^[a-z]/.test(key) && !/[A-Z]/.test(key)) {
+      return { kind: 'usage', message: `--${key} was given ${value.length} times: give it once` };
+    }
+  }
+  if (argv.json === true && argv.format !== 'table' && argv.format !== 'json') {
+    return { kind: 'usage', message: `--json and --format ${String(argv.format)} contradict each other: give one` };
+  }
+  const format = (argv.json === true ? 'json' : argv.format) as OutputFormat;
+  switch (command) {
+    case 'quote':
+      return {
+        kind: 'run',
+        invocation: {
+          command, format,
+          flags: {
+            ...pricingFlags(argv),
+            endpoint: String(argv.endpoint),
+            resolution: str(argv.resolution), duration: str(argv.duration),
+            hdr: argv.hdr as boolean | undefined, exr: argv.exr as boolean | undefined, loop: argv.loop as boolean | undefined,
+            sourceSeconds: str(argv.sourceSeconds), source: str(argv.source), set: list(argv.set), input: str(argv.input),
+            provider: str(argv.provider), max: str(argv.max), strict: argv.strict === true,
+          },
+        },
+      };
+    case 'batch': {
+      const items = str(argv.items);
+      // Tables are for people: a handful of lines, then the totals. JSON streams every line.
+      const itemLimit = items === undefined ? (format === 'json' ? Infinity : DEFAULT_TABLE_ITEMS) : items === 'all' ? Infinity : /^\d+$/.test(items) ? Number(items) : undefined;
+      if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
+      return {
+        kind: 'run',
+        invocation: { command, format, flags: { ...pricingFlags(argv), file: String(argv.file), max: str(argv.max), strict: argv.strict === true, itemLimit } },
+      };
+    }
+    case 'prices':
+      return { kind: 'run', invocation: { command, format, flags: { ...pricingFlags(argv), endpoint: str(argv.endpoint), provider: str(argv.provider) } } };
+    case 'versions':
+      return { kind: 'run', invocation: { command, format, flags: { at: str(argv.at), pricing: str(argv.pricing) } } };
+    case 'diff':
+      return { kind: 'run', invocation: { command, format, flags: { old: String(argv.old), new: String(argv.new), pricing: str(argv.pricing) } } };
+    case 'validate':
+      return { kind: 'run', invocation: { command, format, flags: { path: String(argv.path) } } };
+  }
+}

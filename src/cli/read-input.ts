@@ -1,0 +1,48 @@
+import { readFile } from 'node:fs/promises';
+import { CliError } from './cli-error.js';
+
+/** Where a command reads "-" from; main passes process.stdin. */
+export type Stdin = AsyncIterable<Buffer | string>;
+
+function reason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code ?? (error as Error).message;
+}
+
+/** Reads a whole file, or stdin for "-"; an unreadable one is an exit-2 error naming the flag. */
+export async function readInputText(path: string, flag: string, stdin: Stdin): Promise<string> {
+  if (path === '-') {
+    let text = '';
+    for await (const chunk of stdin) text += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
+    return text;
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliError('unreadable_input', `${flag} ${path}: cannot read (${reason(error)})`, { cause: error });
+  }
+}
+
+export async function readInputBytes(path: string, flag: string): Promise<Uint8Array> {
+  try {
+    return await readFile(path);
+  } catch (error) {
+    throw new CliError('unreadable_input', `${flag} ${path}: cannot read (${reason(error)})`, { cause: error });
+  }
+}
+
+/** Parses a request body: it must be one JSON object. */
+export function parseJsonObject(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new CliError('malformed_input', `${where}: not valid JSON (${(error as Error).message})`, { cause: error });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new CliError('malformed_input', `${where}: the request must be a JSON object, not ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+export { reason as fileErrorReason };

@@ -1,0 +1,32 @@
+import type { BudgetCheck } from '../budget-check.js';
+import type { Quote, QuoteLine } from '../../core/quote-types.js';
+
+/** Shared wording, so table and markdown say the same thing. */
+export const dollars = (amount: string): string => `$${amount}`;
+
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
+}
+
+export function budgetText(budget: BudgetCheck): string {
+  return budget.within
+    ? `within --max ${dollars(budget.max)} (${dollars(budget.remaining!)} to spare)`
+    : `OVER --max ${dollars(budget.max)} by ${dollars(budget.over!)}`;
+}
+
+export function pricingText(pricing: Quote['pricing']): string {
+  const when = pricing.pricedAt === undefined ? 'pinned version' : `priced at ${pricing.pricedAt}`;
+  return `${pricing.provider} ${pricing.version} (effective ${pricing.effectiveFrom}; ${when})`;
+}
+
+export function totalLabel(upperBound: boolean, currency: string): string {
+  return upperBound ? `Total, upper bound (${currency})` : `Total (${currency})`;
+}
+
+/** Batch tables list at most this many invalid lines; JSON lists every one. */
+export const ERRORS_SHOWN = 50;
+
+/** "1 clip", "6 blocks": the quantity is a decimal string and stays one. */
+export function quantityText(line: Pick<QuoteLine, 'quantity' | 'unit'>): string {
+  return `${line.quantity} ${line.unit}${line.quantity === '1' ? '' : 's'}`;
+}

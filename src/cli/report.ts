@@ -1,0 +1,167 @@
+import type { BatchError, Subtotal } from '../core/batch.js';
+import type { PricingTableProblem } from '../core/errors/index.js';
+import type { BillingParams, Quote, QuoteLine, QuoteWarning } from '../core/quote-types.js';
+import type { BudgetCheck } from './budget-check.js';
+
+/**
+ * What each command returns: plain data that the renderers turn into text and main turns into
+ * an exit code. Money is decimal strings throughout.
+ */
+export type Report = QuoteReport | BatchReport | PricesReport | VersionsReport | DiffReport | ValidateReport;
+
+export interface QuoteReport {
+  readonly kind: 'quote';
+  readonly quote: Quote;
+  readonly budget: BudgetCheck | undefined;
+}
+
+/** One priced line of a batch, without the table details every line shares. */
+export interface BatchReportItem {
+  /** 1-based line number in the input. */
+  readonly line: number;
+  readonly id: string | number | undefined;
+  readonly endpoint: string;
+  readonly provider: string;
+  readonly pricingVersion: string;
+  readonly total: string;
+  readonly upperBound: boolean;
+  readonly params: BillingParams;
+  readonly lines: readonly QuoteLine[];
+  readonly warnings: readonly QuoteWarning[];
+}
+
+export interface BatchReportError extends Omit<BatchError, 'index'> {
+  readonly line: number;
+}
+
+export interface WarningSummary {
+  readonly code: QuoteWarning['code'];
+  /** How many quoted lines carried this warning. */
+  readonly count: number;
+  readonly firstLine: number;
+  readonly message: string;
+}
+
+export interface TableRef {
+  readonly provider: string;
+  readonly version: string;
+  readonly sha256: string;
+}
+
+export interface BatchReport {
+  readonly kind: 'batch';
+  readonly currency: 'USD';
+  readonly total: string;
+  readonly upperBound: boolean;
+  readonly subtotals: readonly Subtotal[];
+  readonly counts: { readonly lines: number; readonly blank: number; readonly quoted: number; readonly invalid: number };
+  /** The first `itemLimit` priced lines (all of them in JSON unless --items says otherwise). */
+  readonly items: readonly BatchReportItem[];
+  readonly itemsOmitted: number;
+  readonly errors: readonly BatchReportError[];
+  readonly pricing: readonly TableRef[];
+  readonly pricedAt: string | undefined;
+  readonly warnings: readonly WarningSummary[];
+  readonly budget: BudgetCheck | undefined;
+}
+
+export interface RateCardRow {
+  readonly tier: string;
+  readonly resolution: string;
+  /** Keyed by the card's columns; null where the combination is not offered. */
+  readonly prices: Readonly<Record<string, string | null>>;
+}
+
+export interface RateCard {
+  readonly provider: string;
+  readonly version: string;
+  readonly effectiveFrom: string;
+  readonly sha256: string;
+  readonly endpoint: string;
+  readonly billing: 'per_clip' | 'per_block';
+  readonly verified: boolean;
+  readonly notes: string;
+  /** per_clip: the durations; per_block: "per block" then one column per source length bound. */
+  readonly columns: readonly string[];
+  readonly rows: readonly RateCardRow[];
+  readonly blockSeconds?: string;
+  readonly maxSourceSeconds?: string;
+}
+
+export interface PricesReport {
+  readonly kind: 'prices';
+  readonly currency: 'USD';
+  /** The instant the cards apply at, or undefined when a version was pinned. */
+  readonly at: string | undefined;
+  readonly version: string | undefined;
+  readonly cards: readonly RateCard[];
+  /** Providers with no table in effect at `at` (when no endpoint was named). */
+  readonly notInEffect: readonly string[];
+}
+
+export interface VersionRow {
+  readonly provider: string;
+  readonly version: string;
+  readonly effectiveFrom: string;
+  readonly effectiveUntil: string | undefined;
+  readonly checked: string;
+  readonly sha256: string;
+  readonly file: string;
+  readonly endpoints: readonly string[];
+  readonly inEffect: boolean;
+}
+
+export interface VersionsReport {
+  readonly kind: 'versions';
+  readonly at: string;
+  readonly tables: readonly VersionRow[];
+}
+
+export interface PriceCellRef {
+  readonly endpoint: string;
+  readonly tier: string;
+  readonly resolution: string;
+  /** "5s" / "10s" for a clip, "per 5 s block" for a block-billed edit. */
+  readonly unit: string;
+}
+
+export interface ChangedCell extends PriceCellRef {
+  readonly old: string;
+  readonly new: string;
+  /** new - old, signed: "+0.28", "-0.10". */
+  readonly change: string;
+  /** change / old x 100, signed, to 2 places rounded half-even: "+12.96". */
+  readonly percent: string;
+}
+
+export interface PricedCell extends PriceCellRef {
+  readonly price: string;
+}
+
+export interface BillingChange {
+  readonly endpoint: string;
+  readonly field: string;
+  readonly old: string;
+  readonly new: string;
+}
+
+export interface DiffReport {
+  readonly kind: 'diff';
+  readonly currency: 'USD';
+  readonly old: TableRef & { readonly file: string };
+  readonly new: TableRef & { readonly file: string };
+  readonly percentRounding: 'half-even';
+  readonly changed: readonly ChangedCell[];
+  readonly added: readonly PricedCell[];
+  readonly removed: readonly PricedCell[];
+  readonly billingChanges: readonly BillingChange[];
+  readonly unchanged: number;
+}
+
+export interface ValidateReport {
+  readonly kind: 'validate';
+  readonly path: string;
+  readonly valid: boolean;
+  readonly tables: readonly (TableRef & { readonly file: string })[];
+  readonly problems: readonly PricingTableProblem[];
+}
