@@ -5,10 +5,15 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'vitest';
 
-/** The redis-server binary on PATH (Debian: /usr/bin/redis-server), or undefined. */
+/**
+ * The redis-server binary: $REDIS_SERVER when set (set it to a missing path to see what happens
+ * without Redis), else the first on PATH (Debian: /usr/bin/redis-server), or undefined.
+ */
 export function findRedisServer(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin')) {
-    const candidate = join(dir, 'redis-server');
+  const candidates = process.env.REDIS_SERVER !== undefined
+    ? [process.env.REDIS_SERVER]
+    : (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin').map((dir) => join(dir, 'redis-server'));
+  for (const candidate of candidates) {
     try {
       accessSync(candidate, constants.X_OK);
       return candidate;
