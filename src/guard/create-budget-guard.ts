@@ -91,7 +91,9 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const ledger: Ledger = options.ledger ?? memoryLedger();
   const baseContext: CallContext = options.context ?? {};
   const onWarning = options.onWarning ?? defaultWarning;
-  const thresholds = options.onThreshold ? new ThresholdWatch(parseThresholds(options.thresholds), options.onThreshold) : undefined;
+  const thresholdList = parseThresholds(options.thresholds);
+  if (options.onThreshold !== undefined && typeof options.onThreshold !== 'function') throw new InvalidOptionError('onThreshold', 'must be a function');
+  const thresholds = options.onThreshold ? new ThresholdWatch(thresholdList, options.onThreshold) : undefined;
   const requests = new RequestHolds();
 
   const contextOf = (callOptions: GuardCallOptions | undefined): CallContext =>

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, linkSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LedgerUnavailableError } from '../../core/errors/index.js';
 
@@ -144,12 +144,49 @@ function trySync(path: string, content: string, staleMs: number): { locked: true
   return { locked: false, holder };
 }
 
+/**
+ * Taking turns: a process that had to wait leaves its token in `<lock>.waiting`; a process about
+ * to lock again defers once to a waiter it sees there, so a busy process cannot starve another.
+ */
+function waiting(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function announce(path: string, token: string): void {
+  try {
+    writeFileSync(path, token, { mode: 0o600 });
+  } catch {
+    // Only fairness depends on it.
+  }
+}
+
+function withdraw(path: string, token: string): void {
+  if (waiting(path) !== token) return;
+  try {
+    unlinkSync(path);
+  } catch {
+    // Someone else replaced or removed it.
+  }
+}
+
 export async function acquireFileLock(lockPath: string, options: LockOptions): Promise<FileLock> {
   const token = `${process.pid}:${randomUUID()}`;
   const content = JSON.stringify({ pid: process.pid, token, at: Date.now() });
   const deadline = Date.now() + options.timeoutMs;
-  let delayMs = 1;
+  const waitPath = `${lockPath}.waiting`;
+  const waiter = waiting(waitPath);
+  if (waiter !== undefined && !waiter.startsWith(`${process.pid}:`)) {
+    const waiterPid = Number(waiter.split(':')[0]);
+    if (Number.isInteger(waiterPid) && waiterPid > 0 && !pidAlive(waiterPid)) withdraw(waitPath, waiter);
+    else await sleep(2);
+  }
+  let delayMs = 0.5;
   let holder: Holder | undefined;
+  let announced = false;
   for (;;) {
     let attempt: ReturnType<typeof trySync>;
     try {
@@ -161,13 +198,19 @@ export async function acquireFileLock(lockPath: string, options: LockOptions): P
     }
     if (attempt.locked) break;
     holder = attempt.holder ?? holder;
+    if (!announced) {
+      announce(waitPath, token);
+      announced = true;
+    }
     if (Date.now() >= deadline) {
+      withdraw(waitPath, token);
       const who = holder ? ` (held by pid ${holder.pid ?? 'unknown'} since ${new Date(holder.at).toISOString()})` : '';
       throw new LedgerUnavailableError(`could not lock ledger file ${options.file} within ${options.timeoutMs} ms${who}`, { ledger: 'file', location: options.file });
     }
     await sleep(delayMs + Math.random() * delayMs);
-    delayMs = Math.min(delayMs * 2, 20);
+    delayMs = Math.min(delayMs * 2, 5);
   }
+  if (announced) withdraw(waitPath, token);
   return {
     token,
     holds: () => readHolder(lockPath)?.token === token,
