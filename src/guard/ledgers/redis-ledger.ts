@@ -94,6 +94,17 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     connection = async () => wrapped;
   }
   let closed = false;
+  // A guard sends the same few limits with every call: convert each once.
+  const limits = new Map<unknown, string>();
+  const nanoLimit = (field: string, limit: unknown): string => {
+    let nano = limits.get(limit);
+    if (nano === undefined) {
+      nano = limitToNano(field, limit);
+      if (limits.size >= 1024) limits.clear();
+      limits.set(limit, nano);
+    }
+    return nano;
+  };
 
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
@@ -139,7 +150,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       const keys: string[] = [];
       request.budgets.forEach((budget, index) => {
         const key = text(`budgets[${index}].key`, budget.key);
-        const limit = limitToNano(`budgets[${index}].limit`, budget.limit);
+        const limit = nanoLimit(`budgets[${index}].limit`, budget.limit);
         const windowEndsAt = budget.windowEndsAt === undefined ? '' : epochMs(`budgets[${index}].windowEndsAt`, budget.windowEndsAt);
         budgetArgs.push(key, limit, windowEndsAt);
         if (!keys.includes(key)) keys.push(key);

@@ -78,10 +78,13 @@ if redis.call('EXISTS', KEYS[1]) == 1 then return {'ok'} end
 
 -- The one budget rule (src/core/budget/decide.ts): spent + reserved + amount <= limit in every
 -- budget, equal fits, and the first budget in the caller's order that it would break refuses.
+local existed = {}
 for i = 1, count do
   local key, limitText = ARGV[3 * i + 5], ARGV[3 * i + 6]
   local usage = redis.call('HMGET', budgetKey(key), 'spent', 'reserved')
   local spent, reserved = usage[1] or '0', usage[2] or '0'
+  -- Every stored budget has a "reserved" field (HINCRBY below creates it).
+  existed[key] = usage[2] ~= false
   local remaining = tonumber(limitText) - tonumber(spent) - tonumber(reserved)
   if amount > remaining then
     if remaining < 0 then remaining = 0 end
@@ -97,20 +100,24 @@ for i = 1, count do
   if not seen[key] then
     seen[key] = true
     local budget = budgetKey(key)
-    local before = redis.call('PTTL', budget)
     redis.call('HINCRBY', budget, 'reserved', amountText)
-    -- A windowed budget forgets itself a retention period after its window (and its latest
-    -- hold) ends: a new window is a new key, so no sweeper is needed. Never shorten a TTL.
-    if windowEndsAt ~= '' and before ~= -1 then
-      local ttl = math.ceil(math.max(tonumber(windowEndsAt) - now, expiresAt - now, 0) + retention)
-      if before > ttl then ttl = before end
-      redis.call('PEXPIRE', budget, integer(ttl))
-    end
-    local ttl = redis.call('PTTL', budget)
-    if ttl > 0 then
-      if ttl > holdTtl then holdTtl = ttl end
-    else
+    if windowEndsAt == '' then
+      -- A budget without a window never ends (windows are encoded in keys by the guard).
       persistent = true
+    else
+      -- A windowed budget forgets itself a retention period after its window (and its latest
+      -- hold) ends: a new window is a new key, so no sweeper is needed. Never shorten a TTL.
+      local ttl = math.ceil(math.max(tonumber(windowEndsAt) - now, expiresAt - now, 0) + retention)
+      local before = -2
+      if existed[key] then before = redis.call('PTTL', budget) end
+      if before == -1 then
+        persistent = true
+      elseif before < ttl then
+        redis.call('PEXPIRE', budget, integer(ttl))
+      else
+        ttl = before
+      end
+      if ttl > holdTtl then holdTtl = ttl end
     end
   end
 end

@@ -1,0 +1,135 @@
+// The Redis ledger on loopback: reserve, and reserve + commit, against the floor of a bare Redis
+// round trip (PING, and an EVALSHA of `return 1`) on an identical ioredis connection. Rounds
+// alternate floor and ledger so drift on a shared machine hits both. Target: at most 2x the floor.
+// Starts its own redis-server (no persistence: fsync would measure the disk) unless REDIS_URL is set.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { redisLedger } from '../dist/index.js';
+
+const OPS_PER_ROUND = 2_000;
+const ROUNDS = 6;
+const CONCURRENT = 64;
+const CONCURRENT_OPS = 20_000;
+
+async function startServer() {
+  if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop() {} };
+  if (spawnSync('redis-server', ['--version']).error) {
+    console.log('SKIPPED: redis-server is not installed (apt-get install redis-server), and REDIS_URL is not set.');
+    process.exit(0);
+  }
+  const port = await new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port: free } = probe.address();
+      probe.close(() => resolve(free));
+    });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'fal-budget-bench-'));
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
+  const url = `redis://127.0.0.1:${port}`;
+  let probe;
+  for (let attempt = 0; ; attempt += 1) {
+    probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+    probe.on('error', () => {});
+    try {
+      await probe.connect();
+      break;
+    } catch (error) {
+      probe.disconnect();
+      if (attempt > 100) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  const version = (await probe.info('server')).match(/redis_version:(\S+)/)?.[1];
+  probe.disconnect();
+  return { url, version, stop() { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+const server = await startServer();
+// The same fail-fast options the ledger gives its own connection.
+const floor = new Redis(server.url, { enableOfflineQueue: true, autoResendUnfulfilledCommands: false, maxRetriesPerRequest: 0 });
+await floor.ping();
+const noopSha = await floor.script('LOAD', 'return 1');
+const ledger = redisLedger({ url: server.url, prefix: `bench-${process.pid}` });
+
+let sequence = 0;
+const HOUR = 3_600_000;
+const oneBudget = [{ key: 'global', limit: '9000000' }];
+const threeBudgets = [{ key: 'global', limit: '9000000' }, { key: 'user:42:day:2026-11-24', limit: '9000000', windowEndsAt: Date.now() + HOUR }, { key: 'project:demo', limit: '9000000' }];
+async function reserve(budgets) {
+  const now = Date.now();
+  const holdId = `h${sequence++}`;
+  const result = await ledger.reserve({ holdId, amount: '0.01', budgets, now, expiresAt: now + HOUR });
+  if (!result.ok) throw new Error('refused: the benchmark budget should never fill');
+  return holdId;
+}
+
+const subjects = {
+  'PING (floor)': () => floor.ping(),
+  'EVALSHA return 1 (floor)': () => floor.evalsha(noopSha, 0),
+  'reserve, 1 budget': () => reserve(oneBudget),
+  'reserve, 3 budgets': () => reserve(threeBudgets),
+  'reserve + commit, 1 budget': async () => ledger.commit(await reserve(oneBudget), Date.now()),
+};
+const latencies = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
+
+async function round(name) {
+  const run = subjects[name];
+  for (let i = 0; i < OPS_PER_ROUND; i += 1) {
+    const start = process.hrtime.bigint();
+    await run();
+    latencies[name].push(Number(process.hrtime.bigint() - start) / 1_000);
+  }
+}
+
+for (const name of Object.keys(subjects)) for (let i = 0; i < 500; i += 1) await subjects[name](); // warm up
+for (let r = 0; r < ROUNDS; r += 1) {
+  const order = Object.keys(subjects);
+  if (r % 2 === 1) order.reverse();
+  for (const name of order) await round(name);
+}
+
+async function throughput(run) {
+  let issued = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENT }, async () => {
+    while (issued < CONCURRENT_OPS) {
+      issued += 1;
+      await run();
+    }
+  }));
+  return CONCURRENT_OPS / (Number(process.hrtime.bigint() - start) / 1e9);
+}
+const concurrentFloor = await throughput(subjects['EVALSHA return 1 (floor)']);
+const concurrentReserve = await throughput(subjects['reserve, 1 budget']);
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const p50 = (name) => percentile(latencies[name], 50);
+const p99 = (name) => percentile(latencies[name], 99);
+const floorP50 = p50('EVALSHA return 1 (floor)');
+
+console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, redis ${server.version ?? '(REDIS_URL)'} on loopback, ioredis`);
+console.log(`sequential: ${ROUNDS} rounds x ${OPS_PER_ROUND} calls each, one call in flight; ratio = p50 / p50 of EVALSHA return 1`);
+console.log('');
+console.log('| operation | calls/s | p50 µs | p99 µs | p50 vs floor |');
+console.log('|---|---:|---:|---:|---:|');
+for (const name of Object.keys(subjects)) {
+  const mean = latencies[name].reduce((sum, value) => sum + value, 0) / latencies[name].length;
+  const trips = name.startsWith('reserve + commit') ? 2 : 1;
+  const ratio = p50(name) / (floorP50 * trips);
+  console.log(`| ${name} | ${Math.round(1e6 / mean)} | ${p50(name).toFixed(0)} | ${p99(name).toFixed(0)} | ${ratio.toFixed(2)}x${trips === 2 ? ' (of 2 round trips)' : ''} |`);
+}
+console.log('');
+console.log(`${CONCURRENT} calls in flight on one connection, ${CONCURRENT_OPS} calls:`);
+console.log(`  EVALSHA return 1 (floor): ${Math.round(concurrentFloor)} calls/s`);
+console.log(`  reserve, 1 budget:        ${Math.round(concurrentReserve)} calls/s (${(concurrentFloor / concurrentReserve).toFixed(2)}x the floor's time per call)`);
+
+await ledger.close();
+floor.disconnect();
+server.stop();
