@@ -1,6 +1,6 @@
 // The Redis ledger on loopback: reserve, and reserve + commit, against the floor of a bare Redis
-// round trip (PING, and an EVALSHA of `return 1`) on an identical ioredis connection. Rounds
-// alternate floor and ledger so drift on a shared machine hits both. Target: at most 2x the floor.
+// round trip (PING, and an EVALSHA of `return 1`) on an identical ioredis connection. Target: at
+// most 2x the floor.
 // Starts its own redis-server (no persistence: fsync would measure the disk) unless REDIS_URL is set.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,10 +10,9 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { redisLedger } from '../dist/index.js';
 
-const OPS_PER_ROUND = 2_000;
-const ROUNDS = 6;
+const CALLS = 12_000;
 const CONCURRENT = 64;
-const CONCURRENT_OPS = 20_000;
+const CONCURRENT_OPS = 10_000;
 
 async function startServer() {
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop() {} };
@@ -76,20 +75,17 @@ const subjects = {
 };
 const latencies = Object.fromEntries(Object.keys(subjects).map((name) => [name, []]));
 
-async function round(name) {
-  const run = subjects[name];
-  for (let i = 0; i < OPS_PER_ROUND; i += 1) {
+// Calls are interleaved one by one (floor, reserve, ..., in rotating order), so load from anything
+// else on the machine falls on every subject alike.
+const names = Object.keys(subjects);
+for (const name of names) for (let i = 0; i < 500; i += 1) await subjects[name](); // warm up
+for (let i = 0; i < CALLS; i += 1) {
+  for (let j = 0; j < names.length; j += 1) {
+    const name = names[(i + j) % names.length];
     const start = process.hrtime.bigint();
-    await run();
+    await subjects[name]();
     latencies[name].push(Number(process.hrtime.bigint() - start) / 1_000);
   }
-}
-
-for (const name of Object.keys(subjects)) for (let i = 0; i < 500; i += 1) await subjects[name](); // warm up
-for (let r = 0; r < ROUNDS; r += 1) {
-  const order = Object.keys(subjects);
-  if (r % 2 === 1) order.reverse();
-  for (const name of order) await round(name);
 }
 
 async function throughput(run) {
@@ -103,8 +99,15 @@ async function throughput(run) {
   }));
   return CONCURRENT_OPS / (Number(process.hrtime.bigint() - start) / 1e9);
 }
-const concurrentFloor = await throughput(subjects['EVALSHA return 1 (floor)']);
-const concurrentReserve = await throughput(subjects['reserve, 1 budget']);
+const median = (values) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+const floorRates = [];
+const reserveRates = [];
+for (let r = 0; r < 5; r += 1) {
+  floorRates.push(await throughput(subjects['EVALSHA return 1 (floor)']));
+  reserveRates.push(await throughput(subjects['reserve, 1 budget']));
+}
+const concurrentFloor = median(floorRates);
+const concurrentReserve = median(reserveRates);
 
 const percentile = (values, p) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -115,7 +118,7 @@ const p99 = (name) => percentile(latencies[name], 99);
 const floorP50 = p50('EVALSHA return 1 (floor)');
 
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}, redis ${server.version ?? '(REDIS_URL)'} on loopback, ioredis`);
-console.log(`sequential: ${ROUNDS} rounds x ${OPS_PER_ROUND} calls each, one call in flight; ratio = p50 / p50 of EVALSHA return 1`);
+console.log(`sequential: ${CALLS} calls of each, interleaved, one call in flight; ratio = p50 / p50 of EVALSHA return 1`);
 console.log('');
 console.log('| operation | calls/s | p50 µs | p99 µs | p50 vs floor |');
 console.log('|---|---:|---:|---:|---:|');
@@ -126,7 +129,7 @@ for (const name of Object.keys(subjects)) {
   console.log(`| ${name} | ${Math.round(1e6 / mean)} | ${p50(name).toFixed(0)} | ${p99(name).toFixed(0)} | ${ratio.toFixed(2)}x${trips === 2 ? ' (of 2 round trips)' : ''} |`);
 }
 console.log('');
-console.log(`${CONCURRENT} calls in flight on one connection, ${CONCURRENT_OPS} calls:`);
+console.log(`${CONCURRENT} calls in flight on one connection, ${CONCURRENT_OPS} calls, median of 5 alternating rounds:`);
 console.log(`  EVALSHA return 1 (floor): ${Math.round(concurrentFloor)} calls/s`);
 console.log(`  reserve, 1 budget:        ${Math.round(concurrentReserve)} calls/s (${(concurrentFloor / concurrentReserve).toFixed(2)}x the floor's time per call)`);
 

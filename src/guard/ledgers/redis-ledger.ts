@@ -94,17 +94,22 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     connection = async () => wrapped;
   }
   let closed = false;
-  // A guard sends the same few limits with every call: convert each once.
-  const limits = new Map<unknown, string>();
-  const nanoLimit = (field: string, limit: unknown): string => {
-    let nano = limits.get(limit);
-    if (nano === undefined) {
-      nano = limitToNano(field, limit);
-      if (limits.size >= 1024) limits.clear();
-      limits.set(limit, nano);
-    }
-    return nano;
+  // A guard sends the same few limits, and mostly the same few prices, with every call:
+  // convert each once (a small cache, emptied when it fills).
+  const cached = (convert: (field: string, value: unknown) => string) => {
+    const seen = new Map<unknown, string>();
+    return (field: string, value: unknown): string => {
+      let nano = seen.get(value);
+      if (nano === undefined) {
+        nano = convert(field, value);
+        if (seen.size >= 1024) seen.clear();
+        seen.set(value, nano);
+      }
+      return nano;
+    };
   };
+  const nanoLimit = cached(limitToNano);
+  const nanoAmount = cached(amountToNano);
 
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
@@ -144,7 +149,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   return {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const holdId = text('holdId', request.holdId);
-      const amount = amountToNano('amount', request.amount);
+      const amount = nanoAmount('amount', request.amount);
       if (!Array.isArray(request.budgets)) throw invalid('invalid_ledger_request', 'budgets must be an array');
       const budgetArgs: string[] = [];
       const keys: string[] = [];
