@@ -38,6 +38,16 @@ describeWithRedis('Redis ledger: what it stores, and for how long', () => {
       expect(await client.hgetall(`{${prefix}}:hold:call-2`)).toMatchObject({ amount: '1', status: 'committed', settledAt: String(T0) });
     });
 
+    it('keeps every key under an ioredis keyPrefix, when the client has one', async () => {
+      const prefix = uniquePrefix('key-prefix');
+      const prefixed = new Redis(redis.url, { keyPrefix: 'someapp:' });
+      const ledger = redisLedger({ client: prefixed, prefix });
+      await ledger.reserve({ holdId: 'h', amount: '1', budgets: [{ key: 'g', limit: '5' }], now: T0, expiresAt: T0 + HOUR });
+      await ledger.commit('h', T0);
+      expect((await client.keys(`*{${prefix}}*`)).sort()).toEqual([`someapp:{${prefix}}:budget:g`, `someapp:{${prefix}}:hold:h`]);
+      await prefixed.quit();
+    });
+
     it('rounds an amount with more than 9 decimals UP to the next nano-USD (never under-counts)', async () => {
       const ledger = redisLedger({ client, prefix: uniquePrefix('round') });
       await ledger.reserve({ holdId: 'a', amount: '1.0000000001', budgets: [{ key: 'g', limit: '2' }], now: T0, expiresAt: T0 + HOUR });

@@ -8,7 +8,7 @@ export type SendCommand = (args: readonly string[], timeoutMs: number) => Promis
 interface IoredisLike {
   status: string;
   isCluster?: boolean;
-  options?: { host?: string; port?: number; path?: string | null };
+  options?: { host?: string; port?: number; path?: string | null; keyPrefix?: string };
   call(command: string, ...args: string[]): Promise<unknown>;
   connect(): Promise<void>;
   disconnect(): void;
@@ -28,6 +28,8 @@ export interface RedisConnection {
   readonly send: SendCommand;
   /** Where the ledger lives, without credentials, for error messages. */
   readonly location: string;
+  /** What the client prepends to every declared key by itself (ioredis `keyPrefix`), else ''. */
+  readonly keyPrefix: string;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export function wrapClient(client: unknown): RedisConnection {
     return {
       send: (args) => client.call(args[0]!, ...args.slice(1)),
       location: options.path ? `unix:${options.path}` : `redis://${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`,
+      keyPrefix: options.keyPrefix ?? '',
       close: async () => {},
     };
   }
@@ -80,6 +83,7 @@ export function wrapClient(client: unknown): RedisConnection {
       // node-redis drops a command that is still waiting to be written when its timeout passes.
       send: (args, timeoutMs) => client.sendCommand(args, { timeout: timeoutMs }),
       location: options.url ? redactUrl(options.url) : socket.path ? `unix:${socket.path}` : `redis://${socket.host ?? 'localhost'}:${socket.port ?? 6379}`,
+      keyPrefix: '',
       close: async () => {},
     };
   }
@@ -152,6 +156,7 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
       return client.call(args[0]!, ...args.slice(1));
     },
     location: redactUrl(url),
+    keyPrefix: '',
     close: async () => {
       client.disconnect();
     },

@@ -123,8 +123,8 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       timer = setTimeout(() => reject(unavailable(operation, `got no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     const work = (async () => {
-      const { send } = await connection();
-      return read(await script.run(send, keys, [tag, ...args], deadline));
+      const { send, keyPrefix } = await connection();
+      return read(await script.run(send, keys, [keyPrefix + tag, ...args], deadline));
     })();
     try {
       return await Promise.race([work, timeout]);

@@ -12,7 +12,9 @@
  * any budget: so even guards whose clocks differ a little see exactly what the memory ledger
  * would have seen given the same calls.
  *
- * Every ARGV starts with: prefix ("{P}:"), now (the guard's clock, epoch ms), retention (ms).
+ * Every ARGV starts with: prefix ("{P}:", after an ioredis keyPrefix if the client has one), now
+ * (the guard's clock, epoch ms), retention (ms). Scripts build every key from that prefix; KEYS
+ * are declared for routing only (ioredis prepends its keyPrefix to them, never to ARGV).
  * Money only ever moves through HINCRBY on integer strings; Lua numbers (doubles) are used for
  * comparisons, and every value they hold stays below 2^53 (see redis-nano-usd.ts).
  */
@@ -73,8 +75,9 @@ local holdId, amountText, expiresAtText, keysJson = ARGV[4], ARGV[5], ARGV[6], A
 local amount, expiresAt = tonumber(amountText), tonumber(expiresAtText)
 local count = (#ARGV - 7) / 3
 
+local hold = holdKey(holdId)
 -- The same hold again (open or settled) is a no-op: the first call already decided.
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'ok'} end
+if redis.call('EXISTS', hold) == 1 then return {'ok'} end
 
 -- The one budget rule (src/core/budget/decide.ts): spent + reserved + amount <= limit in every
 -- budget, equal fits, and the first budget in the caller's order that it would break refuses.
@@ -123,10 +126,10 @@ for i = 1, count do
 end
 
 redis.call('ZADD', openHolds, expiresAtText, holdId)
-redis.call('HSET', KEYS[1], 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
+redis.call('HSET', hold, 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
 -- An open hold lives as long as its longest-lived budget; under a budget that never ends it
 -- stays until it is settled or expires.
-if not persistent then redis.call('PEXPIRE', KEYS[1], integer(holdTtl)) end
+if not persistent then redis.call('PEXPIRE', hold, integer(holdTtl)) end
 return {'ok'}
 `;
 
@@ -136,7 +139,7 @@ return {'ok'}
  */
 export const SETTLE_SCRIPT = `${COMMON}
 local holdId, wanted = ARGV[4], ARGV[5]
-local hold = redis.call('HMGET', KEYS[1], 'amount', 'keys', 'status')
+local hold = redis.call('HMGET', holdKey(holdId), 'amount', 'keys', 'status')
 local status = hold[3]
 if not status then return 'unknown' end
 -- A hold that was due has just been expired above, and reports 'expired'.
