@@ -43,8 +43,15 @@ function pricingOptions<T>(argv: Argv<T>, withVersion = true) {
   return withVersion ? withAt.option('pricing-version', PRICING_VERSION).conflicts('at', 'pricing-version') : withAt;
 }
 
-const str = (value: unknown): string | undefined => (value === undefined ? undefined : String(value));
-const list = (value: unknown): string[] | undefined => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map(String));
+/**
+ * yargs reads a lone "-" positional as an empty flag (batch - gives file ""), so "-" (stdin)
+ * crosses the parser as this token and is turned back afterwards.
+ */
+const STDIN_TOKEN = '\u0000stdin';
+const unStdin = (value: string) => (value === STDIN_TOKEN ? '-' : value);
+
+const str = (value: unknown): string | undefined => (value === undefined ? undefined : unStdin(String(value)));
+const list = (value: unknown): string[] | undefined => (value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map((item) => unStdin(String(item))));
 
 function pricingFlags(argv: Record<string, unknown>): PricingFlags {
   return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
@@ -127,7 +134,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('old', { type: 'string', describe: '<provider>/<version> (e.g. fal/2026-11-21) or a path to a .json table' })
         .positional('new', { type: 'string', describe: '<provider>/<version> or a path to a .json table' })
         .option('pricing', PRICING_DIR)
-        .example('$0 diff fal/2026-11-21 pricing/fal/2026-12-01.json', 'old, new, change and percent change for each cell')
+        .example('$0 diff fal/2026-11-21 my-tables/fal/2026-12-01.json', 'old, new, change and percent change of each cell, from the bundled version to your file')
         .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\n${EXIT_CODES}`),
       capture('diff'),
     )
@@ -146,11 +153,12 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     .version(version)
     .help()
     .alias('help', 'h')
-    .wrap(100)
+    // No hard wrap: examples stay whole lines that can be copied, and the terminal wraps prose.
+    .wrap(null)
     .epilog(EXIT_CODES);
 
   let outcome: Parsed | undefined;
-  parser.parse([...args], {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+  parser.parse(args.map((arg) => (arg === '-' ? STDIN_TOKEN : arg)), {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
     if (error) outcome = { kind: 'usage', message: error.message };
     else if (invocation === undefined) outcome = { kind: 'show', text: output };
   });
@@ -176,7 +184,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
           command, format,
           flags: {
             ...pricingFlags(argv),
-            endpoint: String(argv.endpoint),
+            endpoint: str(argv.endpoint)!,
             resolution: str(argv.resolution), duration: str(argv.duration),
             hdr: argv.hdr as boolean | undefined, exr: argv.exr as boolean | undefined, loop: argv.loop as boolean | undefined,
             sourceSeconds: str(argv.sourceSeconds), source: str(argv.source), set: list(argv.set), input: str(argv.input),
@@ -191,7 +199,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
       return {
         kind: 'run',
-        invocation: { command, format, flags: { ...pricingFlags(argv), file: String(argv.file), max: str(argv.max), strict: argv.strict === true, itemLimit } },
+        invocation: { command, format, flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit } },
       };
     }
     case 'prices':
@@ -199,8 +207,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     case 'versions':
       return { kind: 'run', invocation: { command, format, flags: { at: str(argv.at), pricing: str(argv.pricing) } } };
     case 'diff':
-      return { kind: 'run', invocation: { command, format, flags: { old: String(argv.old), new: String(argv.new), pricing: str(argv.pricing) } } };
+      return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
     case 'validate':
-      return { kind: 'run', invocation: { command, format, flags: { path: String(argv.path) } } };
+      return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
   }
 }
