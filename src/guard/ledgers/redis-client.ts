@@ -108,6 +108,7 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
     retryStrategy: (attempt: number) => Math.min(50 * attempt, 1000),
   }) as unknown as IoredisLike;
   let lastError: unknown;
+  const describe = (error: unknown) => (error === undefined ? undefined : error instanceof Error ? error.message : String(error));
   // Without a listener ioredis prints every connection error; the ledger reports them as causes.
   client.on('error', (error) => {
     lastError = error;
@@ -126,7 +127,7 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
       };
       const onClose = () => {
         done();
-        reject(new Error('connection to Redis closed before it was ready', { cause: lastError }));
+        reject(new Error(`could not connect: ${describe(lastError) ?? 'the connection closed before Redis was ready'}`, { cause: lastError }));
       };
       client.once('ready', onReady);
       client.once('close', onClose);
@@ -147,7 +148,7 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
         return whenReady();
       default:
         // 'reconnecting' (Redis was lost; a retry is scheduled), 'close', 'end'.
-        throw new Error(`Redis connection is ${client.status}`, { cause: lastError });
+        throw new Error(`the connection is ${client.status}${lastError ? ` (last error: ${describe(lastError)})` : ''}`, { cause: lastError });
     }
   };
   return {
