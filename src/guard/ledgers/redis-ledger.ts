@@ -71,6 +71,8 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('redisLedger', 'takes { url } or { client }');
   if ((options.url === undefined) === (options.client === undefined)) throw new InvalidOptionError('redisLedger', 'pass exactly one of `url` (a redis:// URL) or `client` (an ioredis or node-redis client)');
   const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+  // setTimeout fires at once beyond 2^31 - 1 ms: a deadline that large would be no deadline.
+  if (timeoutMs > 2_147_483_647) throw new InvalidOptionError('timeoutMs', `must be at most 2147483647 ms (got ${timeoutMs})`);
   const retention = String(Math.ceil(positive('holdRetentionMs', options.holdRetentionMs, RETENTION_MS)));
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw new InvalidOptionError('prefix', `must be a non-empty string without braces (got ${JSON.stringify(prefix)})`);
