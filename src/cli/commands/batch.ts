@@ -113,8 +113,8 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     const { quote } = outcome;
     quoted += 1;
     tally.add(quote);
-    const tableKey = `${quote.pricing.provider}/${quote.pricing.version}`;
-    if (!tables.has(tableKey)) tables.set(tableKey, { provider: quote.pricing.provider, version: quote.pricing.version, sha256: quote.pricing.sha256 });
+    // Keyed by the table's hash, a string the quote already holds: no key is built per line.
+    if (!tables.has(quote.pricing.sha256)) tables.set(quote.pricing.sha256, { provider: quote.pricing.provider, version: quote.pricing.version, sha256: quote.pricing.sha256 });
     for (const warning of quote.warnings) {
       const seen = warnings.get(warning.code);
       if (seen) seen.count += 1;
