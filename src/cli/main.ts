@@ -66,13 +66,14 @@ async function run(invocation: Invocation, io: MainIo, write: (text: string) => 
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
       let buffered = '';
       let count = 0;
-      const onItem = async (item: BatchReportItem) => {
+      // Synchronous unless 64 KB are ready to go out: no promise per line.
+      const onItem = (item: BatchReportItem): void | Promise<void> => {
         buffered += (count === 0 ? jsonBatchHead() : '') + jsonBatchItem(item, count);
         count += 1;
-        if (buffered.length >= 1 << 16) {
-          await write(buffered);
-          buffered = '';
-        }
+        if (buffered.length < 1 << 16) return;
+        const text = buffered;
+        buffered = '';
+        return write(text);
       };
       const report = await batchCommand(invocation.flags, { ...io, onItem });
       await write(`${count === 0 ? jsonBatchHead() : ''}${buffered}${jsonBatchTail(report)}`);
@@ -123,7 +124,8 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
   const out = writer(io.stdout);
-  const err = (line: string) => writer(io.stderr)(`fal-budget: ${oneLine(line)}\n`);
+  const errors = writer(io.stderr);
+  const err = (line: string) => errors(`fal-budget: ${oneLine(line)}\n`);
   const parsed = parseCommandLine(args, packageVersion());
   if (parsed.kind === 'show') {
     await out(`${parsed.text}\n`);
@@ -145,7 +147,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       await err(error.message);
       return EXIT.invalid;
     }
-    await writer(io.stderr)(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    await errors(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
     return EXIT.bug;
   }
 }
