@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { quote } from '../../src/index.js';
-import { AT, ensureBuilt, failureLine, FIXTURES, ROOT, runCli } from './support/cli.js';
+import { AT, CLI, ensureBuilt, failureLine, FIXTURES, ROOT, runCli } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const I2V = 'luma/agent/ray/v3.2/image-to-video';
@@ -117,6 +118,25 @@ describe('quote: golden output', () => {
     expect(forced.stdout).toContain('\u001b[31mOVER --max $0.50 by $0.22\u001b[39m');
     expect(forced.stdout).toContain('\u001b[1mTotal (USD)\u001b[22m');
     expect(forced.stdout.replace(/\u001b\[\d+m/g, '')).toBe(plain.stdout);
+  });
+});
+
+/** Runs the CLI on a real pseudo-terminal (util-linux `script`), as a person at a terminal would. */
+function runOnTty(args: string[], env: Record<string, string | undefined>) {
+  const command = [process.execPath, CLI, ...args].map((part) => `'${part}'`).join(' ');
+  const cleanEnv = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }).filter(([, value]) => value !== undefined));
+  return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+}
+
+describe.skipIf(!existsSync('/usr/bin/script'))('quote: colour on a real terminal', () => {
+  it('is on when stdout is a TTY, and off there too with NO_COLOR', () => {
+    const args = ['quote', V2V, '--max', '0.50', '--at', AT];
+    const tty = runOnTty(args, {});
+    expect(tty.status).toBe(3);
+    expect(tty.stdout).toContain('\u001b[31mOVER --max $0.50 by $0.22\u001b[39m');
+    const noColor = runOnTty(args, { NO_COLOR: '1' });
+    expect(noColor.stdout).toContain('OVER --max $0.50 by $0.22');
+    expect(noColor.stdout).not.toContain('\u001b[');
   });
 });
 
