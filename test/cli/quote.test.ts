@@ -288,6 +288,19 @@ describe('quote: which table prices it', () => {
     expect(failureLine(await runCli(['quote', V2V, '--at', 'yesterday']))).toBe('fal-budget: --at: expected a date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "yesterday")');
   });
 
+  it('--provider picks between providers that price the same endpoint id; without it, exit 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fal-budget-cli-'));
+    const table = JSON.parse(readFileSync(join(next, 'fal', '2026-12-01.json'), 'utf8'));
+    writeFileSync(join(dir, 'acme.json'), JSON.stringify({ ...table, provider: 'acme', effectiveFrom: '2026-11-01' }));
+    expect(failureLine(await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', dir, '--at', AT]))).toBe(
+      `fal-budget: endpoint "${V2V}" is priced by several providers (fal, acme): name one with the provider option`,
+    );
+    const acme = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', dir, '--provider', 'acme', '--at', AT, '--json'])).stdout);
+    expect(acme).toMatchObject({ provider: 'acme', total: '2.40' });
+    const fal = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', dir, '--provider', 'fal', '--at', AT, '--json'])).stdout);
+    expect(fal).toMatchObject({ provider: 'fal', total: '2.16' });
+  });
+
   it('a --pricing directory with a broken table exits 2 naming the file and JSON path', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fal-budget-cli-'));
     const table = JSON.parse(readFileSync(join(next, 'fal', '2026-12-01.json'), 'utf8'));
