@@ -1,6 +1,7 @@
 import type { CallContext } from '../guard/budget-spec.js';
 import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
 import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
+import { holdsBlob } from '../guard/media-placeholders.js';
 import { outcomeOfResult, outcomeOfStart, outcomeOfStatus, outcomeOfStreamError, statusOfError, type Outcome } from './settlement.js';
 
 /* The parts of @fal-ai/client 1.10's FalClient the guard touches, typed loosely on purpose: the
@@ -72,24 +73,33 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     }
   }
 
-  /** Uploads the input's files only once the call is reserved; a failed upload sent no request. */
-  async function uploadAfterReserve(reservation: Reservation, input: unknown): Promise<unknown> {
-    if (!input) return input;
+  /**
+   * Uploads the input's files only once the call is reserved; a failed upload sent no request.
+   * Without a Blob there is nothing to upload: the client's own transform is left to do nothing.
+   */
+  async function uploadAfterReserve(reservation: Reservation, callOptions: Options): Promise<Options> {
     try {
-      return await fal.storage.transformInput(input);
+      return { ...callOptions, input: await fal.storage.transformInput(callOptions.input) };
     } catch (error) {
       await settle(reservation, 'release');
       throw error;
     }
   }
 
+  const withUploads = (reservation: Reservation, callOptions: Options): Options | Promise<Options> =>
+    (callOptions.input && holdsBlob(callOptions.input) ? uploadAfterReserve(reservation, callOptions) : callOptions);
+
   async function submit(endpointId: string, callOptions: Options) {
+    return (await submitReserved(endpointId, callOptions)).enqueued;
+  }
+
+  async function submitReserved(endpointId: string, callOptions: Options) {
     const reservation = await reserve(endpointId, callOptions?.input);
-    const input = await uploadAfterReserve(reservation, callOptions.input);
+    const uploaded = await withUploads(reservation, callOptions);
     let enqueued: { request_id?: unknown };
     try {
       // The client's own retries of this one submit (429/502/503/504) stay inside this call: one hold.
-      enqueued = await fal.queue.submit(endpointId, { ...callOptions, input });
+      enqueued = await fal.queue.submit(endpointId, uploaded);
     } catch (error) {
       await settle(reservation, outcomeOfStart(statusOfError(error), 'submit'));
       throw error;
@@ -99,7 +109,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     } else {
       guard.warn({ code: 'request_id_missing', message: `fal accepted a submit to ${endpointId} without a request id; its hold counts as spent when it expires` });
     }
-    return enqueued;
+    return { enqueued, reservation };
   }
 
   async function result(endpointId: string, callOptions: RequestOptions) {
@@ -152,9 +162,9 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
 
   async function run(endpointId: string, callOptions: Options = {}) {
     const reservation = await reserve(endpointId, callOptions.input);
-    const input = await uploadAfterReserve(reservation, callOptions.input);
+    const uploaded = await withUploads(reservation, callOptions);
     try {
-      const output = await fal.run(endpointId, { ...callOptions, input });
+      const output = await fal.run(endpointId, uploaded);
       await settle(reservation, 'commit');
       return output;
     } catch (error) {
@@ -165,10 +175,10 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
 
   async function stream(endpointId: string, callOptions: Options) {
     const reservation = await reserve(endpointId, callOptions?.input);
-    const input = await uploadAfterReserve(reservation, callOptions.input);
+    const uploaded = await withUploads(reservation, callOptions);
     let opened: StreamLike;
     try {
-      opened = await fal.stream(endpointId, { ...callOptions, input });
+      opened = await fal.stream(endpointId, uploaded);
     } catch (error) {
       await settle(reservation, outcomeOfStart(statusOfError(error), 'run'));
       throw error;
@@ -184,12 +194,23 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   const queue: QueueLike = { ...fal.queue, submit, status, subscribeToStatus, result, cancel };
 
   async function subscribe(endpointId: string, callOptions: Options) {
-    // What the client's subscribe does, through the guarded queue: the result settles the hold.
-    const { request_id: requestId } = await submit(endpointId, callOptions);
-    const id = requestId as string;
-    if (typeof callOptions.onEnqueue === 'function') callOptions.onEnqueue(id);
-    await fal.queue.subscribeToStatus(endpointId, { requestId: id, ...callOptions });
-    return result(endpointId, { requestId: id });
+    // What the client's subscribe does, through the guarded submit; the result settles the hold.
+    // If the wait fails, the hold stays under the request id for a later result or status.
+    const { enqueued, reservation } = await submitReserved(endpointId, callOptions);
+    const requestId = enqueued.request_id as string;
+    if (typeof callOptions.onEnqueue === 'function') callOptions.onEnqueue(requestId);
+    await fal.queue.subscribeToStatus(endpointId, { requestId, ...callOptions });
+    let output: unknown;
+    try {
+      output = await fal.queue.result(endpointId, { requestId });
+    } catch (error) {
+      const outcome = outcomeOfResult(statusOfError(error));
+      if (outcome !== 'hold') await settleRequest(requestId, outcome);
+      throw error;
+    }
+    if (guard.holdsRequest(requestId)) await settleRequest(requestId, 'commit');
+    else await settle(reservation, 'commit');
+    return output;
   }
 
   const wrapped: FalClientLike = {

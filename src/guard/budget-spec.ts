@@ -167,10 +167,27 @@ export function parseBudgets(options: BudgetListOptions): BudgetSpec[] {
 
 const encode = (text: string) => encodeURIComponent(text);
 
+/** A budget with neither scope nor window is the same for every call: built once. */
+const fixedBudgets = new WeakMap<BudgetSpec, AppliedBudget>();
+
+function fixedBudget(spec: BudgetSpec): AppliedBudget {
+  let applied = fixedBudgets.get(spec);
+  if (!applied) {
+    const key = encode(spec.name);
+    applied = { spec, key: { key, limit: spec.limitText }, describe: { name: spec.name, key, scope: undefined, window: undefined } };
+    fixedBudgets.set(spec, applied);
+  }
+  return applied;
+}
+
 /** The budgets that apply to a call with this context at this instant, as ledger keys. */
 export function applyBudgets(specs: readonly BudgetSpec[], context: CallContext, now: number): AppliedBudget[] {
   const applied: AppliedBudget[] = [];
   for (const spec of specs) {
+    if (!spec.scope && !spec.window) {
+      applied.push(fixedBudget(spec));
+      continue;
+    }
     const scope = spec.scope ? spec.scope(context) : undefined;
     if (spec.scope && !scope) continue;
     let key = encode(spec.name);

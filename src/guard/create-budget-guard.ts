@@ -1,6 +1,8 @@
 import { decide } from '../core/budget/decide.js';
 import type { Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
-import { BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError } from '../core/errors/index.js';
+import {
+  BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError, type RefusingBudget,
+} from '../core/errors/index.js';
 import { Decimal, formatMoney, ZERO } from '../core/money.js';
 import type { Quote } from '../core/quote-types.js';
 import { quote as quoteRequest } from '../quote.js';
@@ -20,6 +22,7 @@ const DEFAULT_HOLD_TTL_MS = 60 * 60 * 1000;
 interface Priced {
   readonly quote: Quote | undefined;
   readonly amount: Decimal;
+  readonly amountText: string;
   readonly declared: boolean;
 }
 
@@ -78,6 +81,36 @@ function report(applied: AppliedBudget, usage: Usage | undefined): BudgetReport 
   };
 }
 
+interface ReservationHooks {
+  settle(holdId: string, settlement: 'commit' | 'release'): Promise<SettleResult>;
+  attach(requestId: string, holdId: string, expiresAt: number): void;
+}
+
+/** One reservation: a class rather than closures, since every guarded call makes one. */
+class HeldReservation implements Reservation {
+  constructor(
+    readonly holdId: string,
+    readonly quote: Quote | undefined,
+    readonly amount: string,
+    readonly declared: boolean,
+    readonly budgets: readonly RefusingBudget[],
+    readonly expiresAt: number,
+    private readonly hooks: ReservationHooks,
+  ) {}
+
+  commit(): Promise<SettleResult> {
+    return this.hooks.settle(this.holdId, 'commit');
+  }
+
+  release(): Promise<SettleResult> {
+    return this.hooks.settle(this.holdId, 'release');
+  }
+
+  attachRequest(requestId: string): void {
+    this.hooks.attach(requestId, this.holdId, this.expiresAt);
+  }
+}
+
 /**
  * A budget guard: quotes each call strictly, reserves it against every budget that applies
  * (atomically, in one ledger operation), and settles it once the outcome is known.
@@ -108,7 +141,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
         provider: callOptions?.provider,
         sourceSeconds: callOptions?.sourceSeconds,
       });
-      return { quote, amount: new Decimal(quote.total), declared: false };
+      return { quote, amount: new Decimal(quote.total), amountText: quote.total, declared: false };
     } catch (error) {
       const declared = error instanceof UnknownEndpointError ? (declaredPrices.get(endpoint) ?? declaredPrices.get('*')) : undefined;
       if (declared === undefined) throw error;
@@ -116,7 +149,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
         code: 'unknown_endpoint_admitted',
         message: `${endpoint} is in no pricing table; admitted at the declared $${formatMoney(declared)} per call (allowUnknownEndpoints)`,
       });
-      return { quote: undefined, amount: declared, declared: true };
+      return { quote: undefined, amount: declared, amountText: formatMoney(declared), declared: true };
     }
   }
 
@@ -148,6 +181,8 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
     }
   }
 
+  const hooks: ReservationHooks = { settle, attach: (requestId, holdId, expiresAt) => requests.attach(requestId, holdId, expiresAt, clock()) };
+
   const guard: BudgetGuard = {
     ledger,
     now: clock,
@@ -163,7 +198,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const applied = applyBudgets(specs, contextOf(callOptions), now);
       const holdId = `fal-budget:${globalThis.crypto.randomUUID()}`;
       const expiresAt = now + holdTtlMs;
-      const amount = formatMoney(priced.amount);
+      const amount = priced.amountText;
       let result: ReserveResult;
       try {
         result = await ledger.reserve({ holdId, amount, budgets: applied.map((budget) => budget.key), expiresAt, now });
@@ -178,14 +213,8 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
           limit: result.refusal.limit, spent: result.refusal.spent, reserved: result.refusal.reserved, remaining: result.refusal.remaining,
         });
       }
-      await watchThresholds(applied, now);
-      const reservation: Reservation = {
-        holdId, quote: priced.quote, amount, declared: priced.declared, budgets: applied.map((budget) => budget.describe), expiresAt,
-        commit: () => settle(holdId, 'commit'),
-        release: () => settle(holdId, 'release'),
-        attachRequest: (requestId) => requests.attach(requestId, holdId, expiresAt, clock()),
-      };
-      return reservation;
+      if (thresholds) await watchThresholds(applied, now);
+      return new HeldReservation(holdId, priced.quote, amount, priced.declared, applied.map((budget) => budget.describe), expiresAt, hooks);
     },
 
     async settleRequest(requestId, settlement) {
