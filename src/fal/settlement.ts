@@ -14,10 +14,10 @@ const REFUSED_AT_THE_DOOR: ReadonlySet<number> = new Set([401, 402, 403, 404, 40
  * answer is the outcome; a 4xx from the app itself may follow billed work, so only the gateway's
  * own refusals release.
  */
-export function outcomeOfStart(status: number | undefined, phase: 'submit' | 'run'): Outcome {
+export function outcomeOfStart(status: number | undefined, phase: 'submit' | 'run', fromFal = true): Outcome {
   if (status === undefined) return 'hold';
   if (status >= 200 && status < 300) return phase === 'run' ? 'commit' : 'hold';
-  if (status >= 500) return 'release';
+  if (status >= 500) return fromFal ? 'release' : 'hold';
   if (status === 422) return 'commit';
   if (status < 400) return 'hold';
   if (phase === 'submit') return 'release';
@@ -28,10 +28,10 @@ export function outcomeOfStart(status: number | undefined, phase: 'submit' | 'ru
  * The answer to GET .../requests/{id} (the result). A 2xx is the output; 5xx and 422 are the
  * request's stored outcome. Any other 4xx (still running, not found, no access) says nothing.
  */
-export function outcomeOfResult(status: number | undefined): Outcome {
+export function outcomeOfResult(status: number | undefined, fromFal = true): Outcome {
   if (status === undefined) return 'hold';
   if (status >= 200 && status < 300) return 'commit';
-  if (status >= 500) return 'release';
+  if (status >= 500) return fromFal ? 'release' : 'hold';
   if (status === 422) return 'commit';
   return 'hold';
 }
@@ -51,11 +51,19 @@ export function statusOfError(error: unknown): number | undefined {
 }
 
 /**
- * FalStream turns every failure, a dropped connection included, into an ApiError with status 500
- * and no body. Only an error that carries fal's JSON body is a 5xx that fal really answered.
+ * Whether an error answer came from fal: fal answers errors with a JSON object ({ detail, ... }).
+ * A 5xx without one (an HTML page from a proxy in between, or FalStream's wrapper around a dropped
+ * connection, which it reports as a bodiless 500) says nothing about the request: it stays held.
  */
-export function outcomeOfStreamError(error: unknown): Outcome {
-  const status = statusOfError(error);
-  if (status !== undefined && status >= 500 && (error as { body?: unknown }).body === undefined) return 'hold';
-  return outcomeOfStart(status, 'run');
+export function answeredByFal(error: unknown): boolean {
+  const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
+  return typeof body === 'object' && body !== null;
+}
+
+export function outcomeOfStartError(error: unknown, phase: 'submit' | 'run'): Outcome {
+  return outcomeOfStart(statusOfError(error), phase, answeredByFal(error));
+}
+
+export function outcomeOfResultError(error: unknown): Outcome {
+  return outcomeOfResult(statusOfError(error), answeredByFal(error));
 }

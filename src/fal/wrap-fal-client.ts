@@ -2,7 +2,7 @@ import type { CallContext } from '../guard/budget-spec.js';
 import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
 import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
 import { holdsBlob } from '../guard/media-placeholders.js';
-import { outcomeOfResult, outcomeOfStart, outcomeOfStatus, outcomeOfStreamError, statusOfError, type Outcome } from './settlement.js';
+import { outcomeOfResultError, outcomeOfStartError, outcomeOfStatus, statusOfError, type Outcome } from './settlement.js';
 
 /* The parts of @fal-ai/client 1.10's FalClient the guard touches, typed loosely on purpose: the
    wrapper returns the caller's own client type, and this package does not depend on the client. */
@@ -101,7 +101,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
       // The client's own retries of this one submit (429/502/503/504) stay inside this call: one hold.
       enqueued = await fal.queue.submit(endpointId, uploaded);
     } catch (error) {
-      await settle(reservation, outcomeOfStart(statusOfError(error), 'submit'));
+      await settle(reservation, outcomeOfStartError(error, 'submit'));
       throw error;
     }
     if (typeof enqueued?.request_id === 'string') {
@@ -117,7 +117,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     try {
       output = await fal.queue.result(endpointId, callOptions);
     } catch (error) {
-      await settleRequest(callOptions?.requestId, outcomeOfResult(statusOfError(error)));
+      await settleRequest(callOptions?.requestId, outcomeOfResultError(error));
       throw error;
     }
     await settleRequest(callOptions?.requestId, 'commit');
@@ -168,7 +168,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
       await settle(reservation, 'commit');
       return output;
     } catch (error) {
-      await settle(reservation, outcomeOfStart(statusOfError(error), 'run'));
+      await settle(reservation, outcomeOfStartError(error, 'run'));
       throw error;
     }
   }
@@ -180,13 +180,13 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     try {
       opened = await fal.stream(endpointId, uploaded);
     } catch (error) {
-      await settle(reservation, outcomeOfStart(statusOfError(error), 'run'));
+      await settle(reservation, outcomeOfStartError(error, 'run'));
       throw error;
     }
     // An aborted stream resolves done() too: counted, since fal may have produced output.
     opened.done().then(
       () => settle(reservation, 'commit'),
-      (error: unknown) => settle(reservation, outcomeOfStreamError(error)),
+      (error: unknown) => settle(reservation, outcomeOfStartError(error, 'run')),
     );
     return opened;
   }
@@ -204,7 +204,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     try {
       output = await fal.queue.result(endpointId, { requestId });
     } catch (error) {
-      const outcome = outcomeOfResult(statusOfError(error));
+      const outcome = outcomeOfResultError(error);
       if (outcome !== 'hold') await settleRequest(requestId, outcome);
       throw error;
     }

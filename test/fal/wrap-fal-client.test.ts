@@ -236,6 +236,18 @@ describe('outcomes', () => {
     expect(await guard.status()).toMatchObject({ spent: '4.32', reserved: '0.00' });
   });
 
+  it('a 5xx that is not fal\'s answer (a proxy\'s HTML page) stays held', async () => {
+    const { guard, fake } = setup();
+    const client = createFalClient({
+      credentials: 'test',
+      fetch: (async (input: string | URL | Request, init?: RequestInit) => (init?.method === 'POST'
+        ? new Response('<html>500 Internal Server Error</html>', { status: 500, headers: { 'content-type': 'text/html' } })
+        : fake.fetch(input, init))) as typeof fetch,
+    });
+    await expect(guard.wrap(client).queue.submit(V2V, { input: HDR_1080 })).rejects.toMatchObject({ status: 500 });
+    expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '4.32' });
+  });
+
   it('a failed upload releases: nothing was submitted', async () => {
     const { guard, fake } = setup();
     // Storage answers 500 to the upload's initiate call.

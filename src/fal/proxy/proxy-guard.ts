@@ -55,6 +55,12 @@ export function refusalBody(error: BudgetExceededError) {
   };
 }
 
+/** fal answers errors with a JSON object; a proxy's own failure page is not one. */
+function isJsonObject(text: string | undefined): boolean {
+  const value = parseJson(text);
+  return typeof value === 'object' && value !== null;
+}
+
 function parseJson(text: string | undefined): unknown {
   if (text === undefined || text.length === 0) return undefined;
   try {
@@ -115,7 +121,7 @@ export async function decideProxyExchange(guard: BudgetGuard, exchange: ProxyExc
               reserved.attachRequest(answer.request_id);
               return;
             }
-            await settle(reserved, outcomeOfStart(status, 'submit'));
+            await settle(reserved, outcomeOfStart(status, 'submit', isJsonObject(text)));
           },
         },
       };
@@ -123,7 +129,14 @@ export async function decideProxyExchange(guard: BudgetGuard, exchange: ProxyExc
     case 'run': {
       const reserved = await reserveOrRespond(guard, target.endpoint, exchange);
       if (!('holdId' in reserved)) return reserved;
-      return { action: 'forward', observer: { needsBody: false, done: (status) => settle(reserved, outcomeOfStart(status, 'run')) } };
+      // A stream's body is not read (that would hold it back), so a failed stream stays held.
+      return {
+        action: 'forward',
+        observer: {
+          needsBody: !target.streaming,
+          done: (status, text) => settle(reserved, outcomeOfStart(status, 'run', !target.streaming && isJsonObject(text))),
+        },
+      };
     }
     case 'status':
       return {
@@ -134,7 +147,7 @@ export async function decideProxyExchange(guard: BudgetGuard, exchange: ProxyExc
         },
       };
     case 'result':
-      return { action: 'forward', observer: { needsBody: false, done: (status) => settleRequest(target.requestId, outcomeOfResult(status)) } };
+      return { action: 'forward', observer: { needsBody: true, done: (status, text) => settleRequest(target.requestId, outcomeOfResult(status, isJsonObject(text))) } };
     case 'other':
       if (!target.spends) return { action: 'forward', observer: undefined };
       return {
