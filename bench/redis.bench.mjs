@@ -28,6 +28,11 @@ async function startServer() {
   });
   const dir = mkdtempSync(join(tmpdir(), 'fal-budget-bench-'));
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--logfile', ''], { stdio: 'ignore' });
+  // Even if the benchmark throws, the server it started goes with it.
+  process.on('exit', () => {
+    child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
   const url = `redis://127.0.0.1:${port}`;
   let probe;
   for (let attempt = 0; ; attempt += 1) {
@@ -44,7 +49,7 @@ async function startServer() {
   }
   const version = (await probe.info('server')).match(/redis_version:(\S+)/)?.[1];
   probe.disconnect();
-  return { url, version, stop() { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); } };
+  return { url, version, stop() {} };
 }
 
 const server = await startServer();
