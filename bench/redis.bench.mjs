@@ -49,7 +49,7 @@ async function startServer() {
   }
   const version = (await probe.info('server')).match(/redis_version:(\S+)/)?.[1];
   probe.disconnect();
-  return { url, version, stop() {} };
+  return { url, version, stop() { child.kill('SIGTERM'); } };
 }
 
 const server = await startServer();
