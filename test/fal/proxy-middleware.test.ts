@@ -153,14 +153,14 @@ describe('fetch-style: an answer that is not fal\'s settles nothing', () => {
 
   it('a proxy error page or a route that throws leaves the hold in place', async () => {
     const guard = createBudgetGuard({ limit: '20.00', onWarning: () => {} });
-    const badGateway = withBudget(async () => new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }), guard);
+    const badGateway = withBudget(async (_request: Request) => new Response('<html>502 Bad Gateway</html>', { status: 502, headers: { 'content-type': 'text/html' } }), guard);
     expect((await badGateway(submit())).status).toBe(502);
     expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '4.32' });
-    const throwing = withBudget(async (): Promise<Response> => { throw new Error('fetch failed'); }, guard);
+    const throwing = withBudget(async (_request: Request): Promise<Response> => { throw new Error('fetch failed'); }, guard);
     await expect(throwing(submit())).rejects.toThrow('fetch failed');
     expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '8.64' });
     // fal's own 503 (a JSON error) releases.
-    const unavailable = withBudget(async () => Response.json({ detail: 'no runner', error_type: 'runner_scheduling_failure' }, { status: 503 }), guard);
+    const unavailable = withBudget(async (_request: Request) => Response.json({ detail: 'no runner', error_type: 'runner_scheduling_failure' }, { status: 503 }), guard);
     expect((await unavailable(submit())).status).toBe(503);
     expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '8.64' });
   });
