@@ -95,7 +95,8 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
 
   async function submitReserved(endpointId: string, callOptions: Options) {
     const reservation = await reserve(endpointId, callOptions?.input);
-    const uploaded = await withUploads(reservation, callOptions);
+    const pending = withUploads(reservation, callOptions);
+    const uploaded = pending instanceof Promise ? await pending : pending;
     let enqueued: { request_id?: unknown };
     try {
       // The client's own retries of this one submit (429/502/503/504) stay inside this call: one hold.

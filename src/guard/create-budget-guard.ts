@@ -21,7 +21,7 @@ const DEFAULT_HOLD_TTL_MS = 60 * 60 * 1000;
 
 interface Priced {
   readonly quote: Quote | undefined;
-  readonly amount: Decimal;
+  /** USD, a decimal string: what the ledger takes. */
   readonly amountText: string;
   readonly declared: boolean;
 }
@@ -128,6 +128,10 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   if (options.onThreshold !== undefined && typeof options.onThreshold !== 'function') throw new InvalidOptionError('onThreshold', 'must be a function');
   const thresholds = options.onThreshold ? new ThresholdWatch(thresholdList, options.onThreshold) : undefined;
   const requests = new RequestHolds();
+  // Hold ids must be unique across every process sharing a ledger: one random token per guard,
+  // then a counter (a UUID per call costs more than the rest of the id's work).
+  const holdPrefix = `fal-budget:${globalThis.crypto.randomUUID()}:`;
+  let holdCount = 0;
 
   const contextOf = (callOptions: GuardCallOptions | undefined): CallContext =>
     callOptions?.context ? { ...baseContext, ...callOptions.context } : baseContext;
@@ -141,7 +145,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
         provider: callOptions?.provider,
         sourceSeconds: callOptions?.sourceSeconds,
       });
-      return { quote, amount: new Decimal(quote.total), amountText: quote.total, declared: false };
+      return { quote, amountText: quote.total, declared: false };
     } catch (error) {
       const declared = error instanceof UnknownEndpointError ? (declaredPrices.get(endpoint) ?? declaredPrices.get('*')) : undefined;
       if (declared === undefined) throw error;
@@ -149,7 +153,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
         code: 'unknown_endpoint_admitted',
         message: `${endpoint} is in no pricing table; admitted at the declared $${formatMoney(declared)} per call (allowUnknownEndpoints)`,
       });
-      return { quote: undefined, amount: declared, amountText: formatMoney(declared), declared: true };
+      return { quote: undefined, amountText: formatMoney(declared), declared: true };
     }
   }
 
@@ -196,7 +200,8 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const now = clock();
       const priced = price(endpoint, input, callOptions, now);
       const applied = applyBudgets(specs, contextOf(callOptions), now);
-      const holdId = `fal-budget:${globalThis.crypto.randomUUID()}`;
+      holdCount += 1;
+      const holdId = `${holdPrefix}${holdCount}`;
       const expiresAt = now + holdTtlMs;
       const amount = priced.amountText;
       let result: ReserveResult;
@@ -235,12 +240,12 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const applied = applyBudgets(specs, contextOf(callOptions), now);
       const usage = await usageOf(applied, now);
       const budgets = applied.map((budget, index) => report(budget, usage[index]));
-      const decision = decide(priced.amount, budgets.map((budget, index) => ({
+      const decision = decide(new Decimal(priced.amountText), budgets.map((budget, index) => ({
         key: applied[index]!.key.key, limit: applied[index]!.spec.limit, spent: new Decimal(budget.spent), reserved: new Decimal(budget.reserved),
       })));
       const refusal = decision.fits ? undefined : budgets.find((budget) => budget.budget.key === decision.key);
       return {
-        endpoint, quote: priced.quote, amount: formatMoney(priced.amount), declared: priced.declared, fits: decision.fits, refusal, budgets,
+        endpoint, quote: priced.quote, amount: priced.amountText, declared: priced.declared, fits: decision.fits, refusal, budgets,
       };
     },
 

@@ -1,6 +1,7 @@
-import { Decimal, formatMoney, ZERO } from '../money.js';
-import { decide } from './decide.js';
-import type { BudgetKey, ReserveRequest, ReserveResult, SettleResult, Usage } from './ledger-types.js';
+import { FalBudgetError } from '../errors/fal-budget-error.js';
+import { formatMoney, parseDecimal, ZERO, type Decimal } from '../money.js';
+import { decide, type BudgetUsage } from './decide.js';
+import type { ReserveRequest, ReserveResult, SettleResult, Usage } from './ledger-types.js';
 
 export type HoldStatus = 'held' | 'committed' | 'released' | 'expired';
 
@@ -28,13 +29,19 @@ export interface LedgerState {
   holds: Map<string, HoldRecord>;
   /** The earliest expiresAt among open holds (Infinity when none): expiry scans only when due. */
   nextExpiryAt: number;
+  /** Settled hold ids in the order they settled, with when: pruning stops at the first young one. */
+  settledOrder: Map<string, number>;
 }
 
-/** How long settled holds and finished windows are remembered (for idempotent repeats). */
-export const RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+/**
+ * How long settled holds and finished windows are remembered. Forgetting a settled hold moves no
+ * money (its amount is already in its budgets); a settle repeated after that answers 'unknown'
+ * instead of 'already_committed'. A day is far beyond the guard's one-hour holds.
+ */
+export const RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export function emptyLedgerState(): LedgerState {
-  return { budgets: new Map(), holds: new Map(), nextExpiryAt: Number.POSITIVE_INFINITY };
+  return { budgets: new Map(), holds: new Map(), nextExpiryAt: Number.POSITIVE_INFINITY, settledOrder: new Map() };
 }
 
 function budget(state: LedgerState, key: string): BudgetRecord {
@@ -46,7 +53,7 @@ function budget(state: LedgerState, key: string): BudgetRecord {
   return record;
 }
 
-function settle(state: LedgerState, hold: HoldRecord, status: 'committed' | 'released' | 'expired', now: number): void {
+function settle(state: LedgerState, holdId: string, hold: HoldRecord, status: 'committed' | 'released' | 'expired', now: number): void {
   for (const key of hold.keys) {
     const record = budget(state, key);
     record.reserved = record.reserved.minus(hold.amount);
@@ -55,6 +62,7 @@ function settle(state: LedgerState, hold: HoldRecord, status: 'committed' | 'rel
   }
   hold.status = status;
   hold.settledAt = now;
+  state.settledOrder.set(holdId, now);
 }
 
 /** Turns every hold whose time is up into spend. Returns the ids it expired. */
@@ -65,7 +73,7 @@ export function expireHolds(state: LedgerState, now: number): string[] {
   for (const [holdId, hold] of state.holds) {
     if (hold.status !== 'held') continue;
     if (hold.expiresAt <= now) {
-      settle(state, hold, 'expired', now);
+      settle(state, holdId, hold, 'expired', now);
       expired.push(holdId);
     } else if (hold.expiresAt < next) {
       next = hold.expiresAt;
@@ -77,23 +85,49 @@ export function expireHolds(state: LedgerState, now: number): string[] {
 
 /** Forgets settled holds and idle finished windows older than the retention period. */
 export function pruneLedger(state: LedgerState, now: number, retentionMs = RETENTION_MS): void {
-  for (const [holdId, hold] of state.holds) {
-    if (hold.status !== 'held' && hold.settledAt !== undefined && hold.settledAt + retentionMs < now) state.holds.delete(holdId);
+  // Oldest settlements first: stop at the first one still within retention, so pruning costs
+  // what it removes, not what the ledger holds.
+  for (const [holdId, settledAt] of state.settledOrder) {
+    if (settledAt + retentionMs >= now) break;
+    state.settledOrder.delete(holdId);
+    state.holds.delete(holdId);
   }
   for (const [key, record] of state.budgets) {
     if (record.windowEndsAt !== undefined && record.windowEndsAt + retentionMs < now && record.reserved.isZero()) state.budgets.delete(key);
   }
 }
 
+// Amounts come from a few price cells and limits from configuration: the same strings again and
+// again. Parsing each once (and sharing the Decimal between holds) keeps reserve cheap and holds
+// small. Bounded, so arbitrary amounts cannot grow it without limit.
+const parsedAmounts = new Map<string, Decimal>();
+
+function ledgerAmount(text: string, field: string): Decimal {
+  let amount = parsedAmounts.get(text);
+  if (amount === undefined) {
+    amount = typeof text === 'string' ? parseDecimal(text) : undefined;
+    if (amount === undefined) {
+      throw new FalBudgetError('invalid_ledger_amount', `${field} must be an unsigned decimal string like "4.32" (got ${JSON.stringify(text)})`);
+    }
+    if (parsedAmounts.size >= 4096) parsedAmounts.clear();
+    parsedAmounts.set(text, amount);
+  }
+  return amount;
+}
+
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
   if (state.holds.has(request.holdId)) return { ok: true };
-  const amount = new Decimal(request.amount);
-  const usages = request.budgets.map((limitKey: BudgetKey) => {
+  const amount = ledgerAmount(request.amount, 'amount');
+  const usages: BudgetUsage[] = [];
+  const keys: string[] = [];
+  for (const limitKey of request.budgets) {
     const record = budget(state, limitKey.key);
     if (limitKey.windowEndsAt !== undefined) record.windowEndsAt = limitKey.windowEndsAt;
-    return { key: limitKey.key, limit: new Decimal(limitKey.limit), spent: record.spent, reserved: record.reserved };
-  });
+    usages.push({ key: limitKey.key, limit: ledgerAmount(limitKey.limit, `limit of ${limitKey.key}`), spent: record.spent, reserved: record.reserved });
+    // A key listed twice is one budget: checked twice against the same figures, reserved once.
+    if (!keys.includes(limitKey.key)) keys.push(limitKey.key);
+  }
   const decision = decide(amount, usages);
   if (!decision.fits) {
     return {
@@ -107,7 +141,6 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
       },
     };
   }
-  const keys = [...new Set(request.budgets.map((limitKey) => limitKey.key))];
   for (const key of keys) {
     const record = budget(state, key);
     record.reserved = record.reserved.plus(amount);
@@ -128,7 +161,7 @@ function settleHold(state: LedgerState, holdId: string, now: number, status: 'co
   const hold = state.holds.get(holdId);
   if (!hold) return 'unknown';
   if (hold.status !== 'held') return ALREADY[hold.status];
-  settle(state, hold, status, now);
+  settle(state, holdId, hold, status, now);
   return status;
 }
 

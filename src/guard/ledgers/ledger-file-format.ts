@@ -58,7 +58,7 @@ export function parseLedger(text: string, file: string): LedgerState {
     const issue = parsed.error.issues[0]!;
     throw corrupt(file, `at ${['$', ...issue.path.map(String)].join('.')}: ${issue.message}`);
   }
-  const state: LedgerState = { budgets: new Map(), holds: new Map(), nextExpiryAt: Number.POSITIVE_INFINITY };
+  const state: LedgerState = { budgets: new Map(), holds: new Map(), nextExpiryAt: Number.POSITIVE_INFINITY, settledOrder: new Map() };
   for (const [key, record] of Object.entries(parsed.data.budgets)) {
     state.budgets.set(key, { spent: new Decimal(record.spent), reserved: new Decimal(record.reserved), ...(record.windowEndsAt === undefined ? {} : { windowEndsAt: record.windowEndsAt }) });
   }
@@ -77,6 +77,9 @@ export function parseLedger(text: string, file: string): LedgerState {
     }
     state.holds.set(holdId, { amount, keys: hold.keys, expiresAt: hold.expiresAt, status: hold.status, ...(hold.settledAt === undefined ? {} : { settledAt: hold.settledAt }) });
   }
+  const settled = [...state.holds].filter(([, hold]) => hold.settledAt !== undefined);
+  settled.sort(([, a], [, b]) => a.settledAt! - b.settledAt!);
+  for (const [holdId, hold] of settled) state.settledOrder.set(holdId, hold.settledAt!);
   for (const [key, record] of state.budgets) {
     const open = openSums.get(key) ?? ZERO;
     if (!record.reserved.eq(open)) {

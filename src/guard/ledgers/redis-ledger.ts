@@ -18,7 +18,7 @@ export interface RedisLedgerOptions {
   readonly prefix?: string;
   /** How long one operation may take before it fails closed with LedgerUnavailableError. Default 1000 ms. */
   readonly timeoutMs?: number;
-  /** How long settled holds (and finished windows) are remembered, in ms. Default 7 days. */
+  /** How long settled holds (and finished windows) are remembered, in ms. Default 24 hours. */
   readonly holdRetentionMs?: number;
 }
 
