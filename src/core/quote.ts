@@ -1,5 +1,5 @@
 import type { BlockRequestModel, RequestModel, ValidationMode } from './endpoints/index.js';
-import { TIER_LABELS } from './endpoints/index.js';
+import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {
   AmbiguousEndpointError, InvalidRequestError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
@@ -125,6 +125,21 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
 // Quotes of one batch share their tables and instant: build each table's `pricing` block once.
 const pricingBlocks = new WeakMap<PricingTable, { atMs: number | undefined; value: QuotePricing }>();
 
+/** Rule codes that mean "a combination the provider does not sell", not a malformed request. */
+const NOT_OFFERED_RULES = new Set(['hdr_resolution']);
+
+/** Validates, reporting a request whose only fault is an unsold combination as NotOfferedError. */
+function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
+  try {
+    return validateRequest(endpoint, model, input, mode);
+  } catch (error) {
+    if (!(error instanceof InvalidRequestError) || !error.issues.every((issue) => NOT_OFFERED_RULES.has(issue.code))) throw error;
+    const request = input as Record<string, unknown>;
+    const resolution = request.resolution ?? model.fields.find((field) => field.name === 'resolution')?.default;
+    throw new NotOfferedError(endpoint, table.provider, { tier: TIER_LABELS[tierOf(request)], resolution: String(resolution) }, error.issues);
+  }
+}
+
 function pricingOf(table: PricingTable, atMs: number | undefined): QuotePricing {
   const cached = pricingBlocks.get(table);
   if (cached && cached.atMs === atMs) return cached.value;
@@ -242,7 +257,7 @@ export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, 
   }
   const { table, pricing, atMs } = selectPricing(book, endpoint, options);
   const mode: ValidationMode = options.strict ? 'strict' : 'quote';
-  const { parsed, warnings } = validateRequest(endpoint, pricing.request, input, mode);
+  const { parsed, warnings } = validateOffered(endpoint, table, pricing.request, input, mode);
   const priced = pricing.billing === 'per_clip'
     ? quoteClip(endpoint, pricing, table, parsed)
     : quoteBlocks(endpoint, pricing, table, parsed, options);

@@ -58,8 +58,8 @@ describe('batch: golden output', () => {
       ┌──────┬─────────┬────────────────────────────────────────────────────────────────────────┐
       │ Line │ ID      │ Reason                                                                 │
       ├──────┼─────────┼────────────────────────────────────────────────────────────────────────┤
-      │    5 │ bad-hdr │ invalid request for luma/agent/ray/v3.2/video-to-video: hdr: hdr       │
-      │      │         │ requires resolution 720p or 1080p (got 540p)                           │
+      │    5 │ bad-hdr │ fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR,   │
+      │      │         │ resolution 540p: hdr requires resolution 720p or 1080p (got 540p)      │
       │    6 │         │ not valid JSON (Unexpected token 'o', "not json" is not valid JSON)    │
       │    8 │ 7       │ unknown endpoint "luma/agent/ray/v9/video-to-video": not in any        │
       │      │         │ pricing table; known endpoints: luma-ray-3-2-edit,                     │
@@ -79,7 +79,7 @@ describe('batch: golden output', () => {
       "
     `);
     expect(result.stderr).toMatchInlineSnapshot(`
-      "fal-budget: 4 invalid lines left out of the total (first: line 5: invalid request for luma/agent/ray/v3.2/video-to-video: hdr: hdr requires resolution 720p or 1080p (got 540p))
+      "fal-budget: 4 invalid lines left out of the total (first: line 5: fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR, resolution 540p: hdr requires resolution 720p or 1080p (got 540p))
       "
     `);
   });
@@ -94,7 +94,7 @@ describe('batch: golden output', () => {
       [1, 'opening', '8.64'], [2, 'title', '1.00'], [4, 'edit-1', '10.80'], [7, 'still', '0.50'], [10, 'oxen', '2.16'],
     ]);
     expect(report.errors.map((error: { line: number; code: string }) => [error.line, error.code])).toEqual([
-      [5, 'invalid_request'], [6, 'malformed_json'], [8, 'unknown_endpoint'], [9, 'invalid_request'],
+      [5, 'not_offered'], [6, 'malformed_json'], [8, 'unknown_endpoint'], [9, 'invalid_request'],
     ]);
     expect(report.errors[0].issues).toEqual([{ path: ['hdr'], code: 'hdr_resolution', message: 'hdr requires resolution 720p or 1080p (got 540p)' }]);
     expect(report.errors[3].message).toContain('colour: unknown key colour');
@@ -161,7 +161,7 @@ describe('batch: golden output', () => {
 
       | Line | ID | Reason |
       | ---: | --- | --- |
-      | 5 | bad-hdr | invalid request for luma/agent/ray/v3.2/video-to-video: hdr: hdr requires resolution 720p or 1080p (got 540p) |
+      | 5 | bad-hdr | fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR, resolution 540p: hdr requires resolution 720p or 1080p (got 540p) |
       | 6 |  | not valid JSON (Unexpected token 'o', "not json" is not valid JSON) |
       | 8 | 7 | unknown endpoint "luma/agent/ray/v9/video-to-video": not in any pricing table; known endpoints: luma-ray-3-2-edit, luma-ray-v3-2-video-to-video, luma/agent/ray/v3.2/image-to-video, luma/agent/ray/v3.2/text-to-video, luma/agent/ray/v3.2/video-to-video |
       | 9 |  | invalid request for luma/agent/ray/v3.2/video-to-video: colour: unknown key colour (allowed: endpoint, input, id, provider, sourceSeconds) |

@@ -21,7 +21,7 @@ describe('quoteBatch', () => {
     expect(result.total).toBe('16.12');
     expect(result.items.map((item) => [item.index, item.id, item.quote.total])).toEqual([[0, 'a', '12.96'], [2, 7, '2.16'], [7, 'c', '1.00']]);
     expect(result.errors.map((error) => [error.index, error.id, error.code])).toEqual([
-      [1, 'b', 'invalid_request'],
+      [1, 'b', 'not_offered'],
       [3, undefined, 'unknown_endpoint'],
       [4, undefined, 'invalid_request'],
       [5, undefined, 'invalid_request'],

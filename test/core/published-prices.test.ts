@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotOfferedError, quote } from '../../src/index.js';
+import { InvalidRequestError, NotOfferedError, quote } from '../../src/index.js';
 
 // Every price on the seed pages, typed in again from the pages (not read from our tables), and
 // quoted through the public API. A changed table cell fails here.
@@ -39,8 +39,13 @@ describe('fal luma/agent/ray/v3.2/video-to-video (seed 000)', () => {
     expect(quote(falVideoToVideo, { prompt: 'p', video_url: 'https://x/v.mp4' }, { at: AT }).total).toBe('0.72');
   });
 
-  it.each(['5s', '10s'])('540p HDR at %s is not offered by the page, and is refused as the provider would', (duration) => {
-    expect(() => quote(falVideoToVideo, { resolution: '540p', duration, hdr: true }, { at: AT })).toThrow(/hdr requires resolution 720p or 1080p/);
+  it.each(['5s', '10s'])('540p HDR at %s is not offered (and so an invalid request), never $0', (duration) => {
+    const attempt = () => quote(falVideoToVideo, { resolution: '540p', duration, hdr: true }, { at: AT });
+    expect(attempt).toThrow(NotOfferedError);
+    expect(attempt).toThrow(InvalidRequestError);
+    expect(attempt).toThrow('fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR, resolution 540p: hdr requires resolution 720p or 1080p (got 540p)');
+    // 540p is the default resolution: HDR without one is the same unsold combination.
+    expect(() => quote(falVideoToVideo, { hdr: true, exr_export: true }, { at: AT })).toThrow('with tier HDR+EXR, resolution 540p');
   });
 });
 
@@ -100,8 +105,8 @@ describe('GMI Cloud luma-ray-3-2-edit (seed 003): per 5 s block of the source, r
     expect(quote('luma-ray-3-2-edit', { source_generation_id: 'g' }, { at: AT, sourceSeconds: '4' }).total).toBe('1.08');
   });
 
-  it('540p HDR is refused as the provider would', () => {
-    expect(() => quote('luma-ray-3-2-edit', { resolution: '540p', hdr: true }, { at: AT, sourceSeconds: '5' })).toThrow(/hdr requires resolution 720p or 1080p/);
+  it('540p HDR is not offered', () => {
+    expect(() => quote('luma-ray-3-2-edit', { resolution: '540p', hdr: true }, { at: AT, sourceSeconds: '5' })).toThrow(NotOfferedError);
   });
 });
 

@@ -115,7 +115,7 @@ describe('Express: budgetMiddleware in front of @fal-ai/server-proxy', () => {
   it('invalid input and targets it cannot price are refused, nothing forwarded', async () => {
     const alice = browserClient(proxyUrl, 'alice');
     const invalid = await alice.queue.submit(V2V, { input: { ...HDR_1080, resolution: '540p' } }).catch((caught: unknown) => caught);
-    expect(invalid).toMatchObject({ status: 400, body: { error: { code: 'invalid_request', issues: [{ path: ['hdr'] }] } } });
+    expect(invalid).toMatchObject({ status: 400, body: { error: { code: 'not_offered', issues: [{ path: ['hdr'] }] } } });
     const response = await realFetch(proxyUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-user': 'alice', 'x-fal-target-url': 'https://fal.run/luma/agent/ray/v3.2/video-to-video?x=1' },

@@ -22,9 +22,13 @@ export class InvalidRequestError extends FalBudgetError {
   readonly endpoint: string;
   readonly issues: readonly RequestIssue[];
 
-  constructor(endpoint: string, issues: readonly RequestIssue[], options?: { cause?: unknown }) {
+  constructor(
+    endpoint: string,
+    issues: readonly RequestIssue[],
+    options?: { cause?: unknown; code?: string; message?: string },
+  ) {
     const summary = issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
-    super('invalid_request', `invalid request for ${endpoint}: ${summary}`, options);
+    super(options?.code ?? 'invalid_request', options?.message ?? `invalid request for ${endpoint}: ${summary}`, options);
     this.endpoint = endpoint;
     this.issues = issues;
   }
