@@ -1,24 +1,15 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { BudgetExceededError, createBudgetGuard, LedgerUnavailableError, memoryLedger, redisLedger } from '../../src/index.js';
-import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 const ENDPOINT = 'luma/agent/ray/v3.2/text-to-video';
 const INPUT = { prompt: 'a lighthouse at dusk', resolution: '720p', duration: '5s' }; // $1.00
 
 describeWithRedis('createBudgetGuard with a Redis ledger: one budget across instances', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: StartedRedis;
   let client: Redis;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  useRedisServer((started) => ({ redis, client } = started));
 
   it('four instances with $10.00 between them admit exactly $10.00, where four memory ledgers would admit $40.00', async () => {
     const prefix = uniquePrefix('guard');

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { BudgetKey, Ledger } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
-import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 /**
  * Differential test: any sequence of operations, applied to the memory ledger (the reference,
@@ -66,18 +66,9 @@ async function apply(ledger: Ledger, current: Step, now: number): Promise<unknow
 }
 
 describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: StartedRedis;
   let client: Redis;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  useRedisServer((started) => ({ redis, client } = started));
 
   it('gives the same result for every operation and the same usage after any sequence', async () => {
     await fc.assert(

@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { Refusal } from '../../src/core/budget/ledger-types.js';
 import { Decimal, formatMoney } from '../../src/core/money.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
-import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 const WORKER = fileURLToPath(new URL('./fixtures/ledger-worker.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -35,18 +35,9 @@ function line(child: ChildProcess, match: (text: string) => boolean): Promise<st
 }
 
 describeWithRedis('Redis ledger: several OS processes on one budget', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: StartedRedis;
   let client: Redis;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  useRedisServer((started) => ({ redis, client } = started));
 
   it('8 processes x 200 concurrent reservations: never overspent, spent exact', async () => {
     const prefix = uniquePrefix('storm');

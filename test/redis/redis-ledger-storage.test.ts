@@ -1,26 +1,17 @@
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FalBudgetError, LedgerUnavailableError } from '../../src/core/errors/index.js';
 import { InvalidOptionError } from '../../src/guard/errors/invalid-option-error.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
-import { describeWithRedis, startRedis, uniquePrefix } from './support/redis-server.js';
+import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 const T0 = 1_800_000_000_000;
 const HOUR = 3_600_000;
 
 describeWithRedis('Redis ledger: what it stores, and for how long', () => {
-  let redis: Awaited<ReturnType<typeof startRedis>>;
+  let redis: StartedRedis;
   let client: Redis;
-
-  beforeAll(async () => {
-    redis = await startRedis();
-    client = new Redis(redis.url);
-  });
-
-  afterAll(async () => {
-    await client?.quit();
-    await redis?.stop();
-  });
+  useRedisServer((started) => ({ redis, client } = started));
 
   describe('key layout and exact amounts', () => {
     it('keeps spend and holds apart, as integer nano-USD under one hash-tagged prefix', async () => {

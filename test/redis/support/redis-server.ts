@@ -3,7 +3,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 
 /**
  * The redis-server binary: $REDIS_SERVER when set (set it to a missing path to see what happens
@@ -161,4 +162,23 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   if (process.env.REDIS_URL) return { url: process.env.REDIS_URL, stop: async () => {} };
   const server = await RedisServer.start();
   return { url: server.url, stop: () => server.stop() };
+}
+
+export type StartedRedis = Awaited<ReturnType<typeof startRedis>>;
+
+/**
+ * Starts a redis-server (or uses REDIS_URL) for the enclosing describe block, with an ioredis
+ * client on it, and stops both afterwards; `receive` gets them once they are up.
+ */
+export function useRedisServer(receive: (started: { redis: StartedRedis; client: Redis }) => void): void {
+  let started: { redis: StartedRedis; client: Redis } | undefined;
+  beforeAll(async () => {
+    const redis = await startRedis();
+    started = { redis, client: new Redis(redis.url) };
+    receive(started);
+  });
+  afterAll(async () => {
+    await started?.client.quit();
+    await started?.redis.stop();
+  });
 }
