@@ -119,3 +119,26 @@ describe('block billing from the table, not from code', () => {
     expect(quote(EDIT, {}, { at: AT, sourceSeconds: '10.000' }).params).toMatchObject({ sourceSeconds: '10', blocks: 2 });
   });
 });
+
+describe('inline sources of realistic size', () => {
+  it('a 12 MB base64 source_data is checked and measured, not a stack overflow', () => {
+    // A real MP4 followed by a 9 MB 'free' box (skipped by readers): the size of a 30 s upload.
+    const mp4 = fixture('source-10s.mp4');
+    const padding = Buffer.alloc(9 * 1024 * 1024);
+    padding.writeUInt32BE(padding.length, 0);
+    padding.write('free', 4, 'latin1');
+    const source_data = Buffer.concat([mp4, padding]).toString('base64');
+    expect(source_data.length).toBeGreaterThan(12_000_000);
+    const result = quote(EDIT, { model: EDIT, prompt: 'p', source_data, source_media_type: 'video/mp4' }, { at: AT, strict: true });
+    expect(result.params).toMatchObject({ blocks: 2, sourceSeconds: '10', sourceSecondsFrom: 'mp4' });
+  });
+
+  it.each([
+    ['AAA', 'not a whole number of quads'],
+    ['AA=A', 'padding in the middle'],
+    ['AAAA===', 'too much padding'],
+    ['AA AA', 'a space'],
+  ])('%j is not base64 (%s)', (source_data) => {
+    expect(() => quote(EDIT, { source_data, source_media_type: 'video/mp4' }, { at: AT })).toThrow('source_data: source_data must be base64');
+  });
+});
