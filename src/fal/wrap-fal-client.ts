@@ -1,7 +1,7 @@
 import type { CallContext } from '../guard/budget-spec.js';
 import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
 import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
-import { holdsBlob } from '../guard/media-placeholders.js';
+import { snapshotInput } from '../guard/input-snapshot.js';
 import { outcomeOfResultError, outcomeOfStartError, outcomeOfStatus, statusOfError, type Outcome } from './settlement.js';
 
 /* The parts of @fal-ai/client 1.10's FalClient the guard touches, typed loosely on purpose: the
@@ -50,7 +50,17 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   const provider = options.provider ?? 'fal';
   const contextOf = (): CallContext | undefined => (typeof options.context === 'function' ? options.context() : options.context);
 
-  const reserve = (endpointId: string, input: unknown) => guard.reserve(endpointId, input, { context: contextOf(), provider });
+  /**
+   * Snapshots the call's input, then quotes and reserves the snapshot. The snapshot is also what
+   * the caller of this returns to the client: what was priced is exactly what is sent.
+   */
+  async function reserve(endpointId: string, callOptions: Options | undefined) {
+    const options = callOptions ?? {};
+    const snapshot = snapshotInput(endpointId, options.input);
+    const frozen: Options = options.input === undefined ? options : { ...options, input: snapshot.input };
+    const reservation = await guard.reserve(endpointId, frozen.input, { context: contextOf(), provider });
+    return { reservation, frozen, holdsBlob: snapshot.holdsBlob };
+  }
 
   const failed = (doing: string, error: unknown) =>
     guard.warn({ code: 'settle_failed', message: `could not ${doing}; the hold stays and counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
@@ -86,16 +96,16 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     }
   }
 
-  const withUploads = (reservation: Reservation, callOptions: Options): Options | Promise<Options> =>
-    (callOptions.input && holdsBlob(callOptions.input) ? uploadAfterReserve(reservation, callOptions) : callOptions);
+  const withUploads = (reservation: Reservation, callOptions: Options, holdsBlob: boolean): Options | Promise<Options> =>
+    (holdsBlob ? uploadAfterReserve(reservation, callOptions) : callOptions);
 
   async function submit(endpointId: string, callOptions: Options) {
     return (await submitReserved(endpointId, callOptions)).enqueued;
   }
 
   async function submitReserved(endpointId: string, callOptions: Options) {
-    const reservation = await reserve(endpointId, callOptions?.input);
-    const pending = withUploads(reservation, callOptions);
+    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
+    const pending = withUploads(reservation, frozen, holdsBlob);
     const uploaded = pending instanceof Promise ? await pending : pending;
     let enqueued: { request_id?: unknown };
     try {
@@ -162,8 +172,8 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   }
 
   async function run(endpointId: string, callOptions: Options = {}) {
-    const reservation = await reserve(endpointId, callOptions.input);
-    const uploaded = await withUploads(reservation, callOptions);
+    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
+    const uploaded = await withUploads(reservation, frozen, holdsBlob);
     try {
       const output = await fal.run(endpointId, uploaded);
       await settle(reservation, 'commit');
@@ -175,8 +185,8 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   }
 
   async function stream(endpointId: string, callOptions: Options) {
-    const reservation = await reserve(endpointId, callOptions?.input);
-    const uploaded = await withUploads(reservation, callOptions);
+    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
+    const uploaded = await withUploads(reservation, frozen, holdsBlob);
     let opened: StreamLike;
     try {
       opened = await fal.stream(endpointId, uploaded);

@@ -20,20 +20,13 @@ function substitute(value: unknown): unknown {
   return value;
 }
 
-/** Whether an input holds a Blob anywhere the client would find it (and so would upload). */
-export function holdsBlob(value: unknown): boolean {
-  if (isBlob(value)) return true;
-  if (Array.isArray(value)) return value.some(holdsBlob);
-  if (isPlainObject(value)) return Object.values(value).some(holdsBlob);
-  return false;
-}
-
 /** A shallow copy of `input` with Blobs in media fields replaced by a URL; `input` itself if none. */
 export function withMediaPlaceholders(input: unknown): unknown {
   if (!isPlainObject(input)) return input;
   let copy: Record<string, unknown> | undefined;
-  for (const [name, value] of Object.entries(input)) {
-    if (!isMediaField(name)) continue;
+  for (const name in input) {
+    if (!Object.hasOwn(input, name) || !isMediaField(name)) continue;
+    const value = input[name];
     const replaced = substitute(value);
     if (replaced !== value) {
       copy ??= { ...input };

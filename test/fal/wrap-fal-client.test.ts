@@ -375,3 +375,45 @@ describe('everything else passes through untouched', () => {
     expect((await guard.status()).spent).toBe('4.32');
   });
 });
+
+describe('what is priced is what is sent', () => {
+  it('a caller that changes its input while the reservation is awaited sends what was priced', async () => {
+    const { fake, fal, guard } = setup({ limit: '3.00' });
+    const input: Record<string, unknown> = { ...SDR_540 };
+    const submitted = fal.queue.submit(V2V, { input });
+    // The guard awaits the ledger before calling the client: change everything that sets the price.
+    Object.assign(input, { resolution: '1080p', hdr: true, exr_export: true, duration: '10s' });
+    const { request_id: requestId } = await submitted;
+    expect(JSON.parse(fake.requests[0]!.body!)).toEqual(SDR_540);
+    await fal.queue.result(V2V, { requestId });
+    expect(await guard.status()).toMatchObject({ spent: '0.72', reserved: '0.00' });
+  });
+
+  it('getters are read once and toJSON is applied before the quote', async () => {
+    const { fake, fal } = setup({ limit: '3.00' });
+    let reads = 0;
+    const input = {
+      ...SDR_540,
+      get resolution() {
+        reads += 1;
+        return reads === 1 ? '540p' : '1080p';
+      },
+    };
+    await fal.queue.submit(V2V, { input });
+    expect(reads).toBe(1);
+    expect(JSON.parse(fake.requests[0]!.body!).resolution).toBe('540p');
+
+    // What JSON.stringify would send is what is priced: $8.64, over the $2.28 left.
+    const sneaky = { ...SDR_540, toJSON: () => ({ ...SDR_540, resolution: '1080p', hdr: true, duration: '10s' }) };
+    const error = await refusal(fal.queue.submit(V2V, { input: sneaky }));
+    expect(error.amount).toBe('8.64');
+    expect(fake.requests).toHaveLength(1);
+  });
+
+  it('a function or bigint in the input is refused before sending', async () => {
+    const { fake, fal } = setup();
+    await expect(fal.queue.submit(V2V, { input: { ...SDR_540, seed: 1n } })).rejects.toThrow(InvalidRequestError);
+    await expect(fal.run(V2V, { input: { ...SDR_540, extra: { hook: () => 1 } } })).rejects.toThrow('extra.hook: a function is not a JSON value');
+    expect(fake.requests).toEqual([]);
+  });
+});
