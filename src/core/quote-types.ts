@@ -7,7 +7,8 @@ export interface QuoteWarning {
     | 'incomplete_request'
     | 'upper_bound'
     | 'unverified_price'
-    | 'source_seconds_ignored';
+    | 'source_seconds_ignored'
+    | 'source_seconds_mismatch';
   readonly message: string;
   readonly path?: ReadonlyArray<string | number>;
 }

@@ -182,17 +182,29 @@ function sourceSecondsOption(endpoint: string, value: string | Decimal): Seconds
 /** Finds the source's length: given, read from inline MP4 bytes, or (unknown) its maximum. */
 function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
   const warnings: QuoteWarning[] = [];
-  if (options.sourceSeconds !== undefined) {
-    return { seconds: sourceSecondsOption(endpoint, options.sourceSeconds), from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
-  }
+  const given = options.sourceSeconds === undefined ? undefined : sourceSecondsOption(endpoint, options.sourceSeconds);
   const model = pricing.request as BlockRequestModel;
   const source = model.source(parsed);
   const max = `${pricing.maxSourceLength.text} s`;
   if (source.kind === 'inline' && options.probeSource) {
     const probed = options.probeSource(source.data, source.mediaType);
-    // The probe's Decimal is exact to 60 digits: never close enough to a block edge to cross it.
-    if ('seconds' in probed) return { seconds: parseSeconds(probed.seconds.toFixed())!, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
+    if ('seconds' in probed) {
+      // The probe's Decimal is exact to 60 digits: never close enough to a block edge to cross it.
+      const measured = parseSeconds(probed.seconds.toFixed())!;
+      // A given length never lowers what the bytes say: quote the longer, and say they disagree.
+      if (given === undefined || compareSeconds(measured, given) >= 0) {
+        if (given !== undefined && compareSeconds(measured, given) > 0) {
+          warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${measured.text} s`, path: ['source_data'] });
+        }
+        return { seconds: measured, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
+      }
+      warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${given.text} s`, path: ['sourceSeconds'] });
+      return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+    }
+    if (given !== undefined) return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
     warnings.push({ code: 'upper_bound', message: `could not read the length of source_data (${probed.error}); quoted at the ${max} maximum`, path: ['source_data'] });
+  } else if (given !== undefined) {
+    return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
   } else {
     const why = source.kind === 'reference' ? 'source_generation_id does not say how long the source is'
       : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';

@@ -63,8 +63,16 @@ describe('the source length from an inline MP4 (mp4box)', () => {
     expect(() => quote(EDIT, inline('source-31s.mp4'), { at: AT })).toThrow('invalid request for luma-ray-3-2-edit: source_data: the source is 31 s; luma-ray-3-2-edit accepts at most 30 s');
   });
 
-  it('an explicit length wins over the file', () => {
-    expect(quote(EDIT, inline('source-31s.mp4'), { at: AT, sourceSeconds: '12' }).lines[0]!.quantity).toBe('3');
+  it('a given length never lowers what the file says: the longer is quoted, with a warning', () => {
+    expect(() => quote(EDIT, inline('source-31s.mp4'), { at: AT, sourceSeconds: '12' })).toThrow('source_data: the source is 31 s');
+    const shorter = quote(EDIT, inline('source-10s.mp4'), { at: AT, sourceSeconds: '4' });
+    expect(shorter.params).toMatchObject({ blocks: 2, sourceSeconds: '10', sourceSecondsFrom: 'mp4' });
+    expect(shorter.warnings.map((warning) => warning.code)).toContain('source_seconds_mismatch');
+    const longer = quote(EDIT, inline('source-10s.mp4'), { at: AT, sourceSeconds: '12' });
+    expect(longer.params).toMatchObject({ blocks: 3, sourceSeconds: '12', sourceSecondsFrom: 'given' });
+    const same = quote(EDIT, inline('source-10s.mp4'), { at: AT, sourceSeconds: '10.0' });
+    expect(same.params).toMatchObject({ blocks: 2, sourceSecondsFrom: 'mp4' });
+    expect(same.warnings.map((warning) => warning.code)).not.toContain('source_seconds_mismatch');
   });
 
   it('unreadable bytes fall back to the 30 s upper bound with a warning', () => {
