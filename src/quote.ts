@@ -1,6 +1,7 @@
 import type { Decimal } from './core/money.js';
 import { quoteBatchWith, type BatchResult } from './core/batch.js';
-import type { PriceBook } from './core/pricing/price-book.js';
+import { InvalidRequestError } from './core/errors/index.js';
+import { PriceBook } from './core/pricing/price-book.js';
 import { quoteRequest } from './core/quote.js';
 import type { Quote } from './core/quote-types.js';
 import { probeInlineMp4 } from './media/mp4-seconds.js';
@@ -17,10 +18,25 @@ export interface QuoteOptions {
   readonly provider?: string;
   /** The edit source's exact length in seconds, e.g. "22.5". */
   readonly sourceSeconds?: string | Decimal;
+  /** 'mp4' when you measured sourceSeconds from the file yourself (readMp4Seconds): recorded in the quote. */
+  readonly sourceSecondsFrom?: 'given' | 'mp4';
   /** Demand the complete request, exactly as the provider validates it. */
   readonly strict?: boolean;
   /** The tables to price from. Default: the bundled tables. */
   readonly book?: PriceBook;
+}
+
+function optionError(name: string, message: string): InvalidRequestError {
+  return new InvalidRequestError(`(options)`, [{ path: [name], code: 'invalid_option', message }]);
+}
+
+/** Options come from callers' code: a wrong one is a typed error naming it, never a TypeError. */
+function checked<Options extends QuoteOptions>(options: Options | null | undefined): Options {
+  if (options === undefined || options === null) return {} as Options;
+  if (typeof options !== 'object') throw optionError('options', `must be an object (got ${typeof options})`);
+  if (options.book !== undefined && !(options.book instanceof PriceBook)) throw optionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
+  if (options.now !== undefined && typeof options.now !== 'function') throw optionError('now', 'must be a function returning a Date or epoch ms');
+  return options;
 }
 
 function instantOf(options: QuoteOptions): Date | string | number {
@@ -33,19 +49,25 @@ function instantOf(options: QuoteOptions): Date | string | number {
  * source is measured; an unknown one is quoted at its maximum and marked `upperBound`.
  * Throws a FalBudgetError subclass when it cannot price exactly.
  */
-export function quote(endpoint: string, input: unknown, options: QuoteOptions = {}): Quote {
+export function quote(endpoint: string, input: unknown, quoteOptions?: QuoteOptions): Quote {
+  const options = checked(quoteOptions);
   return quoteRequest(options.book ?? bundledPriceBook(), endpoint, input, {
     at: instantOf(options),
     version: options.version,
     provider: options.provider,
     sourceSeconds: options.sourceSeconds,
+    sourceSecondsFrom: options.sourceSecondsFrom,
     strict: options.strict,
     probeSource: probeInlineMp4,
   });
 }
 
 /** Quotes many `{endpoint, input, id?, provider?, sourceSeconds?}` requests at one instant. */
-export function quoteBatch(requests: Iterable<unknown>, options: Omit<QuoteOptions, 'provider' | 'sourceSeconds'> = {}): BatchResult {
+export function quoteBatch(requests: Iterable<unknown>, batchOptions?: Omit<QuoteOptions, 'provider' | 'sourceSeconds' | 'sourceSecondsFrom'>): BatchResult {
+  const options = checked(batchOptions);
+  if (typeof (requests as Iterable<unknown> | null)?.[Symbol.iterator] !== 'function') {
+    throw optionError('requests', 'must be an iterable of {endpoint, input} requests, e.g. an array');
+  }
   return quoteBatchWith(options.book ?? bundledPriceBook(), requests, {
     at: instantOf(options),
     version: options.version,

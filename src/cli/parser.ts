@@ -57,11 +57,30 @@ function pricingFlags(argv: Record<string, unknown>): PricingFlags {
   return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
 }
 
+const BOOLEAN_FLAGS = new Set(['hdr', 'exr', 'loop', 'strict', 'json']);
+
+/**
+ * yargs reads any value of a boolean flag other than "true" as false (--hdr=TRUE, --hdr=1 would
+ * quote SDR), so a value other than true or false is refused before yargs sees it.
+ */
+function misusedBoolean(args: readonly string[]): string | undefined {
+  for (const arg of args) {
+    if (arg === '--') break;
+    const match = /^--(?:no-)?([a-z-]+)=(.*)$/s.exec(arg);
+    if (match && BOOLEAN_FLAGS.has(match[1]!) && match[2] !== 'true' && match[2] !== 'false') {
+      return `--${match[1]}: takes no value, or =true / =false (got "${match[2]}")`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The command line, defined once: names and flags are fixed because scripts call them.
  * yargs only parses here; it never prints or exits, so main decides every exit code.
  */
 export function parseCommandLine(args: readonly string[], version: string): Parsed {
+  const badBoolean = misusedBoolean(args);
+  if (badBoolean) return { kind: 'usage', message: badBoolean };
   let invocation: { command: Invocation['command']; argv: Record<string, unknown> } | undefined;
   const capture = (command: Invocation['command']) => (argv: Record<string, unknown>) => {
     invocation = { command, argv };

@@ -1,3 +1,4 @@
+import { parseInstant } from '../core/instant.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
 import { loadPriceBook } from '../tables/load-directory.js';
 import { CliError } from './cli-error.js';
@@ -19,14 +20,10 @@ export interface PricingContext {
 }
 
 /** "2026-11-24" is midnight UTC, like the tables' own dates; a date-time needs its offset. */
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-
 export function parseAt(text: string): Date {
-  const iso = DATE_ONLY.test(text) ? `${text}T00:00:00Z` : text;
-  const ms = DATE_TIME.test(iso) ? Date.parse(iso) : Number.NaN;
-  if (!Number.isFinite(ms)) {
-    throw new CliError('usage', `--at: expected a date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "${text}")`);
+  const ms = parseInstant(text);
+  if (ms === undefined) {
+    throw new CliError('usage', `--at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "${text}")`);
   }
   return new Date(ms);
 }

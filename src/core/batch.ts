@@ -125,7 +125,7 @@ export function batchErrorOf(error: FalBudgetError, index: number, id: string | 
 }
 
 /** Quotes one batch entry: a quote, or the typed reason it has none. Bugs still throw. */
-export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds'>): BatchItem | BatchError {
+export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds' | 'sourceSecondsFrom'>): BatchItem | BatchError {
   let request: BatchRequest | undefined;
   try {
     request = parseBatchRequest(value);
@@ -150,7 +150,7 @@ export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, 
 }
 
 /** Quotes many requests: an exact total over those that price, the failures listed beside them. */
-export function quoteBatchWith(book: PriceBook, requests: Iterable<unknown>, options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds'>): BatchResult {
+export function quoteBatchWith(book: PriceBook, requests: Iterable<unknown>, options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds' | 'sourceSecondsFrom'>): BatchResult {
   const totals = new BatchTotals();
   const items: BatchItem[] = [];
   const errors: BatchError[] = [];

@@ -4,6 +4,7 @@ import {
   AmbiguousEndpointError, InvalidRequestError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
 import { Decimal, formatMoney } from './money.js';
+import { instantOf } from './instant.js';
 import { ceilDivSeconds, compareSeconds, parseSeconds, type Seconds } from './seconds.js';
 import type { PriceBook } from './pricing/price-book.js';
 import { blockKey, type BlockPricing, type ClipPricing, type Price, type PricingTable } from './pricing/pricing-table.js';
@@ -21,6 +22,8 @@ export interface CoreQuoteOptions {
   readonly provider?: string;
   /** The edit source's exact length in seconds (decimal string or Decimal). */
   readonly sourceSeconds?: string | Decimal;
+  /** Where sourceSeconds was read, for the quote's record: 'mp4' when the caller measured a file. Default 'given'. */
+  readonly sourceSecondsFrom?: 'given' | 'mp4';
   /** Validate the complete request, as the provider would (what the guard does). */
   readonly strict?: boolean;
   readonly probeSource?: SourceProbe;
@@ -35,8 +38,10 @@ function optionIssue(name: string, message: string): RequestIssue {
 }
 
 function instantMs(endpoint: string, at: Date | string | number): number {
-  const ms = at instanceof Date ? at.getTime() : typeof at === 'number' ? at : Date.parse(at);
-  if (!Number.isFinite(ms)) throw new InvalidRequestError(endpoint, [optionIssue('at', `not a valid date: ${String(at)}`)]);
+  const ms = instantOf(at);
+  if (ms === undefined) {
+    throw new InvalidRequestError(endpoint, [optionIssue('at', `not a valid instant: ${String(at)} (a date like 2026-11-24, a date-time with offset like 2026-11-24T12:00:00Z, a Date or epoch ms)`)]);
+  }
   return ms;
 }
 
@@ -183,6 +188,7 @@ function sourceSecondsOption(endpoint: string, value: string | Decimal): Seconds
 function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
   const warnings: QuoteWarning[] = [];
   const given = options.sourceSeconds === undefined ? undefined : sourceSecondsOption(endpoint, options.sourceSeconds);
+  const givenFrom: SourceSecondsFrom = options.sourceSecondsFrom === 'mp4' ? 'mp4' : 'given';
   const model = pricing.request as BlockRequestModel;
   const source = model.source(parsed);
   const max = `${pricing.maxSourceLength.text} s`;
@@ -199,12 +205,12 @@ function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<st
         return { seconds: measured, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField, warnings };
       }
       warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${given.text} s`, path: ['sourceSeconds'] });
-      return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+      return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
     }
-    if (given !== undefined) return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+    if (given !== undefined) return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
     warnings.push({ code: 'upper_bound', message: `could not read the length of source_data (${probed.error}); quoted at the ${max} maximum`, path: ['source_data'] });
   } else if (given !== undefined) {
-    return { seconds: given, from: 'given' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+    return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
   } else {
     const why = source.kind === 'reference' ? 'source_generation_id does not say how long the source is'
       : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';

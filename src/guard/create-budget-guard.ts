@@ -3,7 +3,9 @@ import type { Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/
 import {
   BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError, type RefusingBudget,
 } from '../core/errors/index.js';
+import { instantOf } from '../core/instant.js';
 import { Decimal, formatMoney, ZERO } from '../core/money.js';
+import { PriceBook } from '../core/pricing/price-book.js';
 import type { Quote } from '../core/quote-types.js';
 import { quote as quoteRequest } from '../quote.js';
 import { wrapFalClient } from '../fal/wrap-fal-client.js';
@@ -123,6 +125,11 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const declaredPrices = parseDeclaredPrices(options.allowUnknownEndpoints);
   const ledger: Ledger = options.ledger ?? memoryLedger();
   const baseContext: CallContext = options.context ?? {};
+  if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new InvalidOptionError('onWarning', 'must be a function');
+  if (options.book !== undefined && !(options.book instanceof PriceBook)) throw new InvalidOptionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
+  if (options.pricingAt !== undefined && instantOf(options.pricingAt) === undefined) {
+    throw new InvalidOptionError('pricingAt', `must be a Date, epoch ms, a date like 2026-11-24 or a date-time with offset (got ${String(options.pricingAt)})`);
+  }
   const onWarning = options.onWarning ?? defaultWarning;
   const thresholdList = parseThresholds(options.thresholds);
   if (options.onThreshold !== undefined && typeof options.onThreshold !== 'function') throw new InvalidOptionError('onThreshold', 'must be a function');

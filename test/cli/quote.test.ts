@@ -218,7 +218,7 @@ describe('quote: --input reads the exact request body; flags override it', () =>
 describe('quote: the block-billed edit reads the source length', () => {
   it('--source on a real MP4: 7.2 s and 10 s are 2 blocks, 31 s is too long', async () => {
     const short = JSON.parse((await runCli(['quote', EDIT, '--source', join(FIXTURES, 'source-7.2s.mp4'), '--at', AT, '--json'])).stdout);
-    expect(short.params).toMatchObject({ blocks: 2, sourceSeconds: '7.2', resolution: '720p' });
+    expect(short.params).toMatchObject({ blocks: 2, sourceSeconds: '7.2', resolution: '720p', sourceSecondsFrom: 'mp4' });
     expect(short.total).toBe('2.16');
     const ten = JSON.parse((await runCli(['quote', EDIT, '--source', join(FIXTURES, 'source-10s.mp4'), '--resolution', '1080p', '--at', AT, '--json'])).stdout);
     expect(ten.params).toMatchObject({ blocks: 2, sourceSeconds: '10' });
@@ -285,7 +285,7 @@ describe('quote: which table prices it', () => {
     expect(failureLine(await runCli(['quote', V2V, '--provider', 'oxen', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v3.2\/video-to-video": not in the oxen pricing tables/);
     expect(failureLine(await runCli(['quote', V2V, '--at', '2026-11-20']))).toBe('fal-budget: no fal price in effect at 2026-11-20T00:00:00.000Z; the first fal table takes effect 2026-11-21T00:00:00Z');
     expect(failureLine(await runCli(['quote', V2V, '--pricing-version', '2025-01-01']))).toBe('fal-budget: no pricing version "2025-01-01" for fal (known: 2026-11-21)');
-    expect(failureLine(await runCli(['quote', V2V, '--at', 'yesterday']))).toBe('fal-budget: --at: expected a date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "yesterday")');
+    expect(failureLine(await runCli(['quote', V2V, '--at', 'yesterday']))).toBe('fal-budget: --at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "yesterday")');
   });
 
   it('--provider picks between providers that price the same endpoint id; without it, exit 2', async () => {
@@ -341,5 +341,26 @@ describe('the command line itself', () => {
     expect(help).toMatch(/fal-budget quote luma\/agent\/ray\/v3\.2\/video-to-video --resolution 1080p --hdr --duration 10s +a 10 s 1080p HDR clip: \$8\.64\n/);
     const priced = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--hdr', '--duration', '10s', '--at', AT, '--json'])).stdout);
     expect(priced.total).toBe('8.64');
+  });
+});
+
+describe('flags whose values yargs would bend', () => {
+  it('a boolean flag takes no value or exactly =true / =false; anything else is exit 2, not SDR', async () => {
+    for (const flag of ['--hdr=TRUE', '--hdr=1', '--no-hdr=maybe', '--strict=1']) {
+      const result = await runCli(['quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '720p', flag, '--at', AT]);
+      expect(result.code, flag).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('takes no value, or =true / =false');
+    }
+    const explicit = await runCli(['quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '720p', '--hdr=true', '--at', AT, '--json']);
+    expect(JSON.parse(explicit.stdout).total).toBe('2.16');
+  });
+
+  it('--at refuses dates that do not exist instead of rolling them over', async () => {
+    for (const at of ['2026-02-30', '2026-11-31', '2026-11-24T12:00:00']) {
+      const result = await runCli(['quote', 'luma/agent/ray/v3.2/video-to-video', '--at', at]);
+      expect(result.code, at).toBe(2);
+      expect(result.stderr).toContain('--at: expected a real date');
+    }
   });
 });

@@ -59,3 +59,17 @@ describe('BatchTotals streams without keeping quotes', () => {
     expect(totals.summary()).toEqual({ total: '1080.00', upperBound: false, subtotals: [{ provider: 'fal', endpoint: 'luma/agent/ray/v3.2/video-to-video', count: 1000, total: '1080.00' }] });
   });
 });
+
+describe('options from callers are checked, never a TypeError', () => {
+  it('names the option that is wrong', async () => {
+    const { InvalidRequestError, quote } = await import('../../src/index.js');
+    const input = { resolution: '720p' };
+    const endpoint = 'luma/agent/ray/v3.2/video-to-video';
+    expect(quote(endpoint, input, null as never).total).toBe('1.08');
+    expect(() => quote(endpoint, input, { now: 5 as never })).toThrow('now: must be a function');
+    expect(() => quote(endpoint, input, { book: {} as never })).toThrow('book: must be a PriceBook');
+    expect(() => quote(endpoint, input, 'x' as never)).toThrow(InvalidRequestError);
+    expect(() => quoteBatch(null as never)).toThrow('requests: must be an iterable');
+    expect(quoteBatch([], null as never).total).toBe('0.00');
+  });
+});

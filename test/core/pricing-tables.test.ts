@@ -162,7 +162,12 @@ describe('version selection', () => {
   });
 
   it('an invalid instant is a typed error naming the option', () => {
-    expect(() => quote('acme/clip', {}, { at: 'yesterday', book })).toThrow('invalid request for acme/clip: at: not a valid date: yesterday');
+    expect(() => quote('acme/clip', {}, { at: 'yesterday', book })).toThrow('invalid request for acme/clip: at: not a valid instant: yesterday');
+    // Impossible dates do not roll over into the next month, and times need an offset.
+    for (const at of ['2026-02-30', '2026-11-31', '2026-11-24T12:00:00', '2026-11-24T25:00:00Z', 8.64e15 + 1, new Date(Number.NaN)]) {
+      expect(() => quote('acme/clip', {}, { at, book })).toThrow(/at: not a valid instant/);
+    }
+    expect(quote('acme/clip', {}, { at: '2026-11-24T12:00:00+05:30', book }).pricing.pricedAt).toBe('2026-11-24T06:30:00.000Z');
   });
 
   it('an endpoint no table knows is an error, never $0', () => {

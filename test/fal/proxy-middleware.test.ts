@@ -213,3 +213,11 @@ describe('fetch-style: withBudget around a Request => Response proxy route', () 
     expect(fake.submits()).toBe(2);
   });
 });
+
+describe('targets the proxy cannot read', () => {
+  it('a malformed escape in the path is a spending target it will not forward, not a crash', async () => {
+    const { classifyTarget } = await import('../../src/fal/proxy/fal-target.js');
+    expect(classifyTarget('POST', `https://queue.fal.run/${V2V}%E0%A4%A`)).toEqual({ kind: 'other', spends: true });
+    expect(classifyTarget('GET', 'https://queue.fal.run/x%E0%A4%A/requests/1')).toEqual({ kind: 'other', spends: false });
+  });
+});

@@ -60,3 +60,14 @@ describe('guard options are checked up front, each error naming the option', () 
     expect(() => guard.wrap({ subscribe: () => {} })).toThrow(/client: is not a fal client/);
   });
 });
+
+describe('options the guard could only fail on later are refused at once', () => {
+  it('onWarning, book and pricingAt', async () => {
+    const { createBudgetGuard, InvalidOptionError } = await import('../../src/index.js');
+    expect(() => createBudgetGuard({ limit: '1.00', onWarning: 'x' as never })).toThrow(InvalidOptionError);
+    expect(() => createBudgetGuard({ limit: '1.00', book: {} as never })).toThrow('book: must be a PriceBook');
+    expect(() => createBudgetGuard({ limit: '1.00', pricingAt: 'x' })).toThrow('pricingAt: must be a Date');
+    expect(() => createBudgetGuard({ limit: '1.00', pricingAt: '2026-02-30' })).toThrow(InvalidOptionError);
+    expect(createBudgetGuard({ limit: '1.00', pricingAt: '2026-11-24' })).toBeDefined();
+  });
+});

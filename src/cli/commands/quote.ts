@@ -27,7 +27,7 @@ export interface CommandIo {
 }
 
 /** --source-seconds or --source: the edit's length, exact. Only a block-billed endpoint takes one. */
-async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; flag: string } | undefined> {
+async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; from: 'given' | 'mp4'; flag: string } | undefined> {
   const flag = flags.source !== undefined ? `--source ${flags.source}` : flags.sourceSeconds !== undefined ? `--source-seconds ${flags.sourceSeconds}` : undefined;
   if (flag === undefined) return undefined;
   if (billing !== 'per_block') {
@@ -37,11 +37,11 @@ async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_c
     if (!parseDecimal(flags.sourceSeconds)) {
       throw new CliError('usage', `--source-seconds: expected seconds as a decimal like 22.5 (got "${flags.sourceSeconds}")`);
     }
-    return { seconds: flags.sourceSeconds, flag };
+    return { seconds: flags.sourceSeconds, from: 'given', flag };
   }
   const probed = readMp4Seconds(await readInputBytes(flags.source!, '--source'));
   if ('error' in probed) throw new CliError('malformed_input', `${flag}: ${probed.error}`);
-  return { seconds: probed.seconds, flag };
+  return { seconds: probed.seconds, from: 'mp4', flag };
 }
 
 /** `fal-budget quote <endpoint>`: turns flags into a request and prices it with the library's quote(). */
@@ -55,7 +55,7 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
   const source = await sourceLength(flags, flags.endpoint, pricing.billing);
   try {
     const priced = quote(flags.endpoint, request, {
-      book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, strict: flags.strict,
+      book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, sourceSecondsFrom: source?.from, strict: flags.strict,
     });
     return { kind: 'quote', quote: priced, budget: checkBudget(new Decimal(priced.total), max) };
   } catch (error) {

@@ -23,7 +23,13 @@ export function classifyTarget(method: string, targetUrl: string): FalTarget {
   } catch {
     return { kind: 'other', spends: !reads };
   }
-  const path = decodeURIComponent(url.pathname);
+  let path: string;
+  try {
+    path = decodeURIComponent(url.pathname);
+  } catch {
+    // A malformed escape names no endpoint we could price: not forwarded if it would spend.
+    return { kind: 'other', spends: !reads };
+  }
   if (url.host === 'queue.fal.run') {
     const match = REQUEST_PATH.exec(path);
     if (match) {
