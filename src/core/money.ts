@@ -36,9 +36,3 @@ export function formatMoney(amount: Decimal): string {
 export function formatDecimal(value: Decimal): string {
   return value.toFixed();
 }
-
-export function sumMoney(amounts: Iterable<Decimal>): Decimal {
-  let total = ZERO;
-  for (const amount of amounts) total = total.plus(amount);
-  return total;
-}
