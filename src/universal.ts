@@ -28,9 +28,10 @@ export type {
 export type { BudgetOptions, CallContext, ScopeId, ScopeOption } from './guard/budget-spec.js';
 export type { WindowPeriod, CalendarWindow } from './guard/calendar-window.js';
 export { InvalidOptionError } from './guard/errors/invalid-option-error.js';
-export { memoryLedger } from './guard/ledgers/memory-ledger.js';
+export { memoryLedger, type MemoryLedgerOptions } from './guard/ledgers/memory-ledger.js';
 export type {
   Ledger, BudgetKey, ReserveRequest, ReserveResult, Refusal, SettleResult, Usage,
+  HoldDetails, LinkRequest, RequestLink, HoldStatus, JournalEntry, JournalQuery, BudgetKeyStatus,
 } from './core/budget/ledger-types.js';
 export { wrapFalClient } from './fal/wrap-fal-client.js';
 export { budgetMiddleware } from './fal/proxy/express-middleware.js';

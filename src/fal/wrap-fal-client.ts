@@ -83,6 +83,16 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     }
   }
 
+  /** Whether the ledger links this request id to a hold; a ledger that cannot answer: no. */
+  async function linked(requestId: string): Promise<boolean> {
+    try {
+      return (await guard.linkOf(requestId)) !== undefined;
+    } catch (error) {
+      failed(`look up the hold of request ${requestId}`, error);
+      return false;
+    }
+  }
+
   /**
    * Uploads the input's files only once the call is reserved; a failed upload sent no request.
    * Without a Blob there is nothing to upload: the client's own transform is left to do nothing.
@@ -116,7 +126,11 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
       throw error;
     }
     if (typeof enqueued?.request_id === 'string') {
-      reservation.attachRequest(enqueued.request_id);
+      try {
+        await reservation.attachRequest(enqueued.request_id);
+      } catch (error) {
+        failed(`link request ${enqueued.request_id} to hold ${reservation.holdId}`, error);
+      }
     } else {
       guard.warn({ code: 'request_id_missing', message: `fal accepted a submit to ${endpointId} without a request id; its hold counts as spent when it expires` });
     }
@@ -154,7 +168,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
    */
   async function cancel(endpointId: string, callOptions: RequestOptions) {
     const requestId = callOptions?.requestId;
-    if (typeof requestId !== 'string' || !guard.holdsRequest(requestId)) return fal.queue.cancel(endpointId, callOptions);
+    if (typeof requestId !== 'string' || !(await linked(requestId))) return fal.queue.cancel(endpointId, callOptions);
     const request = { requestId, abortSignal: callOptions.abortSignal };
     const before = await fal.queue.status(endpointId, request).catch(() => undefined);
     await fal.queue.cancel(endpointId, callOptions);
@@ -219,7 +233,7 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
       if (outcome !== 'hold') await settleRequest(requestId, outcome);
       throw error;
     }
-    if (guard.holdsRequest(requestId)) await settleRequest(requestId, 'commit');
+    if (await linked(requestId)) await settleRequest(requestId, 'commit');
     else await settle(reservation, 'commit');
     return output;
   }

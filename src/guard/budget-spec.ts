@@ -1,5 +1,6 @@
 import { Decimal, formatMoney, parseDecimal } from '../core/money.js';
 import type { BudgetKey } from '../core/budget/ledger-types.js';
+import { MAX_USD, limitToNano } from '../core/budget/nano-usd.js';
 import type { RefusingBudget } from '../core/errors/index.js';
 import { assertTimeZone, windowAt, type WindowPeriod } from './calendar-window.js';
 import { InvalidOptionError } from './errors/invalid-option-error.js';
@@ -62,6 +63,17 @@ export function parseMoneyOption(option: string, value: unknown): Decimal {
   const parsed = parseDecimal(value.trim());
   if (!parsed) throw new InvalidOptionError(option, `must be a non-negative decimal string like "25.00" (got ${JSON.stringify(value)})`);
   return parsed;
+}
+
+/** A limit: a money option every ledger can hold exactly (whole nano-USD, at most $9,000,000). */
+function parseLimitOption(option: string, value: unknown): Decimal {
+  const limit = parseMoneyOption(option, value);
+  try {
+    limitToNano(option, formatMoney(limit));
+  } catch {
+    throw new InvalidOptionError(option, `must have at most 9 decimals and be at most $${MAX_USD}, the exact range of every ledger (got ${JSON.stringify(value)})`);
+  }
+  return limit;
 }
 
 function parseTimeZone(option: string, value: unknown): string {
@@ -129,7 +141,7 @@ export function parseBudgets(options: BudgetListOptions): BudgetSpec[] {
   const timeZone = options.timeZone === undefined ? 'UTC' : parseTimeZone('timeZone', options.timeZone);
   const specs: BudgetSpec[] = [];
   if (options.limit !== undefined) {
-    const limit = parseMoneyOption('limit', options.limit);
+    const limit = parseLimitOption('limit', options.limit);
     specs.push({ name: 'global', limit, limitText: formatMoney(limit), window: undefined, timeZone, scope: undefined });
   }
   if (options.budgets !== undefined) {
@@ -141,7 +153,7 @@ export function parseBudgets(options: BudgetListOptions): BudgetSpec[] {
       for (const key of Object.keys(budget)) {
         if (!['name', 'limit', 'window', 'timeZone', 'scope'].includes(key)) throw new InvalidOptionError(`${at}.${key}`, 'is not a budget option (name, limit, window, timeZone, scope)');
       }
-      const limit = parseMoneyOption(`${at}.limit`, budget.limit);
+      const limit = parseLimitOption(`${at}.limit`, budget.limit);
       if (budget.window !== undefined && !PERIODS.includes(budget.window as WindowPeriod)) {
         throw new InvalidOptionError(`${at}.window`, `must be one of ${PERIODS.join(', ')} (got ${JSON.stringify(budget.window)})`);
       }

@@ -1,5 +1,6 @@
 import { decide } from '../core/budget/decide.js';
-import type { Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
+import type { HoldDetails, Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
+import { amountToNano, limitToNano } from '../core/budget/nano-usd.js';
 import {
   BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError, type RefusingBudget,
 } from '../core/errors/index.js';
@@ -16,7 +17,6 @@ import type {
 } from './guard-types.js';
 import { memoryLedger } from './ledgers/memory-ledger.js';
 import { withMediaPlaceholders } from './media-placeholders.js';
-import { RequestHolds } from './request-holds.js';
 import { ThresholdWatch, parseThresholds } from './threshold-watch.js';
 
 const DEFAULT_HOLD_TTL_MS = 60 * 60 * 1000;
@@ -85,7 +85,7 @@ function report(applied: AppliedBudget, usage: Usage | undefined): BudgetReport 
 
 interface ReservationHooks {
   settle(holdId: string, settlement: 'commit' | 'release'): Promise<SettleResult>;
-  attach(requestId: string, holdId: string, expiresAt: number): void;
+  attach(requestId: string, holdId: string, app: string | undefined): Promise<boolean>;
 }
 
 /** One reservation: a class rather than closures, since every guarded call makes one. */
@@ -108,9 +108,22 @@ class HeldReservation implements Reservation {
     return this.hooks.settle(this.holdId, 'release');
   }
 
-  attachRequest(requestId: string): void {
-    this.hooks.attach(requestId, this.holdId, this.expiresAt);
+  attachRequest(requestId: string, app?: string): Promise<boolean> {
+    return this.hooks.attach(requestId, this.holdId, app);
   }
+}
+
+/** What the journal will say the hold paid for: the endpoint, the table that priced it, whose call it was. */
+function detailsOf(endpoint: string, priced: Priced, applied: readonly AppliedBudget[], callOptions: GuardCallOptions | undefined): HoldDetails {
+  const scope: Record<string, string> = {};
+  for (const budget of applied) if (budget.describe.scope) scope[budget.describe.scope.kind] = budget.describe.scope.id;
+  const pricing = priced.quote?.pricing;
+  return {
+    endpoint,
+    provider: pricing?.provider ?? callOptions?.provider ?? 'fal',
+    ...(pricing ? { pricingVersion: pricing.version, pricingSha256: pricing.sha256 } : {}),
+    ...(Object.keys(scope).length > 0 ? { scope } : {}),
+  };
 }
 
 /**
@@ -134,7 +147,6 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const thresholdList = parseThresholds(options.thresholds);
   if (options.onThreshold !== undefined && typeof options.onThreshold !== 'function') throw new InvalidOptionError('onThreshold', 'must be a function');
   const thresholds = options.onThreshold ? new ThresholdWatch(thresholdList, options.onThreshold) : undefined;
-  const requests = new RequestHolds();
   // Hold ids must be unique across every process sharing a ledger: one random token per guard,
   // then a counter (a UUID per call costs more than the rest of the id's work).
   const holdPrefix = `fal-budget:${globalThis.crypto.randomUUID()}:`;
@@ -192,7 +204,15 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
     }
   }
 
-  const hooks: ReservationHooks = { settle, attach: (requestId, holdId, expiresAt) => requests.attach(requestId, holdId, expiresAt, clock()) };
+  async function attach(requestId: string, holdId: string, app: string | undefined): Promise<boolean> {
+    try {
+      return await ledger.link({ requestId, holdId, now: clock(), ...(app === undefined ? {} : { app }) });
+    } catch (error) {
+      throw ledgerFailure(error, 'linking a request to its hold');
+    }
+  }
+
+  const hooks: ReservationHooks = { settle, attach };
 
   const guard: BudgetGuard = {
     ledger,
@@ -213,7 +233,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const amount = priced.amountText;
       let result: ReserveResult;
       try {
-        result = await ledger.reserve({ holdId, amount, budgets: applied.map((budget) => budget.key), expiresAt, now });
+        result = await ledger.reserve({ holdId, amount, budgets: applied.map((budget) => budget.key), expiresAt, now, details: detailsOf(endpoint, priced, applied, callOptions) });
       } catch (error) {
         throw ledgerFailure(error, 'reserving');
       }
@@ -229,16 +249,20 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       return new HeldReservation(holdId, priced.quote, amount, priced.declared, applied.map((budget) => budget.describe), expiresAt, hooks);
     },
 
-    async settleRequest(requestId, settlement) {
-      const holdId = requests.holdOf(requestId);
-      if (holdId === undefined) return undefined;
-      const result = await settle(holdId, settlement);
-      requests.forget(requestId);
-      return result;
+    async settleRequest(requestId, settlement, settleOptions) {
+      try {
+        return await ledger.settleRequest(requestId, settlement, clock(), settleOptions?.app);
+      } catch (error) {
+        throw ledgerFailure(error, `settling the hold of request ${requestId}`);
+      }
     },
 
-    holdsRequest(requestId) {
-      return requests.holdOf(requestId) !== undefined;
+    async linkOf(requestId) {
+      try {
+        return await ledger.linkOf(requestId, clock());
+      } catch (error) {
+        throw ledgerFailure(error, `looking up the hold of request ${requestId}`);
+      }
     },
 
     async check(endpoint, input, callOptions): Promise<CheckResult> {
@@ -247,8 +271,11 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       const applied = applyBudgets(specs, contextOf(callOptions), now);
       const usage = await usageOf(applied, now);
       const budgets = applied.map((budget, index) => report(budget, usage[index]));
-      const decision = decide(new Decimal(priced.amountText), budgets.map((budget, index) => ({
-        key: applied[index]!.key.key, limit: applied[index]!.spec.limit, spent: new Decimal(budget.spent), reserved: new Decimal(budget.reserved),
+      const decision = decide(amountToNano('amount', priced.amountText), budgets.map((budget, index) => ({
+        key: applied[index]!.key.key,
+        limit: limitToNano('limit', applied[index]!.spec.limitText),
+        spent: amountToNano('spent', budget.spent),
+        reserved: amountToNano('reserved', budget.reserved),
       })));
       const refusal = decision.fits ? undefined : budgets.find((budget) => budget.budget.key === decision.key);
       return {

@@ -1,4 +1,4 @@
-import type { Ledger, SettleResult } from '../core/budget/ledger-types.js';
+import type { Ledger, RequestLink, Settlement, SettleResult } from '../core/budget/ledger-types.js';
 import type { RefusingBudget } from '../core/errors/index.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
 import type { Quote } from '../core/quote-types.js';
@@ -102,11 +102,15 @@ export interface Reservation {
   commit(): Promise<SettleResult>;
   /** The call was definitely not billed. Idempotent. */
   release(): Promise<SettleResult>;
-  /** Keeps the hold under a fal request id until settleRequest (or expiry) resolves it. */
-  attachRequest(requestId: string): void;
+  /**
+   * Links the hold to a fal request id in the ledger, so settleRequest from any process sharing
+   * the ledger resolves it. `app`: the app path fal's polls of the request use ("luma/agent").
+   * False when the ledger no longer knows the hold.
+   */
+  attachRequest(requestId: string, app?: string): Promise<boolean>;
 }
 
-export type Settlement = 'commit' | 'release';
+export type { Settlement };
 
 export interface WrapOptions {
   /** The budget context of every call through this wrapper, or a function read at each call. */
@@ -124,10 +128,14 @@ export interface BudgetGuard {
   check(endpoint: string, input: unknown, options?: GuardCallOptions): Promise<CheckResult>;
   /** Quotes strictly and reserves against every budget that applies, or throws. */
   reserve(endpoint: string, input: unknown, options?: GuardCallOptions): Promise<Reservation>;
-  /** Settles the hold kept under a fal request id; undefined when none is known here. */
-  settleRequest(requestId: string, settlement: Settlement): Promise<SettleResult | undefined>;
-  /** Whether a hold is kept under this request id in this process. */
-  holdsRequest(requestId: string): boolean;
+  /**
+   * Settles the hold linked to a fal request id, from any process sharing the ledger: 'unknown'
+   * when no hold is linked; with `app`, 'endpoint_mismatch' (and nothing changes) when the
+   * request was linked under another app.
+   */
+  settleRequest(requestId: string, settlement: Settlement, options?: { readonly app?: string }): Promise<SettleResult>;
+  /** The hold a fal request id is linked to in the ledger, if any. */
+  linkOf(requestId: string): Promise<RequestLink | undefined>;
   /** The clock the guard uses (epoch ms). */
   now(): number;
   /** Reports a problem that must not fail the caller's call (e.g. a settle after a successful call). */

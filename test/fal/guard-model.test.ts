@@ -84,6 +84,16 @@ describe('guard model (fast-check): concurrent calls, random outcomes, random or
         commit: async (holdId, now) => record(holdId, await inner.commit(holdId, now)) as never,
         release: async (holdId, now) => record(holdId, await inner.release(holdId, now)) as never,
         usage: (keys, now) => inner.usage(keys, now),
+        settleRequest: async (requestId, settlement, now, app) => {
+          const link = await inner.linkOf(requestId, now);
+          const result = await inner.settleRequest(requestId, settlement, now, app);
+          if (link) record(link.holdId, result);
+          return result;
+        },
+        link: (request) => inner.link(request),
+        linkOf: (requestId, now) => inner.linkOf(requestId, now),
+        journal: (query) => inner.journal(query),
+        inspect: (now) => inner.inspect(now),
       };
       const guard = createBudgetGuard({
         budgets: [{ name: 'global', limit: globalLimit }, { name: 'per-user', limit: userLimit, scope: 'user' }],

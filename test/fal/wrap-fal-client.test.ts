@@ -26,6 +26,12 @@ function setup(options: BudgetGuardOptions = { limit: '10.00' }, fakeOptions: Fa
     commit: async (holdId, now) => { order.push(`commit@${fake.requests.length}`); return inner.commit(holdId, now); },
     release: async (holdId, now) => { order.push(`release@${fake.requests.length}`); return inner.release(holdId, now); },
     usage: (keys, now) => inner.usage(keys, now),
+    // A settle by request id moves money like commit/release: recorded the same way.
+    settleRequest: async (requestId, settlement, now, app) => { order.push(`${settlement}@${fake.requests.length}`); return inner.settleRequest(requestId, settlement, now, app); },
+    link: (request) => inner.link(request),
+    linkOf: (requestId, now) => inner.linkOf(requestId, now),
+    journal: (query) => inner.journal(query),
+    inspect: (now) => inner.inspect(now),
   };
   const warnings: GuardWarning[] = [];
   const guard = createBudgetGuard({ now: () => clock.now, onWarning: (warning) => warnings.push(warning), ...options, ledger });
@@ -145,7 +151,7 @@ describe('within budget', () => {
     const { fal, guard } = setup();
     const { request_id: requestId } = await fal.queue.submit(V2V, { input: HDR_1080 });
     expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '4.32' });
-    expect(guard.holdsRequest(requestId)).toBe(true);
+    expect(await guard.linkOf(requestId)).toMatchObject({ requestId, status: 'held' });
     await fal.queue.result(V2V, { requestId });
     expect(await guard.status()).toMatchObject({ spent: '4.32', reserved: '0.00' });
     // Reading the result again settles nothing twice.
@@ -367,7 +373,11 @@ describe('everything else passes through untouched', () => {
   it('settles each hold once, even when several readers see the outcome', async () => {
     const results: SettleResult[] = [];
     const inner = memoryLedger();
-    const ledger: Ledger = { ...inner, commit: async (id, now) => { const result = await inner.commit(id, now); results.push(result); return result; } };
+    const ledger: Ledger = {
+      ...inner,
+      commit: async (id, now) => { const result = await inner.commit(id, now); results.push(result); return result; },
+      settleRequest: async (id, settlement, now, app) => { const result = await inner.settleRequest(id, settlement, now, app); results.push(result); return result; },
+    };
     const { fal, guard } = setup({ limit: '10.00', ledger });
     const { request_id: requestId } = await fal.queue.submit(V2V, { input: HDR_1080 });
     await Promise.all([fal.queue.status(V2V, { requestId }), fal.queue.result(V2V, { requestId }), fal.queue.result(V2V, { requestId })]);

@@ -25,6 +25,13 @@ describe('guard options are checked up front, each error naming the option', () 
     expect(optionError({ limit }).message).toContain(`limit: must be a non-negative decimal string like "25.00" (got ${JSON.stringify(limit)})`);
   });
 
+  it('a limit no ledger can hold exactly is refused up front: over 9 decimals, or over $9,000,000', () => {
+    expect(optionError({ limit: `1.${'0'.repeat(63)}1` }).message).toContain('limit: must have at most 9 decimals and be at most $9000000.00');
+    expect(optionError({ budgets: [{ limit: '9000000.01' }] }).option).toBe('budgets[0].limit');
+    expect(() => createBudgetGuard({ limit: '9000000.000000000' })).not.toThrow();
+    expect(() => createBudgetGuard({ limit: '0.000000001' })).not.toThrow();
+  });
+
   it('names the budget and field that is wrong', () => {
     expect(optionError({ budgets: [{ limit: '5.00' }, { limit: 5 }] }).option).toBe('budgets[1].limit');
     expect(optionError({ budgets: [{ limit: '5.00', window: 'year' }] }).message).toBe('budgets[0].window: must be one of day, week, month (got "year")');

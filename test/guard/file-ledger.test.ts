@@ -79,7 +79,7 @@ describe('file ledger', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // No temp or lock file is left behind.
     expect(readdirSync(join(path, '..'))).toEqual(['ledger.json']);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'fal-budget-ledger', version: 1, budgets: { g: { spent: '2.16', reserved: '0.00' } } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'fal-budget-ledger', version: 2, budgets: { g: { spent: '2.16', reserved: '0.00' } } });
   });
 
   it('two OS processes hammering one file never overspend: spent is exact at the end', async () => {
@@ -130,7 +130,7 @@ describe('file ledger', () => {
 
   describe('a corrupt or unreadable file is refused loudly, never reset', () => {
     const valid = {
-      format: 'fal-budget-ledger', version: 1,
+      format: 'fal-budget-ledger', version: 2, journal: [],
       budgets: { g: { spent: '1.00', reserved: '2.00' } },
       holds: { a: { amount: '2.00', keys: ['g'], expiresAt: NOW + 60_000, status: 'held' } },
     };

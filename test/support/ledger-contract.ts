@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BudgetKey, Ledger, ReserveRequest } from '../../src/core/budget/ledger-types.js';
+import type { BudgetKey, HoldDetails, JournalEntry, JournalQuery, Ledger, ReserveRequest } from '../../src/core/budget/ledger-types.js';
 
 /**
  * The ledger contract, as tests any ledger must pass: the budget rule of src/core/budget/decide.ts
@@ -25,8 +25,14 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
     const budget = (key: string, limit: string, windowEndsAt?: number): BudgetKey =>
       windowEndsAt === undefined ? { key, limit } : { key, limit, windowEndsAt };
 
-    function hold(holdId: string, amount: string, budgets: BudgetKey[], now = T0, expiresAt = now + 10 * MINUTE): ReserveRequest {
-      return { holdId, amount, budgets, now, expiresAt };
+    function hold(holdId: string, amount: string, budgets: BudgetKey[], now = T0, expiresAt = now + 10 * MINUTE, details?: HoldDetails): ReserveRequest {
+      return details === undefined ? { holdId, amount, budgets, now, expiresAt } : { holdId, amount, budgets, now, expiresAt, details };
+    }
+
+    async function journalOf(l: Ledger, query?: JournalQuery): Promise<JournalEntry[]> {
+      const entries: JournalEntry[] = [];
+      for await (const entry of l.journal(query)) entries.push(entry);
+      return entries;
     }
 
     it('reserves a hold that fits and reports it as reserved, not spent', async () => {
@@ -236,6 +242,163 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
       );
       expect(results.filter((result) => result.ok)).toHaveLength(27); // floor(10 / 0.37)
       await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '9.99' }]);
+    });
+      describe('one rule for amounts and limits: whole nano-USD, at most $9,000,000', () => {
+      it('rounds an amount with more than 9 decimals up to the next nano-USD', async () => {
+        const l = await ledger();
+        await expect(l.reserve(hold('a', '0.0000000001', [budget('g', '1.00')]))).resolves.toEqual({ ok: true });
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.000000001' }]);
+      });
+
+      it('refuses a limit with more than 9 decimals instead of rounding it', async () => {
+        const l = await ledger();
+        const limit = `1.${'0'.repeat(63)}1`;
+        await expect(l.reserve(hold('a', '0.50', [budget('g', limit)]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
+      });
+
+      it('accepts $9,000,000 and refuses a limit or an amount above it', async () => {
+        const l = await ledger();
+        await expect(l.reserve(hold('a', '9000000', [budget('g', '9000000.00')]))).resolves.toEqual({ ok: true });
+        await expect(l.reserve(hold('b', '1', [budget('h', '9000000.000000001')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+        await expect(l.reserve(hold('c', '9000000.000000001', [budget('i', '10')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+      });
+
+      it('refuses an amount that is not an unsigned decimal string', async () => {
+        const l = await ledger();
+        for (const amount of ['-1', '1e3', ' 1', '0x10', '']) {
+          await expect(l.reserve(hold(`x${amount}`, amount, [budget('g', '10')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+        }
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
+      });
+    });
+
+    describe('request links: a fal request id settles its hold from any instance', () => {
+      it('links a request to an open hold and settles it by request id', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '2.00', [budget('g', '10')]));
+        await expect(l.link({ requestId: 'req-1', holdId: 'h', app: 'luma/agent', now: T0 })).resolves.toBe(true);
+        await expect(l.linkOf('req-1', T0)).resolves.toEqual({ requestId: 'req-1', holdId: 'h', app: 'luma/agent', status: 'held' });
+        await expect(l.settleRequest('req-1', 'commit', T0 + 1, 'luma/agent')).resolves.toBe('committed');
+        await expect(l.settleRequest('req-1', 'release', T0 + 2)).resolves.toBe('already_committed');
+        await expect(l.linkOf('req-1', T0 + 3)).resolves.toMatchObject({ holdId: 'h', status: 'committed' });
+        await expect(l.usage(['g'], T0 + 3)).resolves.toEqual([{ key: 'g', spent: '2.00', reserved: '0.00' }]);
+      });
+
+      it('releases by request id: nothing is spent', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '2.00', [budget('g', '10')]));
+        await l.link({ requestId: 'req-1', holdId: 'h', now: T0 });
+        await expect(l.settleRequest('req-1', 'release', T0)).resolves.toBe('released');
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
+      });
+
+      it('refuses to settle under another app, and changes nothing', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '2.00', [budget('g', '10')]));
+        await l.link({ requestId: 'req-1', holdId: 'h', app: 'luma/agent', now: T0 });
+        await expect(l.settleRequest('req-1', 'release', T0, 'someone/else')).resolves.toBe('endpoint_mismatch');
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '2.00' }]);
+        await expect(l.settleRequest('req-1', 'release', T0, 'luma/agent')).resolves.toBe('released');
+      });
+
+      it('treats a link made without an app as another app when a settle names one', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '2.00', [budget('g', '10')]));
+        await l.link({ requestId: 'req-1', holdId: 'h', now: T0 });
+        await expect(l.settleRequest('req-1', 'commit', T0, 'luma/agent')).resolves.toBe('endpoint_mismatch');
+        await expect(l.settleRequest('req-1', 'commit', T0)).resolves.toBe('committed');
+      });
+
+      it('answers unknown for a request id it never linked, and stores nothing for an unknown hold', async () => {
+        const l = await ledger();
+        await expect(l.settleRequest('nope', 'commit', T0)).resolves.toBe('unknown');
+        await expect(l.link({ requestId: 'req-1', holdId: 'missing', now: T0 })).resolves.toBe(false);
+        await expect(l.linkOf('req-1', T0)).resolves.toBeUndefined();
+        await expect(l.linkOf('nope', T0)).resolves.toBeUndefined();
+      });
+
+      it('keeps the first link of a request id', async () => {
+        const l = await ledger();
+        await l.reserve(hold('a', '1.00', [budget('g', '10')]));
+        await l.reserve(hold('b', '1.00', [budget('g', '10')]));
+        await expect(l.link({ requestId: 'req', holdId: 'a', now: T0 })).resolves.toBe(true);
+        await expect(l.link({ requestId: 'req', holdId: 'b', now: T0 })).resolves.toBe(false);
+        await expect(l.link({ requestId: 'req', holdId: 'a', now: T0 })).resolves.toBe(true);
+        await expect(l.settleRequest('req', 'commit', T0)).resolves.toBe('committed');
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+      });
+
+      it('answers expired for a linked hold whose time ran out', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '2.00', [budget('g', '10')], T0, T0 + MINUTE));
+        await l.link({ requestId: 'req', holdId: 'h', now: T0 });
+        await expect(l.settleRequest('req', 'release', T0 + MINUTE)).resolves.toBe('expired');
+        await expect(l.usage(['g'], T0 + MINUTE)).resolves.toEqual([{ key: 'g', spent: '2.00', reserved: '0.00' }]);
+      });
+    });
+
+    describe('the spend journal: one entry per settled hold', () => {
+      const details: HoldDetails = {
+        endpoint: 'luma/agent/ray/v3.2/video-to-video', provider: 'fal', pricingVersion: '2026-11-21', pricingSha256: 'ab'.repeat(32), scope: { user: 'u1' },
+      };
+
+      it('records commits, releases and expiries with their amount, budgets, request id and details', async () => {
+        const l = await ledger();
+        await l.reserve(hold('c', '2.16', [budget('g', '100'), budget('u', '50')], T0, T0 + 10 * MINUTE, details));
+        await l.reserve(hold('r', '1.00', [budget('g', '100')]));
+        await l.reserve(hold('e', '0.72', [budget('g', '100')], T0, T0 + MINUTE));
+        await l.link({ requestId: 'req-c', holdId: 'c', now: T0 });
+        await l.settleRequest('req-c', 'commit', T0 + 1);
+        await l.release('r', T0 + 2);
+        await l.usage(['g'], T0 + MINUTE);
+        await l.commit('c', T0 + MINUTE + 1); // already settled: no second entry
+        const entries = await journalOf(l);
+        expect(entries).toEqual([
+          { at: T0 + 1, outcome: 'committed', holdId: 'c', amount: '2.16', budgets: ['g', 'u'], requestId: 'req-c', ...details },
+          { at: T0 + 2, outcome: 'released', holdId: 'r', amount: '1.00', budgets: ['g'] },
+          { at: T0 + MINUTE, outcome: 'expired', holdId: 'e', amount: '0.72', budgets: ['g'] },
+        ]);
+      });
+
+      it('filters by since (inclusive) and until (exclusive)', async () => {
+        const l = await ledger();
+        for (let index = 0; index < 4; index += 1) {
+          await l.reserve(hold(`h${index}`, '1.00', [budget('g', '100')]));
+          await l.commit(`h${index}`, T0 + index * MINUTE);
+        }
+        const ids = async (query: JournalQuery) => (await journalOf(l, query)).map((entry) => entry.holdId);
+        await expect(ids({ since: T0 + MINUTE, until: T0 + 3 * MINUTE })).resolves.toEqual(['h1', 'h2']);
+        await expect(ids({ since: T0 + 3 * MINUTE })).resolves.toEqual(['h3']);
+        await expect(ids({ until: T0 })).resolves.toEqual([]);
+      });
+
+      it('writes nothing for a refused reservation or a settle of an unknown hold', async () => {
+        const l = await ledger();
+        await l.reserve(hold('big', '20', [budget('g', '10')]));
+        await l.commit('big', T0);
+        await l.release('nothing', T0);
+        await expect(journalOf(l)).resolves.toEqual([]);
+      });
+    });
+
+    describe('inspect: what an operator sees', () => {
+      it('lists every key, sorted, with its last limit, spent, reserved and open holds', async () => {
+        const l = await ledger();
+        await l.reserve(hold('a', '1.50', [budget('z', '10'), budget('a/day', '5.00', T0 + 60 * MINUTE)]));
+        await l.reserve(hold('b', '2.00', [budget('z', '10')]));
+        await l.commit('b', T0);
+        await expect(l.inspect(T0)).resolves.toEqual([
+          { key: 'a/day', limit: '5.00', spent: '0.00', reserved: '1.50', openHolds: 1, windowEndsAt: T0 + 60 * MINUTE },
+          { key: 'z', limit: '10.00', spent: '2.00', reserved: '1.50', openHolds: 1 },
+        ]);
+      });
+
+      it('counts holds due by then as expired', async () => {
+        const l = await ledger();
+        await l.reserve(hold('a', '1.50', [budget('z', '10')], T0, T0 + MINUTE));
+        await expect(l.inspect(T0 + MINUTE)).resolves.toEqual([{ key: 'z', limit: '10.00', spent: '1.50', reserved: '0.00', openHolds: 0 }]);
+      });
     });
   });
 }

@@ -1,11 +1,9 @@
-import { Decimal, ZERO } from '../money.js';
-
-/** One budget's position at the moment of a decision. */
+/** One budget's position at the moment of a decision, in integer nano-USD (see nano-usd.ts). */
 export interface BudgetUsage {
   readonly key: string;
-  readonly limit: Decimal;
-  readonly spent: Decimal;
-  readonly reserved: Decimal;
+  readonly limit: bigint;
+  readonly spent: bigint;
+  readonly reserved: bigint;
 }
 
 export type Decision =
@@ -13,11 +11,11 @@ export type Decision =
   | {
       readonly fits: false;
       readonly key: string;
-      readonly limit: Decimal;
-      readonly spent: Decimal;
-      readonly reserved: Decimal;
+      readonly limit: bigint;
+      readonly spent: bigint;
+      readonly reserved: bigint;
       /** What was left before this call (never negative). */
-      readonly remaining: Decimal;
+      readonly remaining: bigint;
     };
 
 /**
@@ -25,11 +23,11 @@ export type Decision =
  * fits when, in every budget that applies, spent + reserved + amount <= limit. Equal fits.
  * The first budget (in the caller's order) that it would break refuses it.
  */
-export function decide(amount: Decimal, usages: readonly BudgetUsage[]): Decision {
+export function decide(amount: bigint, usages: readonly BudgetUsage[]): Decision {
   for (const usage of usages) {
-    const remaining = usage.limit.minus(usage.spent).minus(usage.reserved);
-    if (amount.gt(remaining)) {
-      return { fits: false, key: usage.key, limit: usage.limit, spent: usage.spent, reserved: usage.reserved, remaining: Decimal.max(remaining, ZERO) };
+    const remaining = usage.limit - usage.spent - usage.reserved;
+    if (amount > remaining) {
+      return { fits: false, key: usage.key, limit: usage.limit, spent: usage.spent, reserved: usage.reserved, remaining: remaining > 0n ? remaining : 0n };
     }
   }
   return { fits: true };

@@ -1,132 +1,172 @@
 import { FalBudgetError } from '../errors/fal-budget-error.js';
-import { formatMoney, parseDecimal, ZERO, type Decimal } from '../money.js';
 import { decide, type BudgetUsage } from './decide.js';
-import type { ReserveRequest, ReserveResult, SettleResult, Usage } from './ledger-types.js';
-
-export type HoldStatus = 'held' | 'committed' | 'released' | 'expired';
+import { ExpiryHeap } from './expiry-heap.js';
+import type {
+  BudgetKeyStatus, HoldDetails, HoldStatus, JournalEntry, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement, SettleResult, Usage,
+} from './ledger-types.js';
+import { amountToNano, limitToNano, nanoToMoney } from './nano-usd.js';
 
 export interface HoldRecord {
-  amount: Decimal;
+  /** nano-USD. */
+  amount: bigint;
   keys: string[];
   expiresAt: number;
   status: HoldStatus;
   /** When it resolved; resolved holds are kept a while so a repeated settle stays a no-op. */
   settledAt?: number;
+  details?: HoldDetails;
+  requestId?: string;
+  app?: string;
 }
 
 export interface BudgetRecord {
-  spent: Decimal;
-  reserved: Decimal;
+  /** nano-USD. */
+  spent: bigint;
+  reserved: bigint;
+  /** Open holds drawing on this key. */
+  openHolds: number;
+  /** The last limit reserved against (nano-USD), for operators. */
+  limit?: bigint;
   windowEndsAt?: number;
 }
 
 /**
  * A ledger's whole state, and the pure transitions on it. The memory ledger keeps one in RAM;
- * the file ledger loads, transforms and writes one under a lock. Same code, same rule.
+ * the file ledger rebuilds one from its files. Same code, same rule. Each transition that settles
+ * a hold appends its journal entry to `journal`, which the ledger drains into its journal store
+ * in the same step.
  */
 export interface LedgerState {
   budgets: Map<string, BudgetRecord>;
   holds: Map<string, HoldRecord>;
-  /** The earliest expiresAt among open holds (Infinity when none): expiry scans only when due. */
-  nextExpiryAt: number;
+  /** Open holds by expiry: expiry costs O(log n) per due hold, nothing when none is due. */
+  expiry: ExpiryHeap;
   /** Settled hold ids in the order they settled, with when: pruning stops at the first young one. */
   settledOrder: Map<string, number>;
+  /** fal request id -> hold id. */
+  requests: Map<string, string>;
+  /** Journal entries of settlements not yet drained by the ledger. */
+  journal: JournalEntry[];
 }
 
 /**
- * How long settled holds and finished windows are remembered. Forgetting a settled hold moves no
- * money (its amount is already in its budgets); a settle repeated after that answers 'unknown'
- * instead of 'already_committed'. A day is far beyond the guard's one-hour holds.
+ * How long settled holds, their request links and finished windows are remembered. Forgetting a
+ * settled hold moves no money (its amount is already in its budgets; the journal keeps the
+ * record); a settle repeated after that answers 'unknown'. A day is far beyond one-hour holds.
  */
 export const RETENTION_MS = 24 * 60 * 60 * 1000;
 
+/** How long the spend journal is kept by default: 90 days. */
+export const JOURNAL_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
+
 export function emptyLedgerState(): LedgerState {
-  return { budgets: new Map(), holds: new Map(), nextExpiryAt: Number.POSITIVE_INFINITY, settledOrder: new Map() };
+  return { budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new Map(), requests: new Map(), journal: [] };
 }
 
 function budget(state: LedgerState, key: string): BudgetRecord {
   let record = state.budgets.get(key);
   if (!record) {
-    record = { spent: ZERO, reserved: ZERO };
+    record = { spent: 0n, reserved: 0n, openHolds: 0 };
     state.budgets.set(key, record);
   }
   return record;
 }
 
+/** The journal entry of a hold settling now (details first, so the ledger's own fields win). */
+export function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
+  return {
+    ...hold.details,
+    at,
+    outcome,
+    holdId,
+    amount: nanoToMoney(hold.amount),
+    budgets: hold.keys,
+    ...(hold.requestId === undefined ? {} : { requestId: hold.requestId }),
+  };
+}
+
 function settle(state: LedgerState, holdId: string, hold: HoldRecord, status: 'committed' | 'released' | 'expired', now: number): void {
   for (const key of hold.keys) {
     const record = budget(state, key);
-    record.reserved = record.reserved.minus(hold.amount);
+    record.reserved -= hold.amount;
+    record.openHolds -= 1;
     // Expiry counts as spent: an outcome we never saw may have been billed.
-    if (status !== 'released') record.spent = record.spent.plus(hold.amount);
+    if (status !== 'released') record.spent += hold.amount;
   }
   hold.status = status;
   hold.settledAt = now;
   state.settledOrder.set(holdId, now);
+  state.journal.push(journalEntryOf(holdId, hold, status, now));
 }
 
-/** Turns every hold whose time is up into spend. Returns the ids it expired. */
+/** Turns every hold whose time is up into spend, earliest first. Returns the ids it expired. */
 export function expireHolds(state: LedgerState, now: number): string[] {
-  if (now < state.nextExpiryAt) return [];
   const expired: string[] = [];
-  let next = Number.POSITIVE_INFINITY;
-  for (const [holdId, hold] of state.holds) {
-    if (hold.status !== 'held') continue;
-    if (hold.expiresAt <= now) {
-      settle(state, holdId, hold, 'expired', now);
-      expired.push(holdId);
-    } else if (hold.expiresAt < next) {
-      next = hold.expiresAt;
-    }
+  while (state.expiry.peekTime() <= now) {
+    const holdId = state.expiry.pop()!;
+    const hold = state.holds.get(holdId);
+    // Settled (or pruned) since it was queued: nothing is due.
+    if (hold === undefined || hold.status !== 'held' || hold.expiresAt > now) continue;
+    settle(state, holdId, hold, 'expired', now);
+    expired.push(holdId);
   }
-  state.nextExpiryAt = next;
   return expired;
 }
 
-/** Forgets settled holds and idle finished windows older than the retention period. */
+/** Forgets settled holds (and their request links) and idle finished windows older than the retention period. */
 export function pruneLedger(state: LedgerState, now: number, retentionMs = RETENTION_MS): void {
   // Oldest settlements first: stop at the first one still within retention, so pruning costs
   // what it removes, not what the ledger holds.
   for (const [holdId, settledAt] of state.settledOrder) {
     if (settledAt + retentionMs >= now) break;
     state.settledOrder.delete(holdId);
+    const hold = state.holds.get(holdId);
+    if (hold?.requestId !== undefined && state.requests.get(hold.requestId) === holdId) state.requests.delete(hold.requestId);
     state.holds.delete(holdId);
   }
   for (const [key, record] of state.budgets) {
-    if (record.windowEndsAt !== undefined && record.windowEndsAt + retentionMs < now && record.reserved.isZero()) state.budgets.delete(key);
+    if (record.windowEndsAt !== undefined && record.windowEndsAt + retentionMs < now && record.openHolds === 0) state.budgets.delete(key);
   }
 }
 
 // Amounts come from a few price cells and limits from configuration: the same strings again and
-// again. Parsing each once (and sharing the Decimal between holds) keeps reserve cheap and holds
-// small. Bounded, so arbitrary amounts cannot grow it without limit.
-const parsedAmounts = new Map<string, Decimal>();
+// again. Converting each once keeps reserve cheap. Bounded, so arbitrary amounts cannot grow it.
+const converted = new Map<string, bigint>();
 
-function ledgerAmount(text: string, field: string): Decimal {
-  let amount = parsedAmounts.get(text);
-  if (amount === undefined) {
-    amount = typeof text === 'string' ? parseDecimal(text) : undefined;
-    if (amount === undefined) {
-      throw new FalBudgetError('invalid_ledger_amount', `${field} must be an unsigned decimal string like "4.32" (got ${JSON.stringify(text)})`);
-    }
-    if (parsedAmounts.size >= 4096) parsedAmounts.clear();
-    parsedAmounts.set(text, amount);
+function cachedNano(convert: (field: string, value: unknown) => bigint, kind: string, text: string, field: string): bigint {
+  if (typeof text !== 'string') return convert(field, text);
+  const cacheKey = kind + text;
+  let nano = converted.get(cacheKey);
+  if (nano === undefined) {
+    nano = convert(field, text);
+    if (converted.size >= 4096) converted.clear();
+    converted.set(cacheKey, nano);
   }
-  return amount;
+  return nano;
+}
+
+function checkHoldId(holdId: unknown): string {
+  if (typeof holdId !== 'string' || holdId.length === 0) throw new FalBudgetError('invalid_ledger_request', `ledger: holdId must be a non-empty string (got ${String(holdId)})`);
+  return holdId;
 }
 
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
-  if (state.holds.has(request.holdId)) return { ok: true };
-  const amount = ledgerAmount(request.amount, 'amount');
+  const holdId = checkHoldId(request.holdId);
+  if (state.holds.has(holdId)) return { ok: true };
+  const amount = cachedNano(amountToNano, 'a', request.amount, 'amount');
   const usages: BudgetUsage[] = [];
   const keys: string[] = [];
+  const limits: bigint[] = [];
   for (const limitKey of request.budgets) {
-    const record = budget(state, limitKey.key);
-    if (limitKey.windowEndsAt !== undefined) record.windowEndsAt = limitKey.windowEndsAt;
-    usages.push({ key: limitKey.key, limit: ledgerAmount(limitKey.limit, `limit of ${limitKey.key}`), spent: record.spent, reserved: record.reserved });
+    const record = state.budgets.get(limitKey.key);
+    const limit = cachedNano(limitToNano, 'l', limitKey.limit, `limit of ${limitKey.key}`);
+    usages.push({ key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n });
     // A key listed twice is one budget: checked twice against the same figures, reserved once.
-    if (!keys.includes(limitKey.key)) keys.push(limitKey.key);
+    if (!keys.includes(limitKey.key)) {
+      keys.push(limitKey.key);
+      limits.push(limit);
+    }
   }
   const decision = decide(amount, usages);
   if (!decision.fits) {
@@ -134,19 +174,26 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
       ok: false,
       refusal: {
         key: decision.key,
-        limit: formatMoney(decision.limit),
-        spent: formatMoney(decision.spent),
-        reserved: formatMoney(decision.reserved),
-        remaining: formatMoney(decision.remaining),
+        limit: nanoToMoney(decision.limit),
+        spent: nanoToMoney(decision.spent),
+        reserved: nanoToMoney(decision.reserved),
+        remaining: nanoToMoney(decision.remaining),
       },
     };
   }
-  for (const key of keys) {
+  request.budgets.forEach((limitKey) => {
+    if (limitKey.windowEndsAt !== undefined) budget(state, limitKey.key).windowEndsAt = limitKey.windowEndsAt;
+  });
+  keys.forEach((key, index) => {
     const record = budget(state, key);
-    record.reserved = record.reserved.plus(amount);
-  }
-  state.holds.set(request.holdId, { amount, keys, expiresAt: request.expiresAt, status: 'held' });
-  state.nextExpiryAt = Math.min(state.nextExpiryAt, request.expiresAt);
+    record.reserved += amount;
+    record.openHolds += 1;
+    record.limit = limits[index];
+  });
+  const hold: HoldRecord = { amount, keys, expiresAt: request.expiresAt, status: 'held' };
+  if (request.details !== undefined) hold.details = request.details;
+  state.holds.set(holdId, hold);
+  state.expiry.push(request.expiresAt, holdId);
   return { ok: true };
 }
 
@@ -173,10 +220,63 @@ export function releaseHold(state: LedgerState, holdId: string, now: number): Se
   return settleHold(state, holdId, now, 'released');
 }
 
+export function linkRequest(state: LedgerState, request: LinkRequest): boolean {
+  expireHolds(state, request.now);
+  const linked = state.requests.get(request.requestId);
+  if (linked !== undefined) return linked === request.holdId;
+  const hold = state.holds.get(request.holdId);
+  if (!hold) return false;
+  state.requests.set(request.requestId, request.holdId);
+  hold.requestId = request.requestId;
+  if (request.app !== undefined) hold.app = request.app;
+  return true;
+}
+
+export function settleRequestHold(state: LedgerState, requestId: string, settlement: Settlement, now: number, app?: string): SettleResult {
+  expireHolds(state, now);
+  const holdId = state.requests.get(requestId);
+  const hold = holdId === undefined ? undefined : state.holds.get(holdId);
+  if (holdId === undefined || hold === undefined) return 'unknown';
+  if (app !== undefined && hold.app !== app) return 'endpoint_mismatch';
+  return settleHold(state, holdId, now, settlement === 'commit' ? 'committed' : 'released');
+}
+
+export function linkOfRequest(state: LedgerState, requestId: string, now: number): RequestLink | undefined {
+  expireHolds(state, now);
+  const holdId = state.requests.get(requestId);
+  const hold = holdId === undefined ? undefined : state.holds.get(holdId);
+  if (holdId === undefined || hold === undefined) return undefined;
+  return { requestId, holdId, status: hold.status, ...(hold.app === undefined ? {} : { app: hold.app }) };
+}
+
 export function usageOf(state: LedgerState, keys: readonly string[], now: number): Usage[] {
   expireHolds(state, now);
   return keys.map((key) => {
     const record = state.budgets.get(key);
-    return { key, spent: formatMoney(record?.spent ?? ZERO), reserved: formatMoney(record?.reserved ?? ZERO) };
+    return { key, spent: nanoToMoney(record?.spent ?? 0n), reserved: nanoToMoney(record?.reserved ?? 0n) };
   });
 }
+
+export function inspectLedger(state: LedgerState, now: number): BudgetKeyStatus[] {
+  expireHolds(state, now);
+  return [...state.budgets.keys()].sort().map((key) => {
+    const record = state.budgets.get(key)!;
+    return {
+      key,
+      ...(record.limit === undefined ? {} : { limit: nanoToMoney(record.limit) }),
+      spent: nanoToMoney(record.spent),
+      reserved: nanoToMoney(record.reserved),
+      openHolds: record.openHolds,
+      ...(record.windowEndsAt === undefined ? {} : { windowEndsAt: record.windowEndsAt }),
+    };
+  });
+}
+
+/** Takes the journal entries the last transitions produced. */
+export function drainJournal(state: LedgerState): JournalEntry[] {
+  if (state.journal.length === 0) return EMPTY;
+  const entries = state.journal;
+  state.journal = [];
+  return entries;
+}
+const EMPTY: JournalEntry[] = [];

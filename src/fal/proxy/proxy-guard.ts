@@ -118,7 +118,11 @@ export async function decideProxyExchange(guard: BudgetGuard, exchange: ProxyExc
           async done(status, text) {
             const answer = parseJson(text) as { request_id?: unknown } | undefined;
             if (status !== undefined && status >= 200 && status < 300 && typeof answer?.request_id === 'string') {
-              reserved.attachRequest(answer.request_id);
+              try {
+                await reserved.attachRequest(answer.request_id);
+              } catch (error) {
+                guard.warn({ code: 'settle_failed', message: `could not link request ${answer.request_id} to hold ${reserved.holdId}; it counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+              }
               return;
             }
             await settle(reserved, outcomeOfStart(status, 'submit', isJsonObject(text)));

@@ -2,11 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import {
-  commitHold, emptyLedgerState, pruneLedger, releaseHold, reserveHold, usageOf, type LedgerState,
+  commitHold, drainJournal, emptyLedgerState, inspectLedger, JOURNAL_RETENTION_MS, linkOfRequest, linkRequest, pruneLedger, releaseHold,
+  reserveHold, RETENTION_MS, settleRequestHold, usageOf, type LedgerState,
 } from '../../core/budget/ledger-state.js';
-import type { Ledger } from '../../core/budget/ledger-types.js';
+import type { JournalEntry, Ledger } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { retentionOption } from './memory-ledger.js';
 import { acquireFileLock, type FileLock } from './file-lock.js';
 import { parseLedger, serializeLedger } from './ledger-file-format.js';
 
@@ -17,6 +19,10 @@ export interface FileLedgerOptions {
   readonly lockTimeoutMs?: number;
   /** A lock older than this is taken as left by a dead process (ms). Default 30 000. */
   readonly staleLockMs?: number;
+  /** How long settled holds and their request links are remembered (ms). Default 24 hours. */
+  readonly holdRetentionMs?: number;
+  /** How long the spend journal keeps an entry (ms). Default 90 days. */
+  readonly journalRetentionMs?: number;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -39,6 +45,8 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
   if (typeof options?.path !== 'string' || options.path.length === 0) throw new InvalidOptionError('path', 'must be the path of the ledger file');
   const file = resolve(options.path);
   const lockPath = `${file}.lock`;
+  const holdRetentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
+  const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
   const lockOptions = {
     file,
     timeoutMs: positiveMs('lockTimeoutMs', options.lockTimeoutMs, 10_000),
@@ -48,15 +56,15 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     `cannot ${doing} ledger file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { ledger: 'file', location: file, cause },
   );
 
-  function read(): { state: LedgerState; text: string | undefined } {
+  function read(): { state: LedgerState; journal: JournalEntry[]; text: string | undefined } {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { state: emptyLedgerState(), text: undefined };
+      if (errorCode(error) === 'ENOENT') return { state: emptyLedgerState(), journal: [], text: undefined };
       throw unavailable('read', error);
     }
-    return { state: parseLedger(text, file), text };
+    return { ...parseLedger(text, file), text };
   }
 
   function write(text: string, lock: FileLock): void {
@@ -103,10 +111,13 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     const run = async (): Promise<T> => {
       const lock = await acquireFileLock(lockPath, lockOptions);
       try {
-        const { state, text } = read();
+        const { state, journal, text } = read();
         const result = apply(state);
-        pruneLedger(state, now);
-        const next = serializeLedger(state);
+        // The settlements and their journal entries are written together, in one rename.
+        const cutoff = now - journalRetentionMs;
+        const kept = journal.filter((entry) => entry.at >= cutoff).concat(drainJournal(state));
+        pruneLedger(state, now, holdRetentionMs);
+        const next = serializeLedger(state, kept);
         if (next !== text) write(next, lock);
         return result;
       } finally {
@@ -122,11 +133,22 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     return result;
   }
 
+  async function* readJournal(query: { since?: number; until?: number }): AsyncGenerator<JournalEntry> {
+    const { since = Number.NEGATIVE_INFINITY, until = Number.POSITIVE_INFINITY } = query;
+    const { journal } = read();
+    for (const entry of journal) if (entry.at >= since && entry.at < until) yield entry;
+  }
+
   return {
     reserve: (request) => transact(request.now, (state) => reserveHold(state, request)),
     commit: (holdId, now) => transact(now, (state) => commitHold(state, holdId, now)),
     release: (holdId, now) => transact(now, (state) => releaseHold(state, holdId, now)),
     usage: (keys, now) => transact(now, (state) => usageOf(state, keys, now)),
+    link: (request) => transact(request.now, (state) => linkRequest(state, request)),
+    settleRequest: (requestId, settlement, now, app) => transact(now, (state) => settleRequestHold(state, requestId, settlement, now, app)),
+    linkOf: (requestId, now) => transact(now, (state) => linkOfRequest(state, requestId, now)),
+    inspect: (now) => transact(now, (state) => inspectLedger(state, now)),
+    journal: (query = {}) => readJournal(query),
     close: async () => {
       await tail;
     },
