@@ -1,72 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
 import { Decimal } from '../../src/core/money.js';
-import { fileLedger, LedgerUnavailableError } from '../../src/index.js';
-import { describeLedgerContract } from '../support/ledger-contract.js';
+import { fileLedger, InvalidOptionError, LedgerUnavailableError } from '../../src/index.js';
+import { finished, killed, ledgerPath, printed, worker } from './support/file-ledger-processes.js';
 
-const WORKER = fileURLToPath(new URL('./support/file-ledger-worker.ts', import.meta.url));
 const NOW = 1_800_000_000_000;
-const directories: string[] = [];
-const children: ChildProcess[] = [];
-
-function ledgerPath(): string {
-  const directory = mkdtempSync(join(tmpdir(), 'fal-budget-ledger-'));
-  directories.push(directory);
-  return join(directory, 'ledger.json');
-}
-
-function worker(...args: string[]): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  return child;
-}
-
-/** Resolves with everything the process printed once it exits successfully. */
-function finished(child: ChildProcess): Promise<string> {
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
-  child.stderr!.on('data', (chunk: Buffer) => { err += chunk.toString(); });
-  return new Promise((resolve, reject) => {
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`worker exited ${code}: ${err}`))));
-  });
-}
-
-/** Resolves once the process has printed a line matching `pattern`. */
-function printed(child: ChildProcess, pattern: RegExp): Promise<void> {
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (pattern.test(out)) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`worker exited ${code} before printing ${pattern}: ${out}`)));
-  });
-}
-
-function killed(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.on('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
-
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
-});
+const DAY = 24 * 60 * 60 * 1000;
 
 const hold = (holdId: string, amount: string, limit = '10.00', now = NOW) =>
   ({ holdId, amount, budgets: [{ key: 'g', limit }], expiresAt: now + 60_000, now });
 
-describeLedgerContract('fileLedger', () => fileLedger({ path: ledgerPath() }));
+async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
+  const entries: JournalEntry[] = [];
+  for await (const entry of ledger.journal()) entries.push(entry);
+  return entries;
+}
 
 describe('file ledger', () => {
-  it('survives a restart: a new instance reads what the last one wrote; the file is 0600 and written whole', async () => {
+  it('survives a restart: a new instance reads what the last one wrote; the file is 0600 and nothing else is left', async () => {
     const path = ledgerPath();
     const first = fileLedger({ path });
     await first.reserve(hold('a', '2.16'));
@@ -76,10 +29,53 @@ describe('file ledger', () => {
     expect(await second.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '2.16', reserved: '4.32' }]);
     expect(await second.commit('a', NOW)).toBe('already_committed');
     expect(await second.release('b', NOW)).toBe('released');
+    await Promise.all([first.close?.(), second.close?.()]);
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    // No temp or lock file is left behind.
-    expect(readdirSync(join(path, '..'))).toEqual(['ledger.json']);
-    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ format: 'fal-budget-ledger', version: 2, budgets: { g: { spent: '2.16', reserved: '0.00' } } });
+    // No temp or lock file is left behind (the journal files appear when the log is compacted).
+    expect(readdirSync(join(path, '..'))).toEqual(['ledger.jsonl']);
+    const [snapshot, ...records] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(snapshot!)).toMatchObject({ format: 'fal-budget-ledger', version: 3, kind: 'snapshot' });
+    expect(records.map((line) => (JSON.parse(line) as { op: string }).op)).toEqual(['reserve', 'reserve', 'commit', 'release']);
+  });
+
+  it('writes nothing for an operation that changes nothing, and creates no file to read an empty ledger', async () => {
+    const path = ledgerPath();
+    const ledger = fileLedger({ path });
+    expect(await ledger.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
+    expect(await ledger.commit('nobody', NOW)).toBe('unknown');
+    expect(existsSync(path)).toBe(false);
+    await ledger.reserve(hold('big', '20.00'));
+    expect(existsSync(path)).toBe(false); // refused: nothing changed
+    await ledger.reserve(hold('a', '1.00'));
+    const size = statSync(path).size;
+    await ledger.reserve(hold('a', '1.00')); // a repeated hold id: a no-op
+    await ledger.usage(['g'], NOW);
+    await ledger.linkOf('nothing', NOW);
+    expect(statSync(path).size).toBe(size);
+    await ledger.close?.();
+  });
+
+  it('group commit: operations queued together share one lock and one append, each answered as if alone', async () => {
+    const path = ledgerPath();
+    const ledger = fileLedger({ path });
+    const answers = await Promise.all([
+      ledger.reserve(hold('a', '6.00')),
+      ledger.reserve(hold('b', '6.00')), // does not fit after a
+      ledger.commit('a', NOW),
+      ledger.usage(['g'], NOW),
+      ledger.reserve({ ...hold('bad', '-1') }), // refused as bad input, alone
+      ledger.release('a', NOW),
+    ].map((answer) => answer.catch((error: unknown) => (error as { code: string }).code)));
+    expect(answers).toEqual([
+      { ok: true },
+      { ok: false, refusal: { key: 'g', limit: '10.00', spent: '0.00', reserved: '6.00', remaining: '4.00' } },
+      'committed',
+      [{ key: 'g', spent: '6.00', reserved: '0.00' }],
+      'invalid_ledger_amount',
+      'already_committed',
+    ]);
+    await ledger.close?.();
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(3); // snapshot, reserve, commit
   });
 
   it('two OS processes hammering one file never overspend: spent is exact at the end', async () => {
@@ -103,73 +99,166 @@ describe('file ledger', () => {
       const child = worker('forever', path, '0.01', '1000.00');
       await printed(child, new RegExp(`ops ${20 + round * 30}\\b`));
       await killed(child);
-      // Every operation works again (a lock left behind is recovered) and the state adds up.
-      const ledger = fileLedger({ path, lockTimeoutMs: 5_000 });
+      // Every operation works again (a lock left behind is outwaited) and the state adds up:
+      // loading checks that each budget's reserved is what its open holds add up to.
+      const ledger = fileLedger({ path, staleLockMs: 2_000 });
       const [usage] = await ledger.usage(['shared'], NOW);
       expect(new Decimal(usage!.spent).plus(usage!.reserved).lte('1000.00')).toBe(true);
       expect(await ledger.reserve({ ...hold(`after-${round}`, '0.01', '1000.00'), budgets: [{ key: 'shared', limit: '1000.00' }] })).toEqual({ ok: true });
-      const state = JSON.parse(readFileSync(path, 'utf8')) as { holds: Record<string, { amount: string; status: string; keys: string[] }> };
-      const open = Object.values(state.holds).filter((entry) => entry.status === 'held').reduce((sum, entry) => sum.plus(entry.amount), new Decimal(0));
-      expect((await ledger.usage(['shared'], NOW))[0]!.reserved).toBe(open.toFixed(2));
+      expect((await ledger.inspect(NOW))[0]).toMatchObject({ key: 'shared', reserved: new Decimal(usage!.reserved).plus('0.01').toFixed(2) });
+      await ledger.close?.();
     }
   });
 
-  it('recovers the lock of a killed holder; waits for a live one, then fails closed', async () => {
+  it('waits for a live lock holder, then fails closed; outwaits a killed one (no pid is consulted)', async () => {
     const path = ledgerPath();
-    const holder = worker('hold-lock', path);
+    const holder = worker('hold-lock', realpathSync(join(path, '..')) + '/ledger.jsonl');
     await printed(holder, /locked/);
-    const ledger = fileLedger({ path, lockTimeoutMs: 300 });
+    const ledger = fileLedger({ path, lockTimeoutMs: 300, staleLockMs: 2_000 });
     const waited = await ledger.usage(['g'], NOW).catch((error: unknown) => error);
     expect(waited).toBeInstanceOf(LedgerUnavailableError);
-    expect((waited as LedgerUnavailableError).message).toMatch(new RegExp(`could not lock ledger file .*ledger\\.json within 300 ms \\(held by pid ${holder.pid}`));
+    expect((waited as LedgerUnavailableError).message).toMatch(
+      /^could not lock ledger file .*ledger\.jsonl within 300 ms: another process holds .*ledger\.jsonl\.lock, last refreshed \d+ ms ago \(a lock not refreshed for staleLockMs, 2000 ms, is taken as abandoned\)$/,
+    );
     await killed(holder);
     expect(existsSync(`${path}.lock`)).toBe(true);
-    expect(await ledger.reserve(hold('a', '1.00'))).toEqual({ ok: true });
+    const patient = fileLedger({ path, lockTimeoutMs: 10_000, staleLockMs: 2_000 });
+    expect(await patient.reserve(hold('a', '1.00'))).toEqual({ ok: true });
+    await patient.close?.();
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
 
-  describe('a corrupt or unreadable file is refused loudly, never reset', () => {
-    const valid = {
-      format: 'fal-budget-ledger', version: 2, journal: [],
-      budgets: { g: { spent: '1.00', reserved: '2.00' } },
-      holds: { a: { amount: '2.00', keys: ['g'], expiresAt: NOW + 60_000, status: 'held' } },
-    };
-    const cases: Array<[string, string, RegExp]> = [
-      ['not JSON', '{"format": "fal-budget-ledger", "budg', /not valid JSON/],
-      ['empty', '', /the file is empty/],
-      ['money as a JSON number', JSON.stringify({ ...valid, budgets: { g: { spent: 1, reserved: '2.00' } } }), /at \$\.budgets\.g\.spent/],
-      ['a negative amount', JSON.stringify({ ...valid, holds: { a: { ...valid.holds.a, amount: '-2.00' } } }), /at \$\.holds\.a\.amount: must be a decimal string/],
-      ['reserved that its holds do not add up to', JSON.stringify({ ...valid, budgets: { g: { spent: '1.00', reserved: '0.00' } } }), /says \$0\.00 reserved but its open holds add up to \$2\.00/],
-      ['another format', JSON.stringify({ ...valid, format: 'something-else' }), /at \$\.format/],
+  it('refuses bad options by name', () => {
+    const cases: Array<[object, string]> = [
+      [{ path: '' }, 'path'],
+      [{ path: 'x', staleLockMs: 1_999 }, 'staleLockMs'],
+      [{ path: 'x', lockTimeoutMs: 0 }, 'lockTimeoutMs'],
+      [{ path: 'x', compactAfterBytes: 1.5 }, 'compactAfterBytes'],
+      [{ path: 'x', journalRetentionMs: -1 }, 'journalRetentionMs'],
+      [{ path: 'x', readOnly: 'yes' }, 'readOnly'],
     ];
-    for (const [name, text, reason] of cases) {
-      it(name, async () => {
-        const path = ledgerPath();
-        writeFileSync(path, text);
-        const ledger = fileLedger({ path });
-        for (const operation of [() => ledger.reserve(hold('b', '1.00')), () => ledger.usage(['g'], NOW), () => ledger.commit('a', NOW)]) {
-          const error = await operation().catch((caught: unknown) => caught);
-          expect(error).toBeInstanceOf(LedgerUnavailableError);
-          expect(error).toMatchObject({ code: 'ledger_unavailable', ledger: 'file', location: path });
-          expect((error as Error).message).toContain(`ledger file ${path} is corrupt`);
-          expect((error as Error).message).toMatch(reason);
-        }
-        expect(readFileSync(path, 'utf8')).toBe(text);
-      });
+    for (const [options, name] of cases) {
+      expect(() => fileLedger(options as never)).toThrow(InvalidOptionError);
+      expect(() => fileLedger(options as never)).toThrow(new RegExp(name));
     }
+  });
 
-    it('a path that cannot be read as a file', async () => {
+  it('refuses a call it cannot record, naming the field, and records nothing', async () => {
+    const path = ledgerPath();
+    const ledger = fileLedger({ path });
+    await expect(ledger.reserve({ ...hold('a', '1.00'), now: Number.NaN })).rejects.toMatchObject({ code: 'invalid_ledger_request', message: expect.stringContaining('now must be a time') });
+    await expect(ledger.reserve({ ...hold('a', '1.00'), budgets: [{ key: 7 as unknown as string, limit: '5' }] })).rejects.toThrow(/budgets\[0\]\.key must be a string/);
+    await expect(ledger.settleRequest('r', 'keep' as never, NOW)).rejects.toThrow(/settlement must be "commit" or "release"/);
+    await expect(ledger.commit(undefined as never, NOW)).rejects.toThrow(/holdId must be a string/);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  describe('compaction: the log is rewritten as a snapshot once it outgrows it', () => {
+    it('keeps every answer, files the journal, and stays small', async () => {
       const path = ledgerPath();
-      mkdirSync(path);
-      const error = await fileLedger({ path }).usage(['g'], NOW).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(LedgerUnavailableError);
-      expect((error as Error).message).toContain(`cannot read ledger file ${path}`);
+      const ledger = fileLedger({ path, compactAfterBytes: 2_000 });
+      for (let index = 0; index < 60; index += 1) {
+        await ledger.reserve({ ...hold(`h${index}`, '0.10', '100.00', NOW + index), details: { endpoint: 'e', scope: { user: 'u1' } } });
+        await ledger.link({ requestId: `r${index}`, holdId: `h${index}`, now: NOW + index });
+        if (index % 3 === 0) await ledger.release(`h${index}`, NOW + index);
+        else await ledger.commit(`h${index}`, NOW + index);
+      }
+      await ledger.close?.();
+      const files = readdirSync(join(path, '..')).sort();
+      expect(files).toEqual(['ledger.jsonl', 'ledger.jsonl.journal.2027-01-15.jsonl']);
+      // A snapshot of 60 settled holds and the records since: well under the 180 records written.
+      expect(readFileSync(path, 'utf8').trimEnd().split('\n').length).toBeLessThan(40);
+      const again = fileLedger({ path });
+      expect(await again.usage(['g'], NOW + 60)).toEqual([{ key: 'g', spent: '4.00', reserved: '0.00' }]);
+      expect(await again.settleRequest('r1', 'release', NOW + 60)).toBe('already_committed');
+      const entries = await journalOf(again);
+      expect(entries.map((entry) => entry.holdId)).toEqual(Array.from({ length: 60 }, (_, index) => `h${index}`));
+      expect(entries[1]).toEqual({
+        at: NOW + 1, outcome: 'committed', holdId: 'h1', amount: '0.10', budgets: ['g'], requestId: 'r1', endpoint: 'e', scope: { user: 'u1' },
+      });
+      await again.close?.();
     });
 
-    it('a directory that does not exist', async () => {
-      const path = join(ledgerPath(), '..', 'missing', 'ledger.json');
-      const error = await fileLedger({ path }).reserve(hold('a', '1.00')).catch((caught: unknown) => caught);
-      expect(error).toBeInstanceOf(LedgerUnavailableError);
+    it('forgets settled holds after holdRetentionMs, keeps their spend, and keeps the file\'s permissions', async () => {
+      const path = ledgerPath();
+      const ledger = fileLedger({ path, holdRetentionMs: 1_000, compactAfterBytes: 1 });
+      await ledger.reserve(hold('a', '1.00'));
+      chmodSync(path, 0o660);
+      await ledger.commit('a', NOW);
+      expect(await ledger.commit('a', NOW + 500)).toBe('already_committed');
+      await ledger.reserve(hold('b', '1.00', '10.00', NOW + 5_000)); // compacts at NOW + 5 s
+      expect(await ledger.commit('a', NOW + 5_000)).toBe('unknown');
+      expect(await ledger.usage(['g'], NOW + 5_000)).toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+      expect(statSync(path).mode & 0o777).toBe(0o660);
+      await ledger.close?.();
     });
+
+    it('deletes journal files whose whole UTC day is older than journalRetentionMs', async () => {
+      const path = ledgerPath();
+      const journalFiles = () => readdirSync(join(path, '..')).filter((name) => name.includes('.journal.')).sort();
+      const ledger = fileLedger({ path, journalRetentionMs: DAY, compactAfterBytes: 1 });
+      const settleSome = async (prefix: string, now: number) => {
+        for (let index = 0; index < 4; index += 1) {
+          await ledger.reserve(hold(`${prefix}${index}`, '1.00', '100.00', now));
+          await ledger.commit(`${prefix}${index}`, now);
+        }
+      };
+      await settleSome('old', NOW);
+      expect(journalFiles()).toEqual(['ledger.jsonl.journal.2027-01-15.jsonl']);
+      await settleSome('new', NOW + 3 * DAY);
+      expect(journalFiles()).toEqual(['ledger.jsonl.journal.2027-01-18.jsonl']);
+      expect((await journalOf(ledger)).map((entry) => entry.holdId)).toEqual(['new0', 'new1', 'new2', 'new3']);
+      await ledger.close?.();
+    });
+  });
+
+  describe('readOnly: an operator\'s look that cannot block the app or change a byte', () => {
+    it('answers without the lock, counts due holds as expired in its answer only, and refuses to move money', async () => {
+      const path = ledgerPath();
+      const writer = fileLedger({ path });
+      await writer.reserve({ ...hold('due', '2.00'), expiresAt: NOW + 1_000 });
+      await writer.reserve(hold('open', '1.00'));
+      await writer.link({ requestId: 'req', holdId: 'open', now: NOW });
+      await writer.reserve(hold('done', '0.50'));
+      await writer.commit('done', NOW);
+      await writer.close?.();
+      const bytes = readFileSync(path);
+      const holder = worker('hold-lock', realpathSync(path));
+      await printed(holder, /locked/);
+
+      const reader = fileLedger({ path, readOnly: true, lockTimeoutMs: 100 });
+      expect(await reader.usage(['g'], NOW + 5_000)).toEqual([{ key: 'g', spent: '2.50', reserved: '1.00' }]);
+      expect(await reader.inspect(NOW)).toEqual([{ key: 'g', limit: '10.00', spent: '0.50', reserved: '3.00', openHolds: 2 }]);
+      expect(await reader.linkOf('req', NOW)).toEqual({ requestId: 'req', holdId: 'open', status: 'held' });
+      expect((await journalOf(reader)).map((entry) => entry.holdId)).toEqual(['done']);
+      for (const [name, call] of [
+        ['reserve', () => reader.reserve(hold('x', '1.00'))],
+        ['commit', () => reader.commit('open', NOW)],
+        ['release', () => reader.release('open', NOW)],
+        ['link', () => reader.link({ requestId: 'r2', holdId: 'open', now: NOW })],
+        ['settleRequest', () => reader.settleRequest('req', 'commit', NOW)],
+      ] as const) {
+        await expect(call()).rejects.toThrow(new RegExp(`is open read-only: ${name} is refused`));
+      }
+      expect(readFileSync(path).equals(bytes)).toBe(true);
+      expect(readdirSync(join(path, '..')).sort()).toEqual(['ledger.jsonl', 'ledger.jsonl.lock']);
+      await killed(holder);
+    });
+
+    it('reads a missing file as an empty ledger and creates nothing', async () => {
+      const path = ledgerPath();
+      const reader = fileLedger({ path, readOnly: true });
+      expect(await reader.inspect(NOW)).toEqual([]);
+      expect(await journalOf(reader)).toEqual([]);
+      expect(existsSync(path)).toBe(false);
+    });
+  });
+
+  it('a directory that does not exist is a LedgerUnavailableError, and so is a path that is a directory', async () => {
+    const missing = join(ledgerPath(), '..', 'missing', 'ledger.jsonl');
+    await expect(fileLedger({ path: missing }).reserve(hold('a', '1.00'))).rejects.toThrow(LedgerUnavailableError);
+    await expect(fileLedger({ path: missing }).reserve(hold('a', '1.00'))).rejects.toThrow(/cannot open ledger file .*missing\/ledger\.jsonl: ENOENT/);
+    const directory = join(ledgerPath(), '..');
+    await expect(fileLedger({ path: directory }).usage(['g'], NOW)).rejects.toThrow(/cannot read ledger file .*: it is not a regular file/);
   });
 });

@@ -1,156 +1,207 @@
-import { randomUUID } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
-  commitHold, drainJournal, emptyLedgerState, inspectLedger, JOURNAL_RETENTION_MS, linkOfRequest, linkRequest, pruneLedger, releaseHold,
-  reserveHold, RETENTION_MS, settleRequestHold, usageOf, type LedgerState,
+  inspectLedger, JOURNAL_RETENTION_MS, linkOfRequest, RETENTION_MS, usageOf, type LedgerState,
 } from '../../core/budget/ledger-state.js';
-import type { JournalEntry, Ledger } from '../../core/budget/ledger-types.js';
+import type { JournalEntry, JournalQuery, Ledger } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { checkTime, linkCommand, reserveCommand, settleCommand, settleRequestCommand, type LedgerCommand } from './file-ledger-commands.js';
+import { JournalFiles } from './file-ledger-journal.js';
+import { lockLedger, type LedgerLock } from './file-ledger-lock.js';
+import { FileLedgerLog } from './file-ledger-log.js';
+import { resolveLedgerPath } from './file-ledger-path.js';
 import { retentionOption } from './memory-ledger.js';
-import { acquireFileLock, type FileLock } from './file-lock.js';
-import { parseLedger, serializeLedger } from './ledger-file-format.js';
 
 export interface FileLedgerOptions {
-  /** The ledger file (JSON, mode 0600). Created on first use; its directory must exist. */
+  /** The ledger file. Created on first write; its directory must exist. A symlink is followed once and its target kept. */
   readonly path: string;
-  /** How long an operation waits for the lock before failing (ms). Default 10 000. */
+  /** How long an operation waits for the lock before failing (ms). Default 15 000: longer than staleLockMs, so a killed holder's lock is outwaited. */
   readonly lockTimeoutMs?: number;
-  /** A lock older than this is taken as left by a dead process (ms). Default 30 000. */
+  /** A lock not refreshed for this long is taken as abandoned (ms, at least 2 000). Default 10 000. Use one value for every process on a file. */
   readonly staleLockMs?: number;
-  /** How long settled holds and their request links are remembered (ms). Default 24 hours. */
+  /** How long settled holds and their request links are remembered, at least (ms). Default 24 hours. */
   readonly holdRetentionMs?: number;
-  /** How long the spend journal keeps an entry (ms). Default 90 days. */
+  /** How long the spend journal keeps an entry, at least (ms; whole UTC days are deleted). Default 90 days. */
   readonly journalRetentionMs?: number;
+  /** Compact once the records appended since the last snapshot exceed this many bytes, and the snapshot's own size. Default 4 MiB. */
+  readonly compactAfterBytes?: number;
+  /**
+   * Open for reading only, as an operator does (`fal-budget ledger`): inspect, usage, linkOf and
+   * journal read the file as it stands, without the lock, so they can neither block the app nor
+   * change a byte; holds due by `now` count as expired in what they answer, not in the file.
+   * reserve, commit, release, link and settleRequest are refused.
+   */
+  readonly readOnly?: boolean;
 }
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
-}
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** At most this many queued operations share one lock, one append and one fsync. */
+const MAX_BATCH = 256;
 
-function positiveMs(option: string, value: unknown, fallback: number): number {
+function wholeMs(option: string, value: unknown, fallback: number, minimum = 1): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new InvalidOptionError(option, `must be a positive number of milliseconds (got ${String(value)})`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < minimum) {
+    throw new InvalidOptionError(option, `must be a whole number of at least ${minimum} (got ${String(value)})`);
+  }
   return value;
 }
 
+interface Job {
+  readonly now: number | undefined;
+  readonly run: (log: FileLedgerLog) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
- * A ledger in one JSON file, shared by every process on this machine and surviving restarts.
- * Each operation: take the lock, read and check the whole state, apply the same pure transition
- * the memory ledger uses, write a temp file, fsync, rename it over the ledger, release the lock.
- * A reader never sees half a file; a corrupt file is an error, never a fresh start.
+ * A ledger in a file, shared by every process that can see the file (one machine, or containers
+ * on one volume) and surviving restarts. Each process keeps the ledger's state in memory; an
+ * operation takes the lock, reads only what other processes appended since (file-ledger-log.ts),
+ * applies the same pure transition as the memory ledger, appends its record and fsyncs. The
+ * operations queued in a process meanwhile share that lock and that fsync. A corrupt file is an
+ * error, never a fresh start.
  */
 export function fileLedger(options: FileLedgerOptions): Ledger {
   if (typeof options?.path !== 'string' || options.path.length === 0) throw new InvalidOptionError('path', 'must be the path of the ledger file');
-  const file = resolve(options.path);
-  const lockPath = `${file}.lock`;
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') throw new InvalidOptionError('readOnly', `must be true or false (got ${String(options.readOnly)})`);
+  const readOnly = options.readOnly === true;
+  const requested = resolve(options.path);
   const holdRetentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
+  const compactAfterBytes = wholeMs('compactAfterBytes', options.compactAfterBytes, 4 * 1024 * 1024);
   const lockOptions = {
-    file,
-    timeoutMs: positiveMs('lockTimeoutMs', options.lockTimeoutMs, 10_000),
-    staleMs: positiveMs('staleLockMs', options.staleLockMs, 30_000),
+    timeoutMs: wholeMs('lockTimeoutMs', options.lockTimeoutMs, 15_000),
+    staleMs: wholeMs('staleLockMs', options.staleLockMs, 10_000, 2_000),
   };
-  const unavailable = (doing: string, cause: unknown) => new LedgerUnavailableError(
-    `cannot ${doing} ledger file ${file}: ${cause instanceof Error ? cause.message : String(cause)}`, { ledger: 'file', location: file, cause },
-  );
 
-  function read(): { state: LedgerState; journal: JournalEntry[]; text: string | undefined } {
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      if (errorCode(error) === 'ENOENT') return { state: emptyLedgerState(), journal: [], text: undefined };
-      throw unavailable('read', error);
-    }
-    return { ...parseLedger(text, file), text };
+  let opened: Promise<{ log: FileLedgerLog; journal: JournalFiles }> | undefined;
+  /** Resolves the path once (symlinks included): every later operation uses that file. */
+  function open(): Promise<{ log: FileLedgerLog; journal: JournalFiles }> {
+    opened ??= resolveLedgerPath(requested).then(
+      (file) => ({ log: new FileLedgerLog(file, readOnly), journal: new JournalFiles(file) }),
+      (cause: unknown) => {
+        opened = undefined; // the directory may appear later
+        throw new LedgerUnavailableError(`cannot open ledger file ${requested}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+          ledger: 'file', location: requested, cause,
+        });
+      },
+    );
+    return opened;
   }
 
-  function write(text: string, lock: FileLock): void {
-    const temp = `${file}.${process.pid}.${randomUUID().slice(0, 8)}.tmp`;
+  const queue: Job[] = [];
+  let draining: Promise<void> | undefined;
+  let cleaned = false;
+  let trimmedDay: number | undefined;
+
+  function enqueue<T>(now: number | undefined, run: (log: FileLedgerLog) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      queue.push({ now: Number.isFinite(now) ? now : undefined, run, resolve: resolve as (value: unknown) => void, reject });
+      draining ??= drain();
+    });
+  }
+
+  async function drain(): Promise<void> {
     try {
-      const fd = openSync(temp, 'wx', 0o600);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      if (!lock.holds()) {
-        unlinkSync(temp);
-        throw new LedgerUnavailableError(`lost the lock on ledger file ${file} before writing; nothing was written`, { ledger: 'file', location: file });
-      }
-      renameSync(temp, file);
-    } catch (error) {
-      try {
-        unlinkSync(temp);
-      } catch {
-        // Already renamed or never created.
-      }
-      if (error instanceof FalBudgetError) throw error;
-      throw unavailable('write', error);
-    }
-    // Make the rename itself durable.
-    try {
-      const directory = openSync(dirname(file), 'r');
-      try {
-        fsyncSync(directory);
-      } finally {
-        closeSync(directory);
-      }
-    } catch {
-      // Some platforms cannot fsync a directory; the rename is still atomic.
+      while (queue.length > 0) await session(queue.splice(0, MAX_BATCH));
+    } finally {
+      draining = undefined;
     }
   }
 
-  // Operations of this process queue here first, so they never poll the lock against each other.
-  let tail: Promise<unknown> = Promise.resolve();
+  /** Compaction and journal retention, after the batch was answered; a failure is retried next time. */
+  async function maintain(log: FileLedgerLog, journal: JournalFiles, lock: LedgerLock, now: number): Promise<void> {
+    let compacted = false;
+    if (log.shouldCompact(compactAfterBytes)) {
+      await log.compact(now, holdRetentionMs, journal, () => lock.held);
+      compacted = true;
+    }
+    const day = Math.floor(now / DAY_MS);
+    if (compacted || day !== trimmedDay) {
+      await journal.trim(now - journalRetentionMs);
+      trimmedDay = day;
+    }
+  }
 
-  function transact<T>(now: number, apply: (state: LedgerState) => T): Promise<T> {
-    const run = async (): Promise<T> => {
-      const lock = await acquireFileLock(lockPath, lockOptions);
-      try {
-        const { state, journal, text } = read();
-        const result = apply(state);
-        // The settlements and their journal entries are written together, in one rename.
-        const cutoff = now - journalRetentionMs;
-        const kept = journal.filter((entry) => entry.at >= cutoff).concat(drainJournal(state));
-        pruneLedger(state, now, holdRetentionMs);
-        const next = serializeLedger(state, kept);
-        if (next !== text) write(next, lock);
-        return result;
-      } finally {
-        try {
-          lock.release();
-        } catch {
-          // A lock we cannot remove ages out as stale.
+  async function session(batch: Job[]): Promise<void> {
+    let lock: LedgerLock | undefined;
+    let answered = false;
+    try {
+      const { log, journal } = await open();
+      if (!readOnly) lock = await lockLedger(log.file, lockOptions);
+      await log.catchUp();
+      if (lock !== undefined) {
+        if (!cleaned) {
+          await log.removeTemps();
+          cleaned = true;
         }
+        // A compaction died after sealing the file: finish it before anything is appended.
+        if (log.sealed) await log.compact(batch.find((job) => job.now !== undefined)?.now ?? Date.now(), holdRetentionMs, journal, () => lock!.held);
       }
-    };
-    const result = tail.then(run, run);
-    tail = result.catch(() => undefined);
-    return result;
+      const outcomes = batch.map((job) => {
+        try {
+          return { ok: true as const, value: job.run(log) };
+        } catch (error) {
+          return { ok: false as const, error };
+        }
+      });
+      if (log.pendingWrite) {
+        if (!lock!.held) {
+          await log.invalidate();
+          throw new LedgerUnavailableError(`lost the lock on ledger file ${log.file} before writing; nothing was written`, { ledger: 'file', location: log.file });
+        }
+        await log.append();
+      }
+      answered = true;
+      outcomes.forEach((outcome, index) => (outcome.ok ? batch[index]!.resolve(outcome.value) : batch[index]!.reject(outcome.error)));
+      const now = batch.reduce<number | undefined>((latest, job) => job.now ?? latest, undefined);
+      if (lock !== undefined && now !== undefined) await maintain(log, journal, lock, now).catch(() => undefined);
+    } catch (error) {
+      if (!answered) {
+        const failure = error instanceof FalBudgetError ? error : new LedgerUnavailableError(`ledger file ${requested} failed: ${error instanceof Error ? error.message : String(error)}`, {
+          ledger: 'file', location: requested, cause: error,
+        });
+        for (const job of batch) job.reject(failure);
+      }
+    } finally {
+      await lock?.release();
+    }
   }
 
-  async function* readJournal(query: { since?: number; until?: number }): AsyncGenerator<JournalEntry> {
-    const { since = Number.NEGATIVE_INFINITY, until = Number.POSITIVE_INFINITY } = query;
-    const { journal } = read();
-    for (const entry of journal) if (entry.at >= since && entry.at < until) yield entry;
+  function refuse(operation: string): Promise<never> {
+    return Promise.reject(new LedgerUnavailableError(`ledger file ${requested} is open read-only: ${operation} is refused`, { ledger: 'file', location: requested }));
+  }
+
+  async function* readJournal(query: JournalQuery): AsyncGenerator<JournalEntry> {
+    // The log's entries first, then the files: an entry leaves the log only once it is filed.
+    const unfiled = await enqueue(undefined, (log) => log.unfiledEntries());
+    const { journal } = await open();
+    yield* journal.read(await journal.list(), unfiled, query);
+  }
+
+  function write<T>(now: unknown, operation: string, command: () => LedgerCommand): Promise<T> {
+    if (readOnly) return refuse(operation);
+    return enqueue(typeof now === 'number' ? now : undefined, (log) => log.execute(command()) as T);
+  }
+
+  function read<T>(now: number, view: (state: LedgerState) => T): Promise<T> {
+    return enqueue(typeof now === 'number' ? now : undefined, (log) => log.read(checkTime('now', now), view));
   }
 
   return {
-    reserve: (request) => transact(request.now, (state) => reserveHold(state, request)),
-    commit: (holdId, now) => transact(now, (state) => commitHold(state, holdId, now)),
-    release: (holdId, now) => transact(now, (state) => releaseHold(state, holdId, now)),
-    usage: (keys, now) => transact(now, (state) => usageOf(state, keys, now)),
-    link: (request) => transact(request.now, (state) => linkRequest(state, request)),
-    settleRequest: (requestId, settlement, now, app) => transact(now, (state) => settleRequestHold(state, requestId, settlement, now, app)),
-    linkOf: (requestId, now) => transact(now, (state) => linkOfRequest(state, requestId, now)),
-    inspect: (now) => transact(now, (state) => inspectLedger(state, now)),
+    reserve: (request) => write(request?.now, 'reserve', () => reserveCommand(request)),
+    commit: (holdId, now) => write(now, 'commit', () => settleCommand('commit', holdId, now)),
+    release: (holdId, now) => write(now, 'release', () => settleCommand('release', holdId, now)),
+    link: (request) => write(request?.now, 'link', () => linkCommand(request)),
+    settleRequest: (requestId, settlement, now, app) => write(now, 'settleRequest', () => settleRequestCommand(requestId, settlement, now, app)),
+    usage: (keys, now) => read(now, (state) => usageOf(state, keys, now)),
+    linkOf: (requestId, now) => read(now, (state) => linkOfRequest(state, requestId, now)),
+    inspect: (now) => read(now, (state) => inspectLedger(state, now)),
     journal: (query = {}) => readJournal(query),
     close: async () => {
-      await tail;
+      await draining;
+      const current = await opened?.catch(() => undefined);
+      await current?.log.close();
     },
   };
 }

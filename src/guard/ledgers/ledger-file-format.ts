@@ -4,130 +4,227 @@ import type { JournalEntry } from '../../core/budget/ledger-types.js';
 import { amountToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { LedgerUnavailableError } from '../../core/errors/index.js';
 import { isDecimalString } from '../../core/money.js';
+import type { LedgerCommand } from './file-ledger-commands.js';
 
-/** The file ledger's JSON. Money is decimal strings; a JSON number is never money. */
+/**
+ * The file ledger's bytes. The ledger file is JSON lines: a snapshot of the whole state first,
+ * then one record per operation that changed it, each claiming the byte offset it was written
+ * for. Journal files are JSON lines of settled holds. Money is always a decimal string; the
+ * numbers are times (epoch ms), byte offsets and sequence numbers.
+ */
+export const LEDGER_FORMAT = 'fal-budget-ledger';
+export const LEDGER_VERSION = 3;
+
 const money = z.string().refine(isDecimalString, 'must be a decimal string like "2.16"');
 const instant = z.number().finite();
-const details = {
+const count = z.number().int().nonnegative();
+const details = z.strictObject({
   endpoint: z.string().optional(),
   provider: z.string().optional(),
   pricingVersion: z.string().optional(),
   pricingSha256: z.string().optional(),
   scope: z.record(z.string(), z.string()).optional(),
-};
+});
+const settleResult = z.enum(['committed', 'released', 'already_committed', 'already_released', 'expired', 'unknown', 'endpoint_mismatch']);
 
-const fileSchema = z.strictObject({
-  format: z.literal('fal-budget-ledger'),
-  version: z.literal(2),
-  budgets: z.record(z.string(), z.strictObject({ spent: money, reserved: money, limit: money.optional(), windowEndsAt: instant.optional() })),
-  holds: z.record(z.string(), z.strictObject({
+const journalEntry = z.strictObject({
+  ...details.shape,
+  at: instant,
+  outcome: z.enum(['committed', 'released', 'expired']),
+  holdId: z.string(),
+  amount: money,
+  budgets: z.array(z.string()),
+  requestId: z.string().optional(),
+});
+
+const snapshotSchema = z.strictObject({
+  format: z.literal(LEDGER_FORMAT),
+  version: z.literal(LEDGER_VERSION),
+  kind: z.literal('snapshot'),
+  /** The sequence number the next journal entry gets. */
+  nextSeq: count,
+  budgets: z.array(z.strictObject({ key: z.string(), spent: money, reserved: money, limit: money.optional(), windowEndsAt: instant.optional() })),
+  /** Settled holds in the order they settled, then open holds. */
+  holds: z.array(z.strictObject({
+    holdId: z.string(),
     amount: money,
     keys: z.array(z.string()),
     expiresAt: instant,
     status: z.enum(['held', 'committed', 'released', 'expired']),
     settledAt: instant.optional(),
-    details: z.strictObject(details).optional(),
+    details: details.optional(),
     requestId: z.string().optional(),
     app: z.string().optional(),
   })),
-  journal: z.array(z.strictObject({
-    ...details,
-    at: instant,
-    outcome: z.enum(['committed', 'released', 'expired']),
-    holdId: z.string(),
-    amount: money,
-    budgets: z.array(z.string()),
-    requestId: z.string().optional(),
-  })),
+  /** fal request id -> hold id. */
+  links: z.array(z.tuple([z.string(), z.string()])),
 });
 
-const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value });
+const recordBase = { offset: count, writer: z.string(), seq: count, entries: z.array(journalEntry) };
+const budgetKey = z.strictObject({ key: z.string(), limit: z.string(), windowEndsAt: instant.optional() });
+const refusal = z.strictObject({ key: z.string(), limit: money, spent: money, reserved: money, remaining: money });
 
-export function serializeLedger(state: LedgerState, journal: readonly JournalEntry[]): string {
-  const budgets: Record<string, unknown> = {};
-  for (const [key, record] of state.budgets) {
-    budgets[key] = {
-      spent: nanoToMoney(record.spent), reserved: nanoToMoney(record.reserved),
-      ...optional('limit', record.limit === undefined ? undefined : nanoToMoney(record.limit)), ...optional('windowEndsAt', record.windowEndsAt),
-    };
-  }
-  const holds: Record<string, unknown> = {};
-  for (const [holdId, hold] of state.holds) {
-    holds[holdId] = {
-      amount: nanoToMoney(hold.amount), keys: hold.keys, expiresAt: hold.expiresAt, status: hold.status,
-      ...optional('settledAt', hold.settledAt), ...optional('details', hold.details), ...optional('requestId', hold.requestId), ...optional('app', hold.app),
-    };
-  }
-  return `${JSON.stringify({ format: 'fal-budget-ledger', version: 2, budgets, holds, journal }, null, 1)}\n`;
+const recordSchema = z.discriminatedUnion('op', [
+  z.strictObject({
+    ...recordBase,
+    op: z.literal('reserve'),
+    request: z.strictObject({
+      holdId: z.string(), amount: z.string(), budgets: z.array(budgetKey), expiresAt: instant, now: instant, details: details.optional(),
+    }),
+    result: z.union([z.strictObject({ ok: z.literal(true) }), z.strictObject({ ok: z.literal(false), refusal })]),
+  }),
+  z.strictObject({ ...recordBase, op: z.enum(['commit', 'release']), holdId: z.string(), now: instant, result: settleResult }),
+  z.strictObject({
+    ...recordBase, op: z.literal('link'), request: z.strictObject({ requestId: z.string(), holdId: z.string(), app: z.string().optional(), now: instant }), result: z.boolean(),
+  }),
+  z.strictObject({
+    ...recordBase, op: z.literal('settleRequest'), requestId: z.string(), settlement: z.enum(['commit', 'release']), now: instant, app: z.string().optional(), result: settleResult,
+  }),
+  z.strictObject({ ...recordBase, op: z.literal('expire'), now: instant }),
+  // Written by a compaction just before it replaces the file: nothing after it counts.
+  z.strictObject({ offset: count, writer: z.string(), op: z.literal('seal') }),
+]);
+
+/** One line of the log after the snapshot. */
+export type LogRecord = z.infer<typeof recordSchema>;
+export type OperationRecord = Exclude<LogRecord, { op: 'seal' }>;
+
+/** A journal entry with its place in the ledger's one sequence of settlements. */
+export interface NumberedEntry {
+  readonly seq: number;
+  readonly entry: JournalEntry;
 }
 
-function corrupt(file: string, detail: string, cause?: unknown): LedgerUnavailableError {
+const journalLine = z.strictObject({ seq: count, ...journalEntry.shape });
+
+export function corruptFile(file: string, detail: string, cause?: unknown): LedgerUnavailableError {
   return new LedgerUnavailableError(
     `ledger file ${file} is corrupt (${detail}); refusing to use it. It is never reset silently: repair it or move it away.`,
     { ledger: 'file', location: file, cause },
   );
 }
 
+function issuePath(error: z.ZodError): string {
+  const issue = error.issues[0]!;
+  return `${['$', ...issue.path.map(String)].join('.')}: ${issue.message}`;
+}
+
+function parseJson(text: string, file: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (cause) {
+    throw corruptFile(file, `${where} is not valid JSON`, cause);
+  }
+}
+
+const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+
+/** The snapshot line (with its newline) of a state; `nextSeq` numbers the next journal entry. */
+export function serializeSnapshot(state: LedgerState, nextSeq: number): string {
+  const budgets = [...state.budgets].map(([key, record]) => ({
+    key, spent: nanoToMoney(record.spent), reserved: nanoToMoney(record.reserved),
+    ...optional('limit', record.limit === undefined ? undefined : nanoToMoney(record.limit)), ...optional('windowEndsAt', record.windowEndsAt),
+  }));
+  const holds: unknown[] = [];
+  const hold = (holdId: string, record: HoldRecord) => ({
+    holdId, amount: nanoToMoney(record.amount), keys: record.keys, expiresAt: record.expiresAt, status: record.status,
+    ...optional('settledAt', record.settledAt), ...optional('details', record.details), ...optional('requestId', record.requestId), ...optional('app', record.app),
+  });
+  // Settled holds in settlement order, so pruning after a reload stops where it would have.
+  for (const holdId of state.settledOrder.keys()) holds.push(hold(holdId, state.holds.get(holdId)!));
+  for (const [holdId, record] of state.holds) if (record.status === 'held') holds.push(hold(holdId, record));
+  return `${JSON.stringify({ format: LEDGER_FORMAT, version: LEDGER_VERSION, kind: 'snapshot', nextSeq, budgets, holds, links: [...state.requests] })}\n`;
+}
+
 const nano = (text: string) => amountToNano('amount', text);
 
 /**
- * Parses and checks a ledger file: the schema, and that every budget's `reserved` and open-hold
- * count are exactly those of its open holds. Anything else is a LedgerUnavailableError naming the file.
+ * Parses and checks the snapshot line: the schema, and that every budget's `reserved` is exactly
+ * what its open holds add up to. Anything else is a LedgerUnavailableError naming the file.
  */
-export function parseLedger(text: string, file: string): { state: LedgerState; journal: JournalEntry[] } {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    throw corrupt(file, text.length === 0 ? 'the file is empty' : 'not valid JSON', cause);
+export function parseSnapshot(text: string, file: string): { state: LedgerState; nextSeq: number } {
+  const json = parseJson(text, file, 'the snapshot (line 1)');
+  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format === LEDGER_FORMAT && (json as { version?: unknown }).version !== LEDGER_VERSION) {
+    throw corruptFile(file, `it is format version ${String((json as { version?: unknown }).version)}; this fal-budget reads version ${LEDGER_VERSION}`);
   }
-  const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw corrupt(file, `at ${['$', ...issue.path.map(String)].join('.')}: ${issue.message}`);
-  }
+  const parsed = snapshotSchema.safeParse(json);
+  if (!parsed.success) throw corruptFile(file, `line 1 at ${issuePath(parsed.error)}`);
   const state = emptyLedgerState();
-  for (const [key, record] of Object.entries(parsed.data.budgets)) {
-    state.budgets.set(key, {
+  for (const record of parsed.data.budgets) {
+    if (state.budgets.has(record.key)) throw corruptFile(file, `budget ${record.key} appears twice`);
+    state.budgets.set(record.key, {
       spent: nano(record.spent), reserved: nano(record.reserved), openHolds: 0,
       ...optional('limit', record.limit === undefined ? undefined : nano(record.limit)), ...optional('windowEndsAt', record.windowEndsAt),
     });
   }
   const openSums = new Map<string, bigint>();
-  const settled: [string, number][] = [];
-  for (const [holdId, hold] of Object.entries(parsed.data.holds)) {
+  for (const hold of parsed.data.holds) {
+    if (state.holds.has(hold.holdId)) throw corruptFile(file, `hold ${hold.holdId} appears twice`);
     if ((hold.status === 'held') !== (hold.settledAt === undefined)) {
-      throw corrupt(file, `hold ${holdId} is ${hold.status} ${hold.settledAt === undefined ? 'without' : 'with'} a settledAt`);
+      throw corruptFile(file, `hold ${hold.holdId} is ${hold.status} ${hold.settledAt === undefined ? 'without' : 'with'} a settledAt`);
     }
     const amount = nano(hold.amount);
     if (hold.status === 'held') {
-      state.expiry.push(hold.expiresAt, holdId);
+      state.expiry.push(hold.expiresAt, hold.holdId);
       for (const key of hold.keys) {
         const record = state.budgets.get(key);
-        if (!record) throw corrupt(file, `open hold ${holdId} draws on budget ${key}, which the file does not have`);
+        if (!record) throw corruptFile(file, `open hold ${hold.holdId} draws on budget ${key}, which the file does not have`);
         record.openHolds += 1;
         openSums.set(key, (openSums.get(key) ?? 0n) + amount);
       }
     } else {
-      settled.push([holdId, hold.settledAt!]);
+      state.settledOrder.set(hold.holdId, hold.settledAt!);
     }
     const record: HoldRecord = { amount, keys: hold.keys, expiresAt: hold.expiresAt, status: hold.status };
     if (hold.settledAt !== undefined) record.settledAt = hold.settledAt;
     if (hold.details !== undefined) record.details = hold.details;
+    if (hold.requestId !== undefined) record.requestId = hold.requestId;
     if (hold.app !== undefined) record.app = hold.app;
-    if (hold.requestId !== undefined) {
-      record.requestId = hold.requestId;
-      state.requests.set(hold.requestId, holdId);
-    }
-    state.holds.set(holdId, record);
+    state.holds.set(hold.holdId, record);
   }
-  settled.sort((a, b) => a[1] - b[1]);
-  for (const [holdId, settledAt] of settled) state.settledOrder.set(holdId, settledAt);
+  for (const [requestId, holdId] of parsed.data.links) state.requests.set(requestId, holdId);
   for (const [key, record] of state.budgets) {
     const open = openSums.get(key) ?? 0n;
     if (record.reserved !== open) {
-      throw corrupt(file, `budget ${key} says $${nanoToMoney(record.reserved)} reserved but its open holds add up to $${nanoToMoney(open)}`);
+      throw corruptFile(file, `budget ${key} says $${nanoToMoney(record.reserved)} reserved but its open holds add up to $${nanoToMoney(open)}`);
     }
   }
-  return { state, journal: parsed.data.journal as JournalEntry[] };
+  return { state, nextSeq: parsed.data.nextSeq };
+}
+
+/** The line of a record written at `offset`, with its newline. */
+export function encodeRecord(offset: number, writer: string, body: { seq: number; entries: readonly JournalEntry[]; result?: unknown } & LedgerCommand): string;
+export function encodeRecord(offset: number, writer: string, body: { op: 'seal' }): string;
+export function encodeRecord(offset: number, writer: string, body: object): string {
+  return `${JSON.stringify({ offset, writer, ...body })}\n`;
+}
+
+/** Parses one complete log line (after the snapshot) found at byte `offset`. */
+export function parseRecord(text: string, file: string, offset: number): LogRecord {
+  const json = parseJson(text, file, `the record at byte ${offset}`);
+  const parsed = recordSchema.safeParse(json);
+  if (!parsed.success) throw corruptFile(file, `the record at byte ${offset}, at ${issuePath(parsed.error)}`);
+  return parsed.data;
+}
+
+export function encodeJournalLine(numbered: NumberedEntry): string {
+  return `${JSON.stringify({ seq: numbered.seq, ...numbered.entry })}\n`;
+}
+
+export function parseJournalLine(text: string, file: string, offset: number): NumberedEntry {
+  const json = parseJson(text, file, `the journal entry at byte ${offset}`);
+  const parsed = journalLine.safeParse(json);
+  if (!parsed.success) throw corruptFile(file, `the journal entry at byte ${offset}, at ${issuePath(parsed.error)}`);
+  const { seq, ...entry } = parsed.data;
+  return { seq, entry: entry as JournalEntry };
+}
+
+/** A JSON text with object keys sorted: two values compare equal whatever order their keys were built in. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) => {
+    if (typeof inner !== 'object' || inner === null || Array.isArray(inner)) return inner;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(inner).sort()) sorted[key] = (inner as Record<string, unknown>)[key];
+    return sorted;
+  });
 }
