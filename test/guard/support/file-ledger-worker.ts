@@ -8,6 +8,7 @@
 //   guard-submit <file> <fal origin> <prompt>   a budget guard's queue.submit; prints the request id
 //   guard-result <file> <fal origin> <id>       a budget guard's queue.result of that request id
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { createFalClient } from '@fal-ai/client';
 import { createBudgetGuard } from '../../../src/guard/create-budget-guard.js';
 import { fileLedger } from '../../../src/guard/ledgers/file-ledger.js';
@@ -93,7 +94,9 @@ async function main(): Promise<void> {
   }
   if (mode === 'storm') {
     const [tag, iterations, limit, staleLockMs, compactAfterBytes] = rest as [string, string, string, string, string];
-    out('ready');
+    // Our pid here and as the host sees it (NSpid lists the outermost first): they differ in a pid namespace.
+    const nspid = /^NSpid:\s+(.*)$/m.exec(await readFile('/proc/self/status', 'utf8'))?.[1]?.split(/\s+/) ?? [];
+    out(`pid ${process.pid} ${nspid[0] ?? process.pid}`);
     await storm(tag, Number(iterations), limit, Number(staleLockMs), Number(compactAfterBytes));
     return;
   }
