@@ -126,7 +126,7 @@ export class FileLedgerLog {
           return;
         }
         if (!found.isFile()) throw this.unavailable('read', new Error('it is not a regular file'));
-        if (this.handle !== undefined && !this.diverged && `${found.dev}:${found.ino}` === this.identity) await this.readTail();
+        if (this.handle !== undefined && !this.diverged && `${found.dev}:${found.ino}` === this.identity) await this.readTail(Number(found.size));
         else await this.load();
         if (!this.sealed) return;
         // Sealed: replaced by its successor, or (when the path is still this file) by nobody yet.
@@ -191,9 +191,9 @@ export class FileLedgerLog {
     }
   }
 
-  private async readTail(): Promise<void> {
+  /** Applies what was appended since the last read; `size` is the file's, from the stat that matched it to our handle. */
+  private async readTail(size: number): Promise<void> {
     const handle = this.handle!;
-    const size = Number((await handle.stat({ bigint: true })).size);
     if (size < this.offset) throw corruptFile(this.file, `it shrank to ${size} bytes below the ${this.offset} already read`);
     if (size === this.offset) {
       this.tornAt = undefined;
