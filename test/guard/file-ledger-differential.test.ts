@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -111,6 +111,7 @@ afterAll(() => {
 
 it('file ledger vs memory ledger: the same answers, links, inspect and journal after any sequence (fast-check)', async () => {
   let compactions = 0;
+  const runs = Number(process.env.DIFF_RUNS ?? 80);
   await fc.assert(
     fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), fc.constantFrom(1, 600, 4 * 1024 * 1024), async (steps, compactAfterBytes) => {
       const directory = mkdtempSync(join(tmpdir(), 'fal-budget-diff-'));
@@ -142,13 +143,15 @@ it('file ledger vs memory ledger: the same answers, links, inspect and journal a
           expect(await ledger.inspect(now + 1_000)).toEqual(await reference.inspect(now + 1_000));
           expect(await journalOf(ledger)).toEqual(await journalOf(reference));
         }
-        if (readdirSync(directory).some((name) => name.includes('.journal.'))) compactions += 1;
+        // Compacted at least once: the snapshot is no longer the new file's empty one.
+        if (existsSync(path) && (JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as { holds: unknown[] }).holds.length > 0) compactions += 1;
       } finally {
         await Promise.all(instances.map((ledger) => ledger.close?.()));
       }
     }),
-    { numRuns: Number(process.env.DIFF_RUNS ?? 80) },
+    { numRuns: runs },
   );
-  // The property ran across compactions, not only on one growing log.
-  expect(compactions).toBeGreaterThan(10);
+  // The property ran across compactions, not only on one growing log (about half the runs do).
+  console.log(`file ledger differential: ${compactions} of ${runs} runs compacted`);
+  expect(compactions).toBeGreaterThan(runs / 5);
 });
