@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
 import { FileLedgerLog } from '../../src/guard/ledgers/file-ledger-log.js';
 import { JournalFiles } from '../../src/guard/ledgers/file-ledger-journal.js';
-import { encodeRecord } from '../../src/guard/ledgers/ledger-file-format.js';
+import { encodeRecord, serializeSnapshot } from '../../src/guard/ledgers/ledger-file-format.js';
 import { fileLedger, LedgerUnavailableError } from '../../src/index.js';
 import { ledgerPath } from './support/file-ledger-processes.js';
 
@@ -92,7 +92,7 @@ describe('a compaction that died half way', () => {
   it('after sealing the old file: the next writer finishes it; a temp file it left is removed', async () => {
     const path = await settledLedger();
     const size = statSync(path).size;
-    appendFileSync(path, encodeRecord(size, 'dead1234', { op: 'seal' }));
+    appendFileSync(path, encodeRecord(size, 'dead1234', { op: 'seal', now: NOW, holdRetentionMs: 86_400_000, successor: 'chosen-by-the-dead-one' }));
     writeFileSync(`${path}.compact-0badf00d.tmp`, 'half a snapshot');
     const before = statSync(path).ino;
     const ledger = fileLedger({ path });
@@ -101,7 +101,33 @@ describe('a compaction that died half way', () => {
     await ledger.close?.();
     expect(statSync(path).ino).not.toBe(before);
     expect(readdirSync(join(path, '..')).sort()).toEqual(['ledger.jsonl', 'ledger.jsonl.journal.2027-01-15.jsonl']);
-    expect(lines(path).filter(Boolean).map((line) => (JSON.parse(line) as { kind?: string; op?: string }).kind ?? (JSON.parse(line) as { op: string }).op)).toEqual(['snapshot', 'commit']);
+    const kinds = lines(path).filter(Boolean).map((line) => JSON.parse(line) as { kind?: string; op?: string; generation?: string });
+    expect(kinds.map((line) => line.kind ?? line.op)).toEqual(['header', 'snapshot', 'commit']);
+    // Finished under the name its seal gave the new file, so a process that read the seal follows.
+    expect(kinds[0]!.generation).toBe('chosen-by-the-dead-one');
+  });
+});
+
+describe('another process\'s compaction', () => {
+  it('is followed from its seal: the new file\'s header is read, not its snapshot, and the state is the same', async () => {
+    const path = await settledLedger();
+    const follower = new FileLedgerLog(path, false);
+    await follower.catchUp();
+    // Another process settles the open hold and compacts, forgetting holds settled over a second ago.
+    const other = fileLedger({ path, holdRetentionMs: 1_000, compactAfterBytes: 1 });
+    expect(await other.commit('open', NOW + 5_000)).toBe('committed');
+    expect(await other.reserve({ ...hold('after', '1.00'), now: NOW + 5_000 })).toEqual({ ok: true });
+    await other.close?.();
+    await follower.catchUp();
+    expect(follower.loads).toBe(1); // the first open only
+    const fresh = new FileLedgerLog(path, false);
+    await fresh.catchUp();
+    expect(serializeSnapshot(follower.state, 0, 'same')).toBe(serializeSnapshot(fresh.state, 0, 'same'));
+    expect(follower.unfiledEntries()).toEqual(fresh.unfiledEntries());
+    // Pruned at the seal as the compaction pruned: a, b and c are forgotten, their spend kept.
+    expect(follower.execute({ op: 'commit', holdId: 'a', now: NOW + 5_000 })).toBe('unknown');
+    expect(follower.state.budgets.get('g')).toMatchObject({ spent: 7_500_000_000n, reserved: 1_000_000_000n });
+    await Promise.all([follower.close(), fresh.close()]);
   });
 });
 
@@ -153,19 +179,26 @@ describe('writers that overlap (a lock taken from a paused holder) cannot both b
 });
 
 describe('a corrupt or unreadable file is refused loudly, never reset', () => {
-  const snapshot = (body: object) => `${JSON.stringify({ format: 'fal-budget-ledger', version: 3, kind: 'snapshot', nextSeq: 0, links: [], ...body })}\n`;
   const valid = { budgets: [{ key: 'g', spent: '1.00', reserved: '2.00' }], holds: [{ holdId: 'a', amount: '2.00', keys: ['g'], expiresAt: NOW + 60_000, status: 'held' }] };
+  /** A header and a snapshot line, the header describing `body` unless told otherwise. */
+  const snapshot = (body: { budgets: unknown[]; holds: unknown[] }, header: object = {}) => {
+    const line = `${JSON.stringify({ kind: 'snapshot', nextSeq: 0, links: [], ...body })}\n`;
+    const contents = { holds: body.holds.length, budgets: body.budgets.length, links: 0, nextSeq: 0 };
+    return `${JSON.stringify({ format: 'fal-budget-ledger', version: 3, kind: 'header', generation: 'g1', snapshotBytes: Buffer.byteLength(line), contents, ...header })}\n${line}`;
+  };
   const validText = snapshot(valid);
   const at = Buffer.byteLength(validText);
   const cases: Array<[string, string, RegExp]> = [
-    ['not JSON', '{"format": "fal-budget-ledger", "budg\n', /the snapshot \(line 1\) is not valid JSON/],
+    ['not JSON', '{"format": "fal-budget-ledger", "budg\n', /the header \(line 1\) is not valid JSON/],
     ['empty', '', /the file is empty/],
-    ['a snapshot without its newline', validText.trimEnd(), /its snapshot \(line 1\) is incomplete/],
-    ['money as a JSON number', snapshot({ ...valid, budgets: [{ key: 'g', spent: 1, reserved: '2.00' }] }), /line 1 at \$\.budgets\.0\.spent/],
-    ['a negative amount', snapshot({ ...valid, holds: [{ ...valid.holds[0], amount: '-2.00' }] }), /line 1 at \$\.holds\.0\.amount: must be a decimal string/],
+    ['a header without its newline', validText.split('\n')[0]!, /its header \(line 1\) is incomplete/],
+    ['a snapshot cut short', validText.trimEnd(), /its snapshot \(line 2\) is not the \d+ bytes its header says/],
+    ['money as a JSON number', snapshot({ ...valid, budgets: [{ key: 'g', spent: 1, reserved: '2.00' }] }), /line 2 at \$\.budgets\.0\.spent/],
+    ['a negative amount', snapshot({ ...valid, holds: [{ ...valid.holds[0], amount: '-2.00' }] }), /line 2 at \$\.holds\.0\.amount: must be a decimal string/],
     ['reserved that its holds do not add up to', snapshot({ ...valid, budgets: [{ key: 'g', spent: '1.00', reserved: '0.00' }] }), /says \$0\.00 reserved but its open holds add up to \$2\.00/],
-    ['another format', snapshot({ ...valid, format: 'something-else' }), /line 1 at \$\.format/],
-    ['another version', snapshot({ ...valid, version: 2 }), /it is format version 2; this fal-budget reads version 3/],
+    ['a header that says other contents', snapshot(valid, { contents: { holds: 2, budgets: 1, links: 0, nextSeq: 0 } }), /the snapshot holds \{"holds":1,"budgets":1,"links":0,"nextSeq":0\}, not the/],
+    ['another format', snapshot(valid, { format: 'something-else' }), /line 1 at \$\.format/],
+    ['another version', snapshot(valid, { version: 2 }), /it is format version 2; this fal-budget reads version 3/],
     ['a bad line after the snapshot', `${validText}not a record\n`, new RegExp(`the record at byte ${at} is not valid JSON`)],
     ['a torn record with a record after it', `${validText}{"offset":${at},"wri${encodeRecord(at + 18, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`, new RegExp(`the record at byte ${at} is not valid JSON`)],
     ['a record claiming a later byte', `${validText}${encodeRecord(at + 5, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`, new RegExp(`the record at byte ${at} claims to be at byte ${at + 5}`)],

@@ -144,7 +144,7 @@ it('file ledger vs memory ledger: the same answers, links, inspect and journal a
           expect(await journalOf(ledger)).toEqual(await journalOf(reference));
         }
         // Compacted at least once: the snapshot is no longer the new file's empty one.
-        if (existsSync(path) && (JSON.parse(readFileSync(path, 'utf8').split('\n')[0]!) as { holds: unknown[] }).holds.length > 0) compactions += 1;
+        if (existsSync(path) && (JSON.parse(readFileSync(path, 'utf8').split('\n')[1]!) as { holds: unknown[] }).holds.length > 0) compactions += 1;
       } finally {
         await Promise.all(instances.map((ledger) => ledger.close?.()));
       }

@@ -59,6 +59,6 @@ describe('a path and a symlink to it are one ledger', () => {
     expect(await byLink.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '7.50', reserved: '0.00' }]);
     await Promise.all([byPath.close?.(), byLink.close?.()]);
     expect(readdirSync(directory).sort()).toEqual(['first.jsonl', 'real', 'second.jsonl', 'volume']);
-    expect(JSON.parse(readFileSync(target, 'utf8').split('\n')[0]!)).toMatchObject({ kind: 'snapshot' });
+    expect(JSON.parse(readFileSync(target, 'utf8').split('\n')[0]!)).toMatchObject({ kind: 'header' });
   });
 });

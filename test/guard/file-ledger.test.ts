@@ -33,8 +33,9 @@ describe('file ledger', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
     // No temp or lock file is left behind (the journal files appear when the log is compacted).
     expect(readdirSync(join(path, '..'))).toEqual(['ledger.jsonl']);
-    const [snapshot, ...records] = readFileSync(path, 'utf8').trimEnd().split('\n');
-    expect(JSON.parse(snapshot!)).toMatchObject({ format: 'fal-budget-ledger', version: 3, kind: 'snapshot' });
+    const [header, snapshot, ...records] = readFileSync(path, 'utf8').trimEnd().split('\n');
+    expect(JSON.parse(header!)).toMatchObject({ format: 'fal-budget-ledger', version: 3, kind: 'header' });
+    expect(JSON.parse(snapshot!)).toMatchObject({ kind: 'snapshot', holds: [] });
     expect(records.map((line) => (JSON.parse(line) as { op: string }).op)).toEqual(['reserve', 'reserve', 'commit', 'release']);
   });
 
@@ -75,7 +76,7 @@ describe('file ledger', () => {
       'already_committed',
     ]);
     await ledger.close?.();
-    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(3); // snapshot, reserve, commit
+    expect(readFileSync(path, 'utf8').trimEnd().split('\n')).toHaveLength(4); // header, snapshot, reserve, commit
   });
 
   it('two OS processes hammering one file never overspend: spent is exact at the end', async () => {
@@ -186,9 +187,10 @@ describe('file ledger', () => {
       chmodSync(path, 0o660);
       await ledger.commit('a', NOW);
       expect(await ledger.commit('a', NOW + 500)).toBe('already_committed');
-      await ledger.reserve(hold('b', '1.00', '10.00', NOW + 5_000)); // compacts at NOW + 5 s
+      // Records enough to outweigh the snapshot: it is compacted at NOW + 5 s.
+      for (const holdId of ['b', 'c', 'd', 'e']) await ledger.reserve(hold(holdId, '1.00', '10.00', NOW + 5_000));
       expect(await ledger.commit('a', NOW + 5_000)).toBe('unknown');
-      expect(await ledger.usage(['g'], NOW + 5_000)).toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+      expect(await ledger.usage(['g'], NOW + 5_000)).toEqual([{ key: 'g', spent: '1.00', reserved: '4.00' }]);
       expect(statSync(path).mode & 0o777).toBe(0o660);
       await ledger.close?.();
     });

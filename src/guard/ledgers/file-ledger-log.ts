@@ -9,7 +9,7 @@ import { runCommand, type CommandResult, type LedgerCommand } from './file-ledge
 import { errorCode, readFully, syncDirectory } from './file-ledger-io.js';
 import type { JournalFiles } from './file-ledger-journal.js';
 import {
-  canonicalJson, corruptFile, encodeRecord, parseRecord, parseSnapshot, serializeSnapshot, type NumberedEntry, type OperationRecord,
+  canonicalJson, contentsOf, corruptFile, encodeRecord, parseHeader, parseRecord, parseSnapshot, serializeSnapshot, type NumberedEntry, type OperationRecord,
 } from './ledger-file-format.js';
 
 interface Staged {
@@ -68,7 +68,9 @@ const sameEntries = (a: readonly JournalEntry[], b: readonly JournalEntry[]) =>
  *
  * Compaction writes the current state as a new file's snapshot, appends a seal to the old file
  * (fenced like any record, so a late writer's record lands after it and counts for nothing), and
- * renames the new file over the old one.
+ * renames the new file over the old one. The seal says how the compaction pruned and names the new
+ * file: a process that read up to it prunes the same way and, finding that file in place with the
+ * contents its header promises, goes on from the records after its snapshot without reading it.
  */
 export class FileLedgerLog {
   state: LedgerState = emptyLedgerState();
@@ -76,6 +78,8 @@ export class FileLedgerLog {
   sealed = false;
   /** Records skipped because they were not written where they claim: for diagnostics and tests. */
   fencedRecords = 0;
+  /** Times this copy read a file from its start (the first open, and after a failure): for diagnostics and tests. */
+  loads = 0;
   private nextSeq = 0;
   /** Journal entries of the records after the snapshot: not known to be in the journal files. */
   private unfiled: NumberedEntry[] = [];
@@ -86,6 +90,8 @@ export class FileLedgerLog {
   private snapshotBytes = 0;
   /** Where a record cut off by a crash starts, when the file ends with one. */
   private tornAt: number | undefined;
+  /** The file the seal of this one named as its replacement. */
+  private successor: string | undefined;
   private staged: Staged[] = [];
   /** A read-only copy that expired holds in memory: reload before the next answer. */
   private diverged = false;
@@ -126,8 +132,13 @@ export class FileLedgerLog {
           return;
         }
         if (!found.isFile()) throw this.unavailable('read', new Error('it is not a regular file'));
-        if (this.handle !== undefined && !this.diverged && `${found.dev}:${found.ino}` === this.identity) await this.readTail(Number(found.size));
-        else await this.load();
+        if (this.handle !== undefined && !this.diverged && `${found.dev}:${found.ino}` === this.identity) {
+          await this.readTail(Number(found.size));
+        } else {
+          // Replaced: what was appended to the old file before its seal counts, so read that first.
+          if (this.handle !== undefined && !this.diverged && !this.sealed) await this.readTail(Number((await this.handle.stat({ bigint: true })).size));
+          if (!(this.sealed && !this.diverged && (await this.follow()))) await this.load();
+        }
         if (!this.sealed) return;
         // Sealed: replaced by its successor, or (when the path is still this file) by nobody yet.
         const now = await stat(this.file, { bigint: true });
@@ -157,6 +168,7 @@ export class FileLedgerLog {
     this.snapshotBytes = 0;
     this.tornAt = undefined;
     this.sealed = false;
+    this.successor = undefined;
     this.staged = [];
     this.diverged = false;
   }
@@ -170,24 +182,69 @@ export class FileLedgerLog {
       throw this.unavailable('read', error);
     }
     try {
+      this.loads += 1;
       const found = await handle.stat({ bigint: true });
       const size = Number(found.size);
       const bytes = Buffer.alloc(size);
       await readFully(handle, bytes, 0);
       const first = bytes.indexOf(0x0a);
-      if (first === -1) throw corruptFile(this.file, size === 0 ? 'the file is empty' : 'its snapshot (line 1) is incomplete');
-      const { state, nextSeq } = parseSnapshot(bytes.toString('utf8', 0, first), this.file);
+      if (first === -1) throw corruptFile(this.file, size === 0 ? 'the file is empty' : 'its header (line 1) is incomplete');
+      const header = parseHeader(bytes.toString('utf8', 0, first), this.file);
+      const end = first + 1 + header.snapshotBytes;
+      if (end > size || bytes[end - 1] !== 0x0a || bytes.indexOf(0x0a, first + 1) !== end - 1) {
+        throw corruptFile(this.file, `its snapshot (line 2) is not the ${header.snapshotBytes} bytes its header says`);
+      }
+      const { state, nextSeq } = parseSnapshot(bytes.toString('utf8', first + 1, end - 1), this.file, header);
       this.state = state;
       this.nextSeq = nextSeq;
-      this.snapshotBytes = first + 1;
-      this.offset = first + 1;
-      this.apply(bytes, first + 1, 0);
+      this.snapshotBytes = end;
+      this.offset = end;
+      this.apply(bytes, end, 0);
       this.handle = handle;
       this.identity = `${found.dev}:${found.ino}`;
       this.everLoaded = true;
     } catch (error) {
       await handle.close().catch(() => undefined);
       throw error instanceof FalBudgetError ? error : this.unavailable('read', error);
+    }
+  }
+
+  /**
+   * After reading a seal: takes up the file that replaced this one if it is the one the seal named
+   * and holds what this copy holds, reading its header only. False: read it from the start.
+   */
+  private async follow(): Promise<boolean> {
+    let handle: FileHandle;
+    try {
+      handle = await open(this.file, this.readOnly ? constants.O_RDONLY : constants.O_RDWR | constants.O_APPEND);
+    } catch {
+      return false;
+    }
+    try {
+      const found = await handle.stat({ bigint: true });
+      const head = Buffer.alloc(Math.min(4096, Number(found.size)));
+      await readFully(handle, head, 0);
+      const first = head.indexOf(0x0a);
+      const header = first === -1 ? undefined : parseHeader(head.toString('utf8', 0, first), this.file);
+      const start = first + 1 + (header?.snapshotBytes ?? 0);
+      if (header?.generation !== this.successor || canonicalJson(header!.contents) !== canonicalJson(contentsOf(this.state, this.nextSeq)) || start > Number(found.size)) {
+        await handle.close();
+        return false;
+      }
+      await this.closeHandle();
+      this.handle = handle;
+      this.identity = `${found.dev}:${found.ino}`;
+      this.offset = this.snapshotBytes = start;
+      // The compaction filed the journal entries before it sealed the file it replaced.
+      this.unfiled = [];
+      this.sealed = false;
+      this.successor = undefined;
+      this.tornAt = undefined;
+      await this.readTail(Number(found.size));
+      return true;
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
     }
   }
 
@@ -218,12 +275,19 @@ export class FileLedgerLog {
         continue;
       }
       if (this.sealed) throw corruptFile(this.file, `the record at byte ${at} follows the seal of a compaction`);
-      if (record.op === 'seal') this.sealed = true;
+      if (record.op === 'seal') this.seal(record.now, record.holdRetentionMs, record.successor);
       else this.replay(record, at);
     }
     // A last line without its newline: a record being written, or cut off by a crash before its
     // writer was answered. Never applied; a writer cuts it off before appending.
     this.tornAt = next < bytes.length ? base + next : undefined;
+  }
+
+  /** What a compaction did to the state before its seal, done again: the state is now its successor's snapshot. */
+  private seal(now: number, holdRetentionMs: number, successor: string): void {
+    pruneLedger(this.state, now, holdRetentionMs);
+    this.sealed = true;
+    this.successor = successor;
   }
 
   private replay(record: OperationRecord, at: number): void {
@@ -319,7 +383,7 @@ export class FileLedgerLog {
 
   /** Creates the ledger file (its state is empty: there was none). Under the lock. */
   private async create(): Promise<void> {
-    const text = serializeSnapshot(emptyLedgerState(), 0);
+    const text = serializeSnapshot(emptyLedgerState(), 0, randomUUID());
     const temp = this.tempPath('create');
     const handle = await this.writeNew(temp, text, 0o600);
     try {
@@ -405,12 +469,16 @@ export class FileLedgerLog {
     try {
       await this.removeTemps();
       await journal.append(this.unfiled);
-      pruneLedger(this.state, now, holdRetentionMs);
-      const text = serializeSnapshot(this.state, this.nextSeq);
+      // A compaction that died after its seal is finished under the name it chose, and its pruning
+      // (done again when this copy read the seal) stands.
+      const resumed = this.sealed;
+      const generation = this.successor ?? randomUUID();
+      if (!resumed) pruneLedger(this.state, now, holdRetentionMs);
+      const text = serializeSnapshot(this.state, this.nextSeq, generation);
       // Keep the permissions an operator gave the file (a volume shared by a group, say).
       next = await this.writeNew(temp, text, Number((await this.handle.stat()).mode) & 0o777);
-      if (!this.sealed) {
-        await this.appendAt(Buffer.from(encodeRecord(this.offset, this.writer, { op: 'seal' })));
+      if (!resumed) {
+        await this.appendAt(Buffer.from(encodeRecord(this.offset, this.writer, { op: 'seal', now, holdRetentionMs, successor: generation })));
         this.sealed = true;
       }
       if (!stillLocked()) throw this.lostRace('its lock was lost before the compacted file replaced the old one');
@@ -423,6 +491,7 @@ export class FileLedgerLog {
       this.offset = this.snapshotBytes = Buffer.byteLength(text);
       this.unfiled = [];
       this.sealed = false;
+      this.successor = undefined;
       this.tornAt = undefined;
     } catch (error) {
       await next?.close().catch(() => undefined);

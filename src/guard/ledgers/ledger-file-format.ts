@@ -7,10 +7,11 @@ import { isDecimalString } from '../../core/money.js';
 import type { LedgerCommand } from './file-ledger-commands.js';
 
 /**
- * The file ledger's bytes. The ledger file is JSON lines: a snapshot of the whole state first,
- * then one record per operation that changed it, each claiming the byte offset it was written
- * for. Journal files are JSON lines of settled holds. Money is always a decimal string; the
- * numbers are times (epoch ms), byte offsets and sequence numbers.
+ * The file ledger's bytes. The ledger file is JSON lines: a short header (which file this is, how
+ * long its snapshot line is, what the snapshot holds), a snapshot of the whole state, then one
+ * record per operation that changed it, each claiming the byte offset it was written for. Journal
+ * files are JSON lines of settled holds. Money is always a decimal string; the numbers are times
+ * (epoch ms), byte offsets, counts and sequence numbers.
  */
 export const LEDGER_FORMAT = 'fal-budget-ledger';
 export const LEDGER_VERSION = 3;
@@ -37,9 +38,23 @@ const journalEntry = z.strictObject({
   requestId: z.string().optional(),
 });
 
-const snapshotSchema = z.strictObject({
+/** What a snapshot holds, in the header: a process that followed the compaction checks its copy against it. */
+const contents = z.strictObject({ holds: count, budgets: count, links: count, nextSeq: count });
+export type SnapshotContents = z.infer<typeof contents>;
+
+const headerSchema = z.strictObject({
   format: z.literal(LEDGER_FORMAT),
   version: z.literal(LEDGER_VERSION),
+  kind: z.literal('header'),
+  /** This file's id; the seal of the file it replaced names it. */
+  generation: z.string(),
+  /** The length of the snapshot line after the header, newline included. */
+  snapshotBytes: count,
+  contents,
+});
+export type LedgerHeader = z.infer<typeof headerSchema>;
+
+const snapshotSchema = z.strictObject({
   kind: z.literal('snapshot'),
   /** The sequence number the next journal entry gets. */
   nextSeq: count,
@@ -81,8 +96,10 @@ const recordSchema = z.discriminatedUnion('op', [
     ...recordBase, op: z.literal('settleRequest'), requestId: z.string(), settlement: z.enum(['commit', 'release']), now: instant, app: z.string().optional(), result: settleResult,
   }),
   z.strictObject({ ...recordBase, op: z.literal('expire'), now: instant }),
-  // Written by a compaction just before it replaces the file: nothing after it counts.
-  z.strictObject({ offset: count, writer: z.string(), op: z.literal('seal') }),
+  // Written by a compaction just before it replaces the file: nothing after it counts. Every
+  // process that reads it prunes as the compaction did (same now, same retention), so its copy is
+  // the successor's snapshot without reading it.
+  z.strictObject({ offset: count, writer: z.string(), op: z.literal('seal'), now: instant, holdRetentionMs: count, successor: z.string() }),
 ]);
 
 /** One line of the log after the snapshot. */
@@ -119,8 +136,12 @@ function parseJson(text: string, file: string, where: string): unknown {
 
 const optional = <K extends string, V>(key: K, value: V | undefined) => (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
-/** The snapshot line (with its newline) of a state; `nextSeq` numbers the next journal entry. */
-export function serializeSnapshot(state: LedgerState, nextSeq: number): string {
+export function contentsOf(state: LedgerState, nextSeq: number): SnapshotContents {
+  return { holds: state.holds.size, budgets: state.budgets.size, links: state.requests.size, nextSeq };
+}
+
+/** The header and snapshot lines of a new ledger file holding `state`; `nextSeq` numbers the next journal entry. */
+export function serializeSnapshot(state: LedgerState, nextSeq: number, generation: string): string {
   const budgets = [...state.budgets].map(([key, record]) => ({
     key, spent: nanoToMoney(record.spent), reserved: nanoToMoney(record.reserved),
     ...optional('limit', record.limit === undefined ? undefined : nanoToMoney(record.limit)), ...optional('windowEndsAt', record.windowEndsAt),
@@ -133,22 +154,35 @@ export function serializeSnapshot(state: LedgerState, nextSeq: number): string {
   // Settled holds in settlement order, so pruning after a reload stops where it would have.
   for (const holdId of state.settledOrder.keys()) holds.push(hold(holdId, state.holds.get(holdId)!));
   for (const [holdId, record] of state.holds) if (record.status === 'held') holds.push(hold(holdId, record));
-  return `${JSON.stringify({ format: LEDGER_FORMAT, version: LEDGER_VERSION, kind: 'snapshot', nextSeq, budgets, holds, links: [...state.requests] })}\n`;
+  const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, holds, links: [...state.requests] })}\n`;
+  const header: LedgerHeader = {
+    format: LEDGER_FORMAT, version: LEDGER_VERSION, kind: 'header', generation, snapshotBytes: Buffer.byteLength(snapshot), contents: contentsOf(state, nextSeq),
+  };
+  return `${JSON.stringify(header)}\n${snapshot}`;
+}
+
+/** Parses line 1. */
+export function parseHeader(text: string, file: string): LedgerHeader {
+  const json = parseJson(text, file, 'the header (line 1)');
+  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format === LEDGER_FORMAT && (json as { version?: unknown }).version !== LEDGER_VERSION) {
+    throw corruptFile(file, `it is format version ${String((json as { version?: unknown }).version)}; this fal-budget reads version ${LEDGER_VERSION}`);
+  }
+  const parsed = headerSchema.safeParse(json);
+  if (!parsed.success) throw corruptFile(file, `line 1 at ${issuePath(parsed.error)}`);
+  return parsed.data;
 }
 
 const nano = (text: string) => amountToNano('amount', text);
 
 /**
- * Parses and checks the snapshot line: the schema, and that every budget's `reserved` is exactly
- * what its open holds add up to. Anything else is a LedgerUnavailableError naming the file.
+ * Parses and checks the snapshot line (line 2): the schema, that every budget's `reserved` is
+ * exactly what its open holds add up to, and that it holds what the header says. Anything else is
+ * a LedgerUnavailableError naming the file.
  */
-export function parseSnapshot(text: string, file: string): { state: LedgerState; nextSeq: number } {
-  const json = parseJson(text, file, 'the snapshot (line 1)');
-  if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format === LEDGER_FORMAT && (json as { version?: unknown }).version !== LEDGER_VERSION) {
-    throw corruptFile(file, `it is format version ${String((json as { version?: unknown }).version)}; this fal-budget reads version ${LEDGER_VERSION}`);
-  }
+export function parseSnapshot(text: string, file: string, header: LedgerHeader): { state: LedgerState; nextSeq: number } {
+  const json = parseJson(text, file, 'the snapshot (line 2)');
   const parsed = snapshotSchema.safeParse(json);
-  if (!parsed.success) throw corruptFile(file, `line 1 at ${issuePath(parsed.error)}`);
+  if (!parsed.success) throw corruptFile(file, `line 2 at ${issuePath(parsed.error)}`);
   const state = emptyLedgerState();
   for (const record of parsed.data.budgets) {
     if (state.budgets.has(record.key)) throw corruptFile(file, `budget ${record.key} appears twice`);
@@ -189,12 +223,15 @@ export function parseSnapshot(text: string, file: string): { state: LedgerState;
       throw corruptFile(file, `budget ${key} says $${nanoToMoney(record.reserved)} reserved but its open holds add up to $${nanoToMoney(open)}`);
     }
   }
+  if (canonicalJson(contentsOf(state, parsed.data.nextSeq)) !== canonicalJson(header.contents)) {
+    throw corruptFile(file, `the snapshot holds ${JSON.stringify(contentsOf(state, parsed.data.nextSeq))}, not the ${JSON.stringify(header.contents)} its header says`);
+  }
   return { state, nextSeq: parsed.data.nextSeq };
 }
 
 /** The line of a record written at `offset`, with its newline. */
 export function encodeRecord(offset: number, writer: string, body: { seq: number; entries: readonly JournalEntry[]; result?: unknown } & LedgerCommand): string;
-export function encodeRecord(offset: number, writer: string, body: { op: 'seal' }): string;
+export function encodeRecord(offset: number, writer: string, body: { op: 'seal'; now: number; holdRetentionMs: number; successor: string }): string;
 export function encodeRecord(offset: number, writer: string, body: object): string {
   return `${JSON.stringify({ offset, writer, ...body })}\n`;
 }
