@@ -31,7 +31,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 async function subscribeOverhead() {
   const client = createFalClient({ credentials: 'bench', fetch: fakeFetch() });
-  const guard = createBudgetGuard({ limit: '1000000000.00' });
+  const guard = createBudgetGuard({ limit: '9000000.00' });
   const guarded = guard.wrap(client);
   const CALLS = 20_000;
   const once = async (fal) => {
@@ -64,7 +64,7 @@ async function subscribeOverhead() {
 }
 
 async function memoryPairs() {
-  const budgets = [{ key: 'global', limit: '1000000000.00' }, { key: 'per-user/user=42/day=2026-11-24@UTC', limit: '1000000000.00', windowEndsAt: 1_800_086_400_000 }];
+  const budgets = [{ key: 'global', limit: '9000000.00' }, { key: 'per-user/user=42/day=2026-11-24@UTC', limit: '9000000.00', windowEndsAt: 1_800_086_400_000 }];
   const PAIRS = 50_000;
   const ids = Array.from({ length: PAIRS }, (_, index) => `fal-budget:${index}`);
   // A fresh ledger each round: settled holds are kept 7 days, so one ledger would only grow.
@@ -90,7 +90,7 @@ async function fileOps() {
   const directory = mkdtempSync(join(tmpdir(), 'fal-budget-bench-'));
   try {
     const ledger = fileLedger({ path: join(directory, 'ledger.json') });
-    const budgets = [{ key: 'global', limit: '1000000000.00' }];
+    const budgets = [{ key: 'global', limit: '9000000.00' }];
     const report = async (label, operations) => {
       const start = process.hrtime.bigint();
       await operations();
