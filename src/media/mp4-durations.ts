@@ -116,7 +116,10 @@ function readMovie(moov: Mp4Box, declare: Declare, tracks: Map<number, Track>): 
   for (const mehd of descendants(moov, ['mvex', 'mehd'])) inMovieTime('mehd', units(mehd['fragment_duration'], 'mehd duration'));
   const trexDefaults = new Map<number, bigint>();
   for (const trex of descendants(moov, ['mvex', 'trex'])) {
-    trexDefaults.set(Number(units(trex['track_id'], 'trex track_id')), units(trex['default_sample_duration'], 'trex default duration'));
+    const id = Number(units(trex['track_id'], 'trex track_id'));
+    const duration = units(trex['default_sample_duration'], 'trex default duration');
+    // Two defaults for one track: the longer, as everywhere else.
+    if (duration > (trexDefaults.get(id) ?? -1n)) trexDefaults.set(id, duration);
   }
   childrenOf(moov, 'trak').forEach((trak, index) => {
     const headers = childrenOf(trak, 'tkhd');
@@ -156,8 +159,9 @@ const TRUN_SAMPLE_DURATIONS = 0x100;
 
 function readFragments(boxes: readonly Mp4Box[], tracks: Map<number, Track>): void {
   for (const traf of boxes.filter((box) => box.type === 'moof').flatMap((moof) => childrenOf(moof, 'traf'))) {
-    const tfhd = childrenOf(traf, 'tfhd')[0];
-    if (!tfhd) throw new UnreadableLength('a track fragment has no header (tfhd)');
+    const headers = childrenOf(traf, 'tfhd');
+    if (headers.length !== 1) throw new UnreadableLength(`a track fragment has ${headers.length} headers (tfhd), not one`);
+    const tfhd = headers[0]!;
     const id = Number(units(tfhd['track_id'], 'tfhd track_id'));
     const track = tracks.get(id);
     if (!track || track.timescales.length === 0) throw new UnreadableLength(`a fragment is of track ${id}, which the movie does not declare`);

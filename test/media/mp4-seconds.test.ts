@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Decimal, readMp4Seconds } from '../../src/index.js';
 import {
-  forgeLengths, fragment, setWord, withFragmentTrack, withMehd, withoutSampleDurations, withSecondMediaHeader, withTfhdDefault, withTrexDefault,
+  box, boxesAt, forgeLengths, fragment, insertBox, u32, setWord, withFragmentTrack, withMehd, withoutSampleDurations, withSecondMediaHeader, withTfhdDefault, withTrexDefault,
   type Lengths,
 } from './support/forge-mp4.js';
 
@@ -96,6 +96,18 @@ describe('fragmented MP4s: the fragments are counted', () => {
     // 50 samples x 8192 / 10240 = 40 s; x 6145 / 10240 = 30.0048828125 s.
     expect(read(withTrexDefault(bare, 8192))).toEqual({ seconds: '40', durations: ['mehd 10', 'track 1 elst 10', 'track 1 fragments 40'] });
     expect(read(withTfhdDefault(withTrexDefault(bare, 8192), 6145))).toMatchObject({ seconds: '30.0048828125' });
+  });
+
+  it('a second, shorter trex for the track does not override the first: the longer default applies', () => {
+    const bare = withTrexDefault(withoutSampleDurations(fragmented), 8192);
+    const second = insertBox(bare, ['moov', 'mvex'], box('trex', u32(0, 1, 1, 2048, 0, 0x10000)));
+    expect(read(second)).toMatchObject({ seconds: '40' });
+  });
+
+  it('a track fragment with two headers (tfhd) is unreadable, not read by its first', () => {
+    const [tfhd] = boxesAt(fragmented, ['moof', 'traf', 'tfhd']);
+    const twice = insertBox(fragmented, ['moof', 'traf'], Buffer.from(fragmented.subarray(tfhd!.start, tfhd!.start + tfhd!.size)));
+    expect(read(twice)).toEqual({ error: 'not a readable MP4: a track fragment has 2 headers (tfhd), not one' });
   });
 
   it('a fragment of a track the movie does not declare is unreadable, never skipped', () => {
