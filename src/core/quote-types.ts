@@ -8,7 +8,8 @@ export interface QuoteWarning {
     | 'upper_bound'
     | 'unverified_price'
     | 'source_seconds_ignored'
-    | 'source_seconds_mismatch';
+    | 'source_seconds_mismatch'
+    | 'source_durations_disagree';
   readonly message: string;
   readonly path?: ReadonlyArray<string | number>;
 }

@@ -9,9 +9,15 @@ import { ceilDivSeconds, compareSeconds, parseSeconds, type Seconds } from './se
 import type { PriceBook } from './pricing/price-book.js';
 import { blockKey, type BlockPricing, type ClipPricing, type Price, type PricingTable } from './pricing/pricing-table.js';
 import type { BillingParams, Quote, QuoteLine, QuotePricing, QuoteWarning, SourceSecondsFrom } from './quote-types.js';
+import { durationsDisagreeWarning, longestDuration, type SourceDuration } from './source-durations.js';
 
-/** Reads a source video's length from inline bytes; injected so the core stays free of I/O and codecs. */
-export type SourceProbe = (base64: string, mediaType: string) => { seconds: Decimal } | { error: string };
+/**
+ * Reads a source video's length from inline bytes; injected so the core stays free of I/O and
+ * codecs. `durations` are every length the file declares (the longest is billed, whatever `seconds` says).
+ */
+export type SourceProbe = (base64: string, mediaType: string) =>
+  | { seconds: Decimal; durations?: readonly SourceDuration[] }
+  | { error: string };
 
 export interface CoreQuoteOptions {
   /** The instant whose table applies. Ignored for selection when `version` pins one. */
@@ -195,8 +201,13 @@ function sourceLength(endpoint: string, pricing: BlockPricing, parsed: Record<st
   if (source.kind === 'inline' && options.probeSource) {
     const probed = options.probeSource(source.data, source.mediaType);
     if ('seconds' in probed) {
+      // Every length the file declares counts: a forged header cannot shorten the others.
+      const durations = probed.durations ?? [];
+      const longest = durations.length === 0 ? probed.seconds : Decimal.max(probed.seconds, longestDuration(durations));
+      const disagree = durationsDisagreeWarning(durations, [model.maxSourceField]);
+      if (disagree) warnings.push(disagree);
       // The probe's Decimal is exact to 60 digits: never close enough to a block edge to cross it.
-      const measured = parseSeconds(probed.seconds.toFixed())!;
+      const measured = parseSeconds(longest.toFixed())!;
       // A given length never lowers what the bytes say: quote the longer, and say they disagree.
       if (given === undefined || compareSeconds(measured, given) >= 0) {
         if (given !== undefined && compareSeconds(measured, given) > 0) {

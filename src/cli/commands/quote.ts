@@ -1,6 +1,8 @@
 import { InvalidRequestError } from '../../core/errors/index.js';
 import { Decimal, parseDecimal } from '../../core/money.js';
 import { selectPricing } from '../../core/quote.js';
+import { durationsDisagreeWarning } from '../../core/source-durations.js';
+import type { QuoteWarning } from '../../core/quote-types.js';
 import { readMp4Seconds } from '../../media/mp4-seconds.js';
 import { quote } from '../../quote.js';
 import { checkBudget, parseMax } from '../budget-check.js';
@@ -27,7 +29,7 @@ export interface CommandIo {
 }
 
 /** --source-seconds or --source: the edit's length, exact. Only a block-billed endpoint takes one. */
-async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; from: 'given' | 'mp4'; flag: string } | undefined> {
+async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; from: 'given' | 'mp4'; flag: string; warning?: QuoteWarning } | undefined> {
   const flag = flags.source !== undefined ? `--source ${flags.source}` : flags.sourceSeconds !== undefined ? `--source-seconds ${flags.sourceSeconds}` : undefined;
   if (flag === undefined) return undefined;
   if (billing !== 'per_block') {
@@ -41,7 +43,7 @@ async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_c
   }
   const probed = readMp4Seconds(await readInputBytes(flags.source!, '--source'));
   if ('error' in probed) throw new CliError('malformed_input', `${flag}: ${probed.error}`);
-  return { seconds: probed.seconds, from: 'mp4', flag };
+  return { seconds: probed.seconds, from: 'mp4', flag, warning: durationsDisagreeWarning(probed.durations) };
 }
 
 /** `fal-budget quote <endpoint>`: turns flags into a request and prices it with the library's quote(). */
@@ -57,7 +59,9 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
     const priced = quote(flags.endpoint, request, {
       book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, sourceSecondsFrom: source?.from, strict: flags.strict,
     });
-    return { kind: 'quote', quote: priced, budget: checkBudget(new Decimal(priced.total), max) };
+    // The file's boxes disagreeing is part of the quote, as it is for an inline source_data.
+    const quoted = source?.warning ? { ...priced, warnings: [...priced.warnings, source.warning] } : priced;
+    return { kind: 'quote', quote: quoted, budget: checkBudget(new Decimal(priced.total), max) };
   } catch (error) {
     // The length came from a flag: say which one, rather than the library's option name.
     const issue = error instanceof InvalidRequestError && source ? error.issues.find((candidate) => candidate.path[0] === 'sourceSeconds') : undefined;
