@@ -107,7 +107,7 @@ function observe(response: ExpressResponseLike, observer: Observer): void {
  * body at all for HEAD, GET and OPTIONS (HEAD goes to fal as a GET), and
  * `x-fal-disable-fallbacks: true` unless `allowFallbacks` is set.
  *
- *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req) => ({ user: req.user.id }) }), createHandler());
+ *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req: express.Request) => ({ user: req.user.id }) }), createHandler());
  */
 export function budgetMiddleware<Req extends ExpressRequestLike = ExpressRequestLike>(guard: BudgetGuard, options: ProxyGuardOptions<Req> = {}) {
   const resolved = resolveProxyOptions(options);

@@ -17,8 +17,8 @@ export type FalTarget =
   | { readonly kind: 'read' };
 
 const FIELD = 'x-fal-target-url';
-/** Methods that read. HEAD is read as the GET it stands for (the middleware forwards it as one). */
-const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Methods that read: forwarded without a body. HEAD is classified as the GET it is forwarded as. */
+export const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** Unreserved URL characters only: no percent escapes (an encoded slash or dot), no ";" or ",". */
 const SEGMENT = /^[A-Za-z0-9._~-]+$/;
 /** Query parameters a submission may carry: fal_webhook says where fal posts the outcome, not what runs. */

@@ -5,7 +5,7 @@ import type { CallContext } from '../../guard/budget-spec.js';
 import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
 import type { BudgetGuard, Reservation } from '../../guard/guard-types.js';
 import { outcomeOfResult, outcomeOfStart, outcomeOfStatus, type Outcome } from '../settlement.js';
-import { classifyTarget, type FalTarget } from './fal-target.js';
+import { classifyTarget, READS, type FalTarget } from './fal-target.js';
 import { ProxyRequestError } from './proxy-request-error.js';
 import { DEFAULT_MAX_BODY_BYTES, requireJsonContentType } from './request-body.js';
 
@@ -122,8 +122,6 @@ function parseJson(text: string | undefined): unknown {
     return undefined;
   }
 }
-
-const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 function targetOf(incoming: IncomingProxyRequest<unknown>): FalTarget {
   const [targetUrl, ...more] = incoming.targetUrls;
