@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { appPathOf } from '../../src/fal/proxy/app-path.js';
+import { appOfEndpointId } from '../../src/fal/fal-url.js';
 import { classifyTarget, type FalTarget } from '../../src/fal/proxy/fal-target.js';
 import { ProxyRequestError } from '../../src/fal/proxy/proxy-request-error.js';
 
@@ -102,9 +102,9 @@ describe('properties', () => {
   it('a submit is priced as exactly the endpoint fetch will send it to, and linked under the client\'s app path', () => {
     fc.assert(fc.property(endpoint, (id) => {
       const target = classifyTarget('POST', `https://queue.fal.run/${id}`);
-      expect(target).toEqual({ kind: 'submit', endpoint: id, app: appPathOf(id) });
+      expect(target).toEqual({ kind: 'submit', endpoint: id, app: appOfEndpointId(id) });
       // The poll URL the client builds for it names the same app (queue.fal.run/<app>/requests/<id>).
-      expect(classifyTarget('GET', `https://queue.fal.run/${appPathOf(id)}/requests/r1/status`)).toMatchObject({ kind: 'status', app: appPathOf(id) });
+      expect(classifyTarget('GET', `https://queue.fal.run/${appOfEndpointId(id)}/requests/r1/status`)).toMatchObject({ kind: 'status', app: appOfEndpointId(id) });
     }));
   });
 

@@ -1,12 +1,14 @@
-import { appSegmentCount } from './app-path.js';
+import { parseFalUrl, type FalUrl } from '../fal-url.js';
 import { ProxyRequestError } from './proxy-request-error.js';
 
 /**
  * What a proxied request is, read from its `x-fal-target-url` and method, the way
  * @fal-ai/client addresses fal: POST queue.fal.run/<endpoint> submits; GET
  * queue.fal.run/<app>/requests/<id>[/status[/stream]] polls; PUT .../cancel cancels;
- * POST fal.run/<endpoint>[/stream] runs; rest.fal.ai/storage/... uploads. `app` is the app
- * path (see app-path.ts): a poll settles only a hold submitted under the same app.
+ * POST fal.run/<endpoint>[/stream] runs; rest.fal.ai/storage/... uploads. The URL is read by
+ * parseFalUrl (the one reading the wrapper uses too); this adds the proxy's policy: what it
+ * forwards, prices or refuses. `app` is the app path: a poll settles only a hold submitted under
+ * the same app.
  */
 export type FalTarget =
   | { readonly kind: 'submit'; readonly endpoint: string; readonly app: string }
@@ -19,8 +21,6 @@ export type FalTarget =
 const FIELD = 'x-fal-target-url';
 /** Methods that read: forwarded without a body. HEAD is classified as the GET it is forwarded as. */
 export const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Unreserved URL characters only: no percent escapes (an encoded slash or dot), no ";" or ",". */
-const SEGMENT = /^[A-Za-z0-9._~-]+$/;
 /** Query parameters a submission may carry: fal_webhook says where fal posts the outcome, not what runs. */
 const SUBMIT_QUERY: ReadonlySet<string> = new Set(['fal_webhook']);
 const NO_QUERY: ReadonlySet<string> = new Set();
@@ -30,9 +30,11 @@ const unguarded = (method: string, targetUrl: string) =>
   new ProxyRequestError('unguarded_target', FIELD, `the budget guard cannot price ${method} ${targetUrl}; it is not forwarded`);
 
 /**
- * The URL exactly as fetch will send it, or a refusal. A target must be the one spelling WHATWG
- * URL parsing gives back unchanged (so "..", "\", an uppercase or default-port host, a space from
- * a duplicated header all fail), over https, with no credentials, port, fragment or IP host.
+ * The URL exactly as fetch will send it, or a refusal. On top of what parseFalUrl reads, the proxy
+ * takes only the one spelling WHATWG URL parsing gives back unchanged (so "..", "\\", an uppercase
+ * or default-port host, a space from a duplicated header all fail), https, with no credentials,
+ * port, fragment, IP or trailing-dot host, and no percent escape in the path: what the browser's
+ * client builds. server-proxy's own URL parse and fetch throw on some of these inside its handler.
  */
 function exactUrl(targetUrl: string): URL {
   let url: URL;
@@ -49,31 +51,14 @@ function exactUrl(targetUrl: string): URL {
   if (url.hostname.endsWith('.') || url.hostname.startsWith('[') || /^[0-9.]+$/.test(url.hostname)) {
     throw invalid(`host ${url.hostname} is not a fal host name`);
   }
+  if (url.pathname.includes('%')) throw invalid('has a percent escape in its path (an encoded slash or dot?): refused rather than decoded');
   return url;
 }
 
-/** The path's segments; each must be plain (see SEGMENT). One trailing slash is dropped where fal ignores it. */
-function segmentsOf(url: URL, trailingSlash: boolean): string[] {
-  const segments = url.pathname.slice(1).split('/');
-  if (trailingSlash && segments.length > 1 && segments[segments.length - 1] === '') segments.pop();
-  for (const segment of segments) {
-    if (!SEGMENT.test(segment) || segment === '.' || segment === '..') {
-      throw invalid(`path segment ${JSON.stringify(segment)} is empty, escaped or not plain; refused rather than guessed`);
-    }
-  }
-  return segments;
-}
-
-function appOf(segments: readonly string[]): number {
-  const count = appSegmentCount(segments);
-  if (count === undefined) throw invalid(`path /${segments.join('/')} names no fal app (owner/alias)`);
-  return count;
-}
-
 /** Input can travel in a query string: only parameters known to carry none pass. */
-function checkQuery(url: URL, allowed: ReadonlySet<string>): void {
+function checkQuery(parsed: FalUrl, allowed: ReadonlySet<string>): void {
   const seen = new Set<string>();
-  for (const key of url.searchParams.keys()) {
+  for (const [key] of parsed.query) {
     if (!allowed.has(key)) {
       throw new ProxyRequestError('unpriced_query', `${FIELD}?${key}`, 'a query parameter could carry input the quote did not see; it is refused, not forwarded');
     }
@@ -82,34 +67,34 @@ function checkQuery(url: URL, allowed: ReadonlySet<string>): void {
   }
 }
 
-function queueTarget(verb: string, url: URL, targetUrl: string): FalTarget {
-  const segments = segmentsOf(url, verb === 'POST');
-  const app = appOf(segments);
-  if (segments[app] !== 'requests') {
-    if (verb !== 'POST') throw unguarded(verb, targetUrl);
-    checkQuery(url, SUBMIT_QUERY);
-    return { kind: 'submit', endpoint: segments.join('/'), app: segments.slice(0, app).join('/') };
-  }
-  const requestId = segments[app + 1];
-  if (requestId === undefined) throw unguarded(verb, targetUrl);
-  const polled = { app: segments.slice(0, app).join('/'), requestId };
-  const action = segments.slice(app + 2).join('/');
-  if (verb === 'PUT' && action === 'cancel') return { kind: 'cancel', ...polled };
-  if (verb === 'GET' && action === '') return { kind: 'result', ...polled };
-  if (verb === 'GET' && action === 'status') return { kind: 'status', ...polled };
-  if (verb === 'GET' && action === 'status/stream') return { kind: 'status_stream', ...polled };
-  throw unguarded(verb, targetUrl);
+/** A queue or run path parseFalUrl names no endpoint or request in: a request path the client never builds, or a malformed one. */
+function unnamed(parsed: FalUrl, verb: string, targetUrl: string): ProxyRequestError {
+  if (parsed.app !== undefined && parsed.pathRest.split('/')[0] === 'requests') return unguarded(verb, targetUrl);
+  return invalid(`path ${new URL(targetUrl).pathname} names no fal endpoint (owner/alias/...) in plain segments`);
 }
 
-function runTarget(verb: string, url: URL, targetUrl: string): FalTarget {
+function queueTarget(verb: string, parsed: FalUrl, targetUrl: string): FalTarget {
+  if (parsed.request && parsed.app !== undefined) {
+    const polled = { app: parsed.app, requestId: parsed.request.id };
+    const { action } = parsed.request;
+    if (verb === 'PUT' && action === 'cancel') return { kind: 'cancel', ...polled };
+    if (verb === 'GET' && action !== 'cancel') return { kind: action, ...polled };
+    throw unguarded(verb, targetUrl);
+  }
+  if (parsed.endpointId === undefined || parsed.app === undefined) throw unnamed(parsed, verb, targetUrl);
+  if (verb !== 'POST') throw unguarded(verb, targetUrl);
+  checkQuery(parsed, SUBMIT_QUERY);
+  return { kind: 'submit', endpoint: parsed.endpointId, app: parsed.app };
+}
+
+function runTarget(verb: string, parsed: FalUrl, targetUrl: string): FalTarget {
   // fal.run runs the app for any method (a GET carries its input in the query): only a POST is priced.
   if (verb !== 'POST') throw unguarded(verb, targetUrl);
-  const segments = segmentsOf(url, true);
-  const streaming = segments.length > 2 && segments[segments.length - 1] === 'stream';
-  const endpoint = streaming ? segments.slice(0, -1) : segments;
-  appOf(endpoint);
-  checkQuery(url, NO_QUERY);
-  return { kind: 'run', endpoint: endpoint.join('/'), streaming };
+  if (parsed.endpointId === undefined || parsed.app === undefined) throw unnamed(parsed, verb, targetUrl);
+  checkQuery(parsed, NO_QUERY);
+  // The client's stream() posts to <endpoint>/stream.
+  const streaming = parsed.pathRest.split('/').at(-1) === 'stream';
+  return { kind: 'run', endpoint: streaming ? parsed.endpointId.slice(0, -'/stream'.length) : parsed.endpointId, streaming };
 }
 
 /**
@@ -121,15 +106,13 @@ export function classifyTarget(method: string, targetUrl: string): FalTarget {
   const upper = method.toUpperCase();
   const verb = upper === 'HEAD' ? 'GET' : upper;
   const url = exactUrl(targetUrl);
-  const host = url.hostname;
-  if (host === 'queue.fal.run') return queueTarget(verb, url, targetUrl);
-  if (host === 'fal.run') return runTarget(verb, url, targetUrl);
+  const parsed = parseFalUrl(targetUrl);
+  if (parsed === undefined) throw invalid('is not a URL');
+  if (parsed.host === 'queue') return queueTarget(verb, parsed, targetUrl);
+  if (parsed.host === 'run') return runTarget(verb, parsed, targetUrl);
+  if (parsed.host === 'rest' && url.pathname.startsWith('/storage/')) return { kind: 'storage' };
   // Any other fal.run host could run an app: nothing there is forwarded.
-  if (host.endsWith('.fal.run')) throw unguarded(verb, targetUrl);
-  if (host === 'rest.fal.ai' && url.pathname.startsWith('/storage/')) {
-    segmentsOf(url, false);
-    return { kind: 'storage' };
-  }
+  if (parsed.host === 'other' && url.hostname.endsWith('.fal.run')) throw unguarded(verb, targetUrl);
   if (READS.has(verb)) return { kind: 'read' };
   throw unguarded(verb, targetUrl);
 }
