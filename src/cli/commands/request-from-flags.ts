@@ -1,4 +1,5 @@
 import type { FieldInfo, RequestModel } from '../../core/endpoints/index.js';
+import type { EndpointPricing } from '../../core/pricing/pricing-table.js';
 import { CliError } from '../cli-error.js';
 
 /** The price-relevant flags and the request field each one sets. */
@@ -45,11 +46,13 @@ export function parseSetting(text: string): [key: string, value: unknown] {
  */
 export function requestFromFlags(
   endpoint: string,
-  model: RequestModel,
+  pricing: EndpointPricing,
   base: Record<string, unknown>,
   flags: FieldFlags,
   settings: readonly string[],
 ): Record<string, unknown> {
+  const model = pricing.request;
+  const source = pricing.card.kind.source;
   const request: Record<string, unknown> = { ...base };
   const setKeys = new Set<string>();
   for (const text of settings) {
@@ -67,8 +70,9 @@ export function requestFromFlags(
     if (value === undefined) continue;
     const field = model.fields.find((candidate) => candidate.name === name);
     if (!field) {
-      const why = name === 'duration' && model.billing === 'per_block'
-        ? ' (it is billed per block of the source: use --source-seconds or --source)'
+      // A kind billed by the source's length says which field that length stands in for.
+      const why = source?.replaces === name
+        ? ` (it is billed ${source.billedBy}: use --source-seconds or --source)`
         : ` (its fields: ${fieldNames(model)})`;
       throw new CliError('usage', `--${flag}: ${endpoint} has no ${name} field${why}`);
     }

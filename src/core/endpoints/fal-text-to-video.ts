@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { ClipRequestModel } from './request-model.js';
+import type { RequestModel } from './request-model.js';
 import {
-  ASPECT_RATIOS, aspectRatioSchema, clipBillingParams, durationSchema, loopRule, missingFields, resolutionSchema,
+  ASPECT_RATIOS, aspectRatioSchema, durationSchema, loopRule, missingFields, resolutionSchema,
   field, RESOLUTION_FIELD, DURATION_FIELD,
 } from './luma-ray-rules.js';
 import { validationLevels } from './schemas.js';
@@ -9,7 +9,7 @@ import { validationLevels } from './schemas.js';
 const NOT_PRICED = ['prompt'] as const;
 
 /** fal `luma/agent/ray/v3.2/text-to-video` (seed 004): SDR only; loop has no stated default. */
-export const falTextToVideo: ClipRequestModel = {
+export const falTextToVideo: RequestModel = {
   id: 'fal/luma-ray-3.2/text-to-video',
   billing: 'per_clip',
   tiers: ['sdr'],
@@ -35,5 +35,4 @@ export const falTextToVideo: ClipRequestModel = {
   ),
   rules: loopRule,
   missing: (input) => missingFields(input, NOT_PRICED),
-  billingParams: clipBillingParams,
 };

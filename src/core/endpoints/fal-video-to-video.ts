@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import type { ClipRequestModel } from './request-model.js';
-import { clipBillingParams, field, missingFields } from './luma-ray-rules.js';
+import type { RequestModel } from './request-model.js';
+import { field, missingFields } from './luma-ray-rules.js';
 import { validationLevels } from './schemas.js';
 import { VIDEO_TO_VIDEO_CONTROL_FIELDS, videoToVideoControlShape, videoToVideoRules } from './video-to-video-controls.js';
 
 const NOT_PRICED = ['prompt', 'video_url'] as const;
 
 /** fal `luma/agent/ray/v3.2/video-to-video` (seed 000). */
-export const falVideoToVideo: ClipRequestModel = {
+export const falVideoToVideo: RequestModel = {
   id: 'fal/luma-ray-3.2/video-to-video',
   billing: 'per_clip',
   tiers: ['sdr', 'hdr', 'hdr_exr'],
@@ -29,5 +29,4 @@ export const falVideoToVideo: ClipRequestModel = {
   ),
   rules: videoToVideoRules,
   missing: (input) => missingFields(input, NOT_PRICED),
-  billingParams: clipBillingParams,
 };

@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RequestIssue } from '../errors/index.js';
-import type { BlockRequestModel } from './request-model.js';
-import { tierOf, type Resolution } from './request-model.js';
+import type { RequestModel } from './request-model.js';
 import {
   EDIT_STRENGTHS, editStrengthSchema, field, hdrRules, resolutionSchema, RESOLUTION_FIELD, HDR_FIELD, EXR_FIELD,
 } from './luma-ray-rules.js';
@@ -99,7 +98,7 @@ function editMissing(input: Record<string, unknown>): string[] {
 }
 
 /** GMI Cloud `luma-ray-3-2-edit` (seed 003): billed per 5 s block of the source, rounded up. */
-export const gmiEdit: BlockRequestModel = {
+export const gmiEdit: RequestModel = {
   id: 'gmi/luma-ray-3.2/edit',
   billing: 'per_block',
   tiers: ['sdr', 'hdr', 'hdr_exr'],
@@ -149,12 +148,11 @@ export const gmiEdit: BlockRequestModel = {
   ),
   rules: editRules,
   missing: editMissing,
-  billingParams: (parsed) => ({ tier: tierOf(parsed), resolution: parsed.resolution as Resolution }),
   source: (input) => {
     if (present(input.source_data) && typeof input.source_data === 'string') {
       return { kind: 'inline', data: input.source_data, mediaType: String(input.source_media_type ?? '') };
     }
-    if (present(input.source_generation_id)) return { kind: 'reference' };
+    if (present(input.source_generation_id)) return { kind: 'reference', field: 'source_generation_id' };
     return { kind: 'none' };
   },
 };

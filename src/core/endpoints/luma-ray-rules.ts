@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { RequestIssue } from '../errors/index.js';
-import { RESOLUTIONS, DURATIONS, tierOf, type ClipBillingParams, type Duration, type FieldInfo, type Resolution } from './request-model.js';
+import { RESOLUTIONS, DURATIONS, type FieldInfo, type Resolution } from './request-model.js';
 
 // Enums shared by every Luma Ray 3.2 endpoint in the seeds.
 export const resolutionSchema = z.enum(RESOLUTIONS);
@@ -62,12 +62,3 @@ export const RESOLUTION_FIELD = (fallback: Resolution) =>
 export const DURATION_FIELD = field({ name: 'duration', type: 'enum', options: DURATIONS, default: '5s', priced: true });
 export const HDR_FIELD = field({ name: 'hdr', type: 'boolean', default: false, priced: true });
 export const EXR_FIELD = field({ name: 'exr_export', type: 'boolean', default: false, priced: true });
-
-/** Reads the price-setting fields from zod's parsed output, where defaults are already applied. */
-export function clipBillingParams(parsed: Record<string, unknown>): ClipBillingParams {
-  return {
-    tier: tierOf(parsed),
-    resolution: parsed.resolution as Resolution,
-    duration: parsed.duration as Duration,
-  };
-}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { ClipRequestModel } from './request-model.js';
-import { clipBillingParams, field, missingFields } from './luma-ray-rules.js';
+import type { RequestModel } from './request-model.js';
+import { field, missingFields } from './luma-ray-rules.js';
 import { validationLevels } from './schemas.js';
 import { VIDEO_TO_VIDEO_CONTROL_FIELDS, videoToVideoControlShape, videoToVideoRules } from './video-to-video-controls.js';
 
@@ -12,7 +12,7 @@ const NOT_PRICED = ['prompt', 'input_video'] as const;
  * field names (`input_video`, `input_image`) and its `model` field in the body. Both media
  * fields are documented as "Format: uri".
  */
-export const oxenVideoToVideo: ClipRequestModel = {
+export const oxenVideoToVideo: RequestModel = {
   id: 'oxen/luma-ray-3.2/video-to-video',
   billing: 'per_clip',
   tiers: ['sdr', 'hdr', 'hdr_exr'],
@@ -36,5 +36,4 @@ export const oxenVideoToVideo: ClipRequestModel = {
   ),
   rules: videoToVideoRules,
   missing: (input) => missingFields(input, NOT_PRICED),
-  billingParams: clipBillingParams,
 };

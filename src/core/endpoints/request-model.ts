@@ -11,19 +11,6 @@ export type Resolution = (typeof RESOLUTIONS)[number];
 export const DURATIONS = ['5s', '10s'] as const;
 export type Duration = (typeof DURATIONS)[number];
 
-export type BillingKind = 'per_clip' | 'per_block';
-
-/** What sets the price of one request, after defaults. */
-export interface ClipBillingParams {
-  readonly tier: Tier;
-  readonly resolution: Resolution;
-  readonly duration: Duration;
-}
-export interface BlockBillingParams {
-  readonly tier: Tier;
-  readonly resolution: Resolution;
-}
-
 /** Validation level: `quote` needs only what sets the price; `strict` is what the provider accepts. */
 export type ValidationMode = 'quote' | 'strict';
 
@@ -39,9 +26,17 @@ export interface FieldInfo {
   readonly priced: boolean;
 }
 
-interface RequestModelBase {
+/** Where a source video's length could come from, in the request itself. */
+export type SourceRef =
+  | { readonly kind: 'inline'; readonly data: string; readonly mediaType: string }
+  | { readonly kind: 'reference'; readonly field: string }
+  | { readonly kind: 'none' };
+
+export interface RequestModel {
   /** Referenced by pricing tables' `request` field. */
   readonly id: string;
+  /** The billing kind a table must price it by (src/core/billing). */
+  readonly billing: string;
   /** Which tiers the request can express at all (no `hdr` field: SDR only). */
   readonly tiers: readonly Tier[];
   readonly fields: readonly FieldInfo[];
@@ -53,22 +48,11 @@ interface RequestModelBase {
   rules(input: Record<string, unknown>, mode: ValidationMode): RequestIssue[];
   /** Provider-required fields that are absent (a quote warns, strict validation rejects). */
   missing(input: Record<string, unknown>): string[];
+  /** For a request billed by its source's length: where that length could come from. */
+  source?(input: Record<string, unknown>): SourceRef;
+  /** The field a too-long measured source is reported at. */
+  readonly maxSourceField?: string;
 }
-
-export interface ClipRequestModel extends RequestModelBase {
-  readonly billing: 'per_clip';
-  billingParams(input: Record<string, unknown>): ClipBillingParams;
-}
-
-export interface BlockRequestModel extends RequestModelBase {
-  readonly billing: 'per_block';
-  billingParams(input: Record<string, unknown>): BlockBillingParams;
-  /** Where the source's length could come from, in the request itself. */
-  source(input: Record<string, unknown>): { kind: 'inline'; data: string; mediaType: string } | { kind: 'reference' } | { kind: 'none' };
-  readonly maxSourceField: string;
-}
-
-export type RequestModel = ClipRequestModel | BlockRequestModel;
 
 export function tierOf(input: Record<string, unknown>): Tier {
   if (input.exr_export === true) return 'hdr_exr';
