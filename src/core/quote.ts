@@ -64,24 +64,20 @@ interface Validated {
   readonly warnings: QuoteWarning[];
 }
 
-/** Validates a request against its model: every offending field is named, unknown ones warned about. */
-export function validateRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
+/** Parses a request against its model's fields: every mistyped field is named, unknown ones warned about. */
+function parseRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
   if (!isPlainObject(input)) {
     throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
   }
   const schema = mode === 'strict' ? model.strictSchema : model.quoteSchema;
   const result = schema.safeParse(input);
-  const broken = model.rules(input, mode);
-  if (!result.success || broken.length > 0) {
-    const issues: RequestIssue[] = result.success
-      ? []
-      : result.error.issues.map((issue) => ({
-          path: issue.path as (string | number)[],
-          code: issue.code,
-          // zod says "expected string, received undefined"; a person wants to hear it is missing.
-          message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
-        }));
-    throw new InvalidRequestError(endpoint, [...issues, ...broken]);
+  if (!result.success) {
+    throw new InvalidRequestError(endpoint, result.error.issues.map((issue) => ({
+      path: issue.path as (string | number)[],
+      code: issue.code,
+      // zod says "expected string, received undefined"; a person wants to hear it is missing.
+      message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
+    })));
   }
 
   const warnings: QuoteWarning[] = [];
@@ -106,6 +102,17 @@ export function validateRequest(endpoint: string, model: RequestModel, input: un
   return { parsed: result.data, warnings };
 }
 
+/**
+ * Validates a request against its model: its fields, then the rules across fields on the parsed
+ * request (defaults applied). Every offending field is named; unknown ones are warned about.
+ */
+export function validateRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
+  const validated = parseRequest(endpoint, model, input, mode);
+  const broken = model.rules(validated.parsed, mode);
+  if (broken.length > 0) throw new InvalidRequestError(endpoint, broken);
+  return validated;
+}
+
 // Quotes of one batch share their tables and instant: build each table's `pricing` block once.
 const pricingBlocks = new WeakMap<PricingTable, { atMs: number | undefined; value: QuotePricing }>();
 
@@ -114,14 +121,12 @@ const NOT_OFFERED_RULES = new Set(['hdr_resolution']);
 
 /** Validates, reporting a request whose only fault is an unsold combination as NotOfferedError. */
 function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
-  try {
-    return validateRequest(endpoint, model, input, mode);
-  } catch (error) {
-    if (!(error instanceof InvalidRequestError) || !error.issues.every((issue) => NOT_OFFERED_RULES.has(issue.code))) throw error;
-    const request = input as Record<string, unknown>;
-    const resolution = request.resolution ?? model.fields.find((field) => field.name === 'resolution')?.default;
-    throw new NotOfferedError(endpoint, table.provider, { tier: TIER_LABELS[tierOf(request)], resolution: String(resolution) }, error.issues);
-  }
+  const validated = parseRequest(endpoint, model, input, mode);
+  const { parsed } = validated;
+  const broken = model.rules(parsed, mode);
+  if (broken.length === 0) return validated;
+  if (!broken.every((issue) => NOT_OFFERED_RULES.has(issue.code))) throw new InvalidRequestError(endpoint, broken);
+  throw new NotOfferedError(endpoint, table.provider, { tier: TIER_LABELS[tierOf(parsed)], resolution: String(parsed.resolution) }, broken);
 }
 
 function pricingOf(table: PricingTable, atMs: number | undefined): QuotePricing {

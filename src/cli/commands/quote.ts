@@ -11,8 +11,10 @@ import { parseJsonObject, readInputBytes, readInputText, type Stdin } from '../r
 import type { QuoteReport } from '../report.js';
 import { requestFromFlags, type FieldFlags } from './request-from-flags.js';
 
-export interface QuoteFlags extends PricingFlags, FieldFlags {
+export interface QuoteFlags extends PricingFlags {
   readonly endpoint: string;
+  /** The field flags (--resolution, --hdr, ...), by flag name. */
+  readonly fields: FieldFlags;
   readonly sourceSeconds?: string;
   readonly source?: string;
   readonly set?: readonly string[];
@@ -52,7 +54,7 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
   // Which table prices the endpoint decides which fields it has (and fails closed if none does).
   const { pricing } = selectPricing(book, flags.endpoint, { at, version, provider: flags.provider });
   const base = flags.input === undefined ? {} : parseJsonObject(await readInputText(flags.input, '--input', io.stdin), `--input ${flags.input}`);
-  const request = requestFromFlags(flags.endpoint, pricing, base, flags, flags.set ?? []);
+  const request = requestFromFlags(flags.endpoint, pricing, base, flags.fields, flags.set ?? []);
   const source = await sourceLength(flags, flags.endpoint, pricing.card.kind);
   try {
     const priced = quote(flags.endpoint, request, {
