@@ -1,7 +1,7 @@
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {
-  AmbiguousEndpointError, InvalidRequestError, NotOfferedError, UnknownEndpointError, type RequestIssue,
+  AmbiguousEndpointError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
 import { instantOf } from './instant.js';
 import { optionIssue } from './option-issue.js';
@@ -36,14 +36,23 @@ export function resolveProvider(book: PriceBook, endpoint: string, provider: str
   return providers[0]!;
 }
 
-/** Looks up the endpoint's pricing in the table that applies; an endpoint a table drops is not priced. */
+/**
+ * Looks up the endpoint's pricing in the table that applies. An endpoint that other versions of
+ * the provider price but this one does not (added later, or dropped) has no price in effect.
+ */
 export function selectPricing(book: PriceBook, endpoint: string, options: Pick<CoreQuoteOptions, 'at' | 'version' | 'provider'>) {
   const provider = resolveProvider(book, endpoint, options.provider);
   const atMs = options.version === undefined ? instantMs(endpoint, options.at) : undefined;
   const table = options.version === undefined ? book.select(provider, { atMs: atMs! }) : book.select(provider, { version: options.version });
   const pricing = table.endpoints.get(endpoint);
   if (!pricing) {
-    throw new UnknownEndpointError(endpoint, `${provider} (version ${table.version})`, [...table.endpoints.keys()]);
+    const pricedIn = book.versionsOf(provider).filter((other) => other.endpoints.has(endpoint));
+    const when = atMs === undefined ? `in version ${table.version}` : `at ${new Date(atMs).toISOString()}`;
+    const where = pricedIn.map((other) => `${other.version} (effective ${other.effectiveFrom})`).join(', ');
+    throw new NoPriceInEffectError(
+      `no ${provider} price in effect for ${endpoint} ${when}: ${provider} ${table.version} does not price it; versions that do: ${where}`,
+      { provider, endpoint, ...(atMs === undefined ? { version: table.version } : { at: new Date(atMs).toISOString() }) },
+    );
   }
   return { table, pricing, atMs };
 }

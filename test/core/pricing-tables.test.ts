@@ -170,6 +170,20 @@ describe('version selection', () => {
     expect(quote('acme/clip', {}, { at: '2026-11-24T12:00:00+05:30', book }).pricing.pricedAt).toBe('2026-11-24T06:30:00.000Z');
   });
 
+  it('an endpoint that only a later version prices has no price in effect before it (and not in a pinned earlier version)', () => {
+    const v3 = readPricingTable(table((d) => {
+      d.version = 'v3'; d.effectiveFrom = '2026-09-01';
+      d.endpoints['acme/new'] = structuredClone(d.endpoints['acme/clip']);
+    }), 'v3.json');
+    const later = new PriceBook([v1, v3]);
+    expect(quote('acme/new', {}, { at: '2026-09-01', book: later }).total).toBe('0.10');
+    expect(() => quote('acme/new', {}, { at: '2026-08-31T23:59:59Z', book: later })).toThrow(NoPriceInEffectError);
+    expect(() => quote('acme/new', {}, { at: '2026-08-31T23:59:59Z', book: later })).toThrow(
+      'no acme price in effect for acme/new at 2026-08-31T23:59:59.000Z: acme v1 does not price it; versions that do: v3 (effective 2026-09-01)',
+    );
+    expect(() => quote('acme/new', {}, { version: 'v1', book: later })).toThrow('no acme price in effect for acme/new in version v1: acme v1 does not price it');
+  });
+
   it('an endpoint no table knows is an error, never $0', () => {
     expect(() => quote('acme/nothing', {}, { book })).toThrow(UnknownEndpointError);
     expect(() => quote(V2V, {}, { provider: 'acme', book: bundledPriceBook() })).toThrow(UnknownEndpointError);
