@@ -2,12 +2,13 @@ import { z } from 'zod';
 import type { BillingKind, DataOf, ParamsOf, UnitOf } from './billing-kind.js';
 import { perBlock } from './per-block.js';
 import { perClip } from './per-clip.js';
+import { perSecond } from './per-second.js';
 
 /**
  * Every billing kind, one module each. Adding a kind is its module and one line here: the
  * pricing schema, the quote dispatch, `prices`, `diff` and the renderers all go through this.
  */
-export const BILLING_KINDS = [perClip, perBlock] as const;
+export const BILLING_KINDS = [perClip, perBlock, perSecond] as const;
 
 export type AnyBillingKind = (typeof BILLING_KINDS)[number];
 /** What `Quote.params` can be: the union of every kind's parameters. */
