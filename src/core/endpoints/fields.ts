@@ -10,6 +10,13 @@ export interface FieldMeta {
   readonly flag?: string;
   /** The provider accepts the field but ignores it: the warning a quote gives instead of an error. */
   readonly ignored?: string;
+  /**
+   * JSON Schema keywords for what a custom check enforces and zod cannot put in the schema itself
+   * (a length in characters, base64 text): they reach model.jsonSchema() and the test arbitraries.
+   */
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly contentEncoding?: 'base64';
 }
 
 /** A request field as derived from its definition: what the CLI, warnings and tests read. */

@@ -102,7 +102,7 @@ export const gmiEdit = defineRequestModel({
   billing: 'per_block',
   fields: {
     model: field(z.literal(MODEL_ID), { description: 'the GMI Cloud model id' }),
-    prompt: field(promptSchema, { description: 'how to transform the source video, 1-6000 characters' }),
+    prompt: field(promptSchema, { description: 'how to transform the source video, 1-6000 characters', minLength: 1, maxLength: 6000 }),
     source_generation_id: field(z.string().default(''), { description: 'id of a prior completed video owned by the same API key, 30 s or shorter (required unless source_data is given)' }),
     resolution: resolution('720p'),
     edit_auto_controls: field(z.boolean().optional(), { description: 'the model derives the conditioning schedule from the source (not with edit_strength or the per-signal controls)' }),
@@ -115,7 +115,7 @@ export const gmiEdit = defineRequestModel({
     hdr,
     exr_export: exrExport,
     start_frame_url: field(z.string().optional(), { description: 'a single guide frame (JPEG, PNG or WebP)' }),
-    source_data: field(z.string().default(''), { description: 'the source video inline, as base64 (30 s or shorter)' }),
+    source_data: field(z.string().default(''), { description: 'the source video inline, as base64 (30 s or shorter)', contentEncoding: 'base64' }),
     source_media_type: field(z.string().default(''), { description: 'MIME type of source_data, e.g. video/mp4' }),
     aspect_ratio: field(z.unknown().optional(), {
       description: "derived from the source; ignored if set",
