@@ -137,7 +137,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     )
     .command(
       'prices [endpoint]',
-      'show the rate card: tier x resolution x duration (or block)',
+      'show the rate cards, each laid out by its billing kind (per clip, per block, per second)',
       (argv) => pricingOptions(argv
         .positional('endpoint', { type: 'string', describe: 'one endpoint id (default: every endpoint)' })
         .option('provider', { type: 'string', requiresArg: true, describe: 'only this provider' }))

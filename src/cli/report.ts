@@ -120,7 +120,7 @@ export interface PriceCellRef {
   readonly endpoint: string;
   readonly tier: string;
   readonly resolution: string;
-  /** "5s" / "10s" for a clip, "per 5 s block" for a block-billed edit. */
+  /** What one price buys, as the billing kind says: "5s", "per 5 s block", "per second". */
   readonly unit: string;
 }
 
