@@ -1,5 +1,5 @@
 import type { Decimal } from './money.js';
-import type { QuoteWarning } from './quote-types.js';
+import type { QuoteWarning } from './quote-line.js';
 
 /** One length a source file declares, and where: `{ box: 'track 1 mdhd', seconds: 31 }`. */
 export interface SourceDuration {
