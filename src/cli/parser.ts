@@ -3,6 +3,8 @@ import type { BatchFlags } from './commands/batch.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { PricesFlags } from './commands/prices.js';
 import type { QuoteFlags } from './commands/quote.js';
+import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
+import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
 import type { PricingFlags } from './pricing-context.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown';
@@ -17,7 +19,8 @@ export type Invocation =
   | { readonly command: 'prices'; readonly flags: PricesFlags; readonly format: OutputFormat }
   | { readonly command: 'versions'; readonly flags: Omit<PricingFlags, 'pricingVersion'>; readonly format: OutputFormat }
   | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
-  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat };
+  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat }
+  | { readonly command: 'reconcile'; readonly flags: ReconcileFlags; readonly format: OutputFormat };
 
 /** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
 export type Parsed =
@@ -166,6 +169,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .epilog('Exit codes: 0 every table valid; 2 a problem was found (each is printed) or the path cannot be read; 1 a bug.'),
       capture('validate'),
     )
+    .command('reconcile', 'join the ledger\'s journal with fal\'s billing events: what was quoted against what fal billed', reconcileOptions, capture('reconcile'))
     .demandCommand(1, 'name a command: quote, batch, prices, versions, diff or validate')
     .strict()
     .recommendCommands()
@@ -229,5 +233,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
     case 'validate':
       return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
+    case 'reconcile':
+      return { kind: 'run', invocation: { command, format, flags: reconcileFlagsOf(argv) } };
   }
 }
