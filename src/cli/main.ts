@@ -7,6 +7,8 @@ import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
 import { reconcileCommand } from './commands/reconcile/reconcile-command.js';
 import type { ReconcileReport } from './commands/reconcile/reconcile-report.js';
+import { pricingCheckCommand } from './commands/pricing-check/pricing-check-command.js';
+import type { PricingCheckReport } from './commands/pricing-check/pricing-check-report.js';
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import { parseCommandLine, type Invocation, type OutputFormat } from './parser.js';
@@ -14,10 +16,11 @@ import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
 import { renderReconcile } from './render/reconcile-output.js';
+import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 
-/** Every command's report: the pricing commands' (report.ts) and reconcile's. */
-type Report = CoreReport | ReconcileReport;
+/** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
+type Report = CoreReport | ReconcileReport | PricingCheckReport;
 
 /** Set by the bundler from package.json; read from it when running unbundled. */
 declare const FAL_BUDGET_VERSION: string | undefined;
@@ -68,6 +71,7 @@ async function run(invocation: Invocation, io: MainIo, write: (text: string) => 
     case 'diff': return { report: await diffCommand(invocation.flags, io.now), written: false };
     case 'validate': return { report: validateCommand(invocation.flags), written: false };
     case 'reconcile': return { report: await reconcileCommand(invocation.flags, io), written: false };
+    case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
     case 'batch': {
       if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
@@ -91,6 +95,7 @@ async function run(invocation: Invocation, io: MainIo, write: (text: string) => 
 
 async function render(report: Report, format: OutputFormat, colour: boolean): Promise<string> {
   if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
+  if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
   if (format === 'json') return renderJson(report);
   if (format === 'markdown') return renderMarkdown(report);
   // cli-table3 is loaded only when a table is drawn.
@@ -106,6 +111,8 @@ export function exitCodeOf(report: Report): number {
     case 'batch': return report.budget && !report.budget.within ? EXIT.overBudget : report.errors.length > 0 ? EXIT.invalid : EXIT.ok;
     case 'validate': return report.valid ? EXIT.ok : EXIT.invalid;
     case 'reconcile': return report.counts.under_quoted > 0 ? EXIT.overBudget : EXIT.ok;
+    // A check that could not compare every endpoint is incomplete, not a pass.
+    case 'pricing-check': return report.counts.changed > 0 ? EXIT.overBudget : report.counts.unknown_unit + report.counts.missing > 0 ? EXIT.invalid : EXIT.ok;
     default: return EXIT.ok;
   }
 }
@@ -122,6 +129,7 @@ function stderrNote(report: Report): string | undefined {
     notes.push(`${report.errors.length} invalid line${report.errors.length === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
   }
   if (report.kind === 'validate' && !report.valid) notes.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} in ${report.path}`);
+  if (report.kind === 'pricing-check') notes.push(...pricingCheckNotes(report));
   if (report.kind === 'reconcile' && report.counts.under_quoted > 0) notes.push(`${report.counts.under_quoted} request${report.counts.under_quoted === 1 ? ' was' : 's were'} quoted below what fal billed (fal billed $${report.grandTotal.categories.under_quoted.billed}, the ledger counted $${report.grandTotal.categories.under_quoted.counted})`);
   return notes.length === 0 ? undefined : notes.join('; ');
 }

@@ -1,4 +1,4 @@
-import { Decimal } from '../../core/money.js';
+import { Decimal, formatMoney } from '../../core/money.js';
 import { FalPlatformError } from './fal-platform-error.js';
 import type { FalPlatformClient } from './platform-client.js';
 
@@ -28,7 +28,7 @@ function parsePrice(raw: unknown): EndpointPrice {
   }
   if (typeof row.unit !== 'string' || row.unit.length === 0) throw malformed(`${row.endpoint_id}: unit must be a string`);
   if (typeof row.currency !== 'string' || row.currency.length === 0) throw malformed(`${row.endpoint_id}: currency must be a string`);
-  return { endpointId: row.endpoint_id, unitPrice: new Decimal(price).toFixed(), unit: row.unit, currency: row.currency };
+  return { endpointId: row.endpoint_id, unitPrice: formatMoney(new Decimal(price)), unit: row.unit, currency: row.currency };
 }
 
 /** fal's prices for these endpoints (for this account: prices may be specific to it), 50 ids a request. */

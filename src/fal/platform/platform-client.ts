@@ -97,7 +97,8 @@ export function falPlatformClient(options: FalPlatformOptions = {}): FalPlatform
           continue;
         }
         if (!response.ok) {
-          const hint = response.status === 401 || response.status === 403 ? ' (check FAL_KEY; billing events need an ADMIN key)' : response.status === 429 ? ` (after ${retries} retries)` : '';
+          const admin = path.includes('billing-events') ? '; billing events need an ADMIN key' : '';
+          const hint = response.status === 401 || response.status === 403 ? ` (check FAL_KEY${admin})` : response.status === 429 ? ` (after ${retries} retries)` : '';
           throw new FalPlatformError('platform_http_error', redact(`GET ${path} answered ${response.status}${hint}: ${detailOf(text)}`), { endpoint: path, status: response.status });
         }
         try {
