@@ -386,3 +386,27 @@ describe('options are checked when the handler is made', () => {
     });
   }
 });
+
+describe('fal-budget/universal', () => {
+  it('webhookHandler bundles for the browser and verifies with WebCrypto alone (no Buffer, no node:crypto)', async () => {
+    const { build } = await import('esbuild');
+    const { runInNewContext } = await import('node:vm');
+    const entry = new URL('../../src/universal.ts', import.meta.url).pathname;
+    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'falBudget', write: false, logLevel: 'silent' });
+    // What a worker has: web globals only.
+    const context: Record<string, unknown> = {
+      TextEncoder, TextDecoder, URL, atob, console, crypto: globalThis.crypto, Request, Response, Headers, AbortSignal, ReadableStream, fetch: globalThis.fetch,
+    };
+    runInNewContext(`${result.outputFiles[0]!.text}\nthis.falBudget = falBudget;`, context);
+    const library = context.falBudget as typeof import('../../src/universal.js');
+    jwks.keys = [signer.jwk];
+    const guard = library.createBudgetGuard({ limit: '5.00', now: () => T0 });
+    const hold = await guard.reserve(V2V, SDR_540);
+    await hold.attachRequest('req-universal');
+    const handle = library.webhookHandler(guard, { jwksUrl: jwks.url });
+    const body = webhookBody('req-universal', 'OK');
+    const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers: signer.headers(body, { requestId: 'req-universal', timestamp: Math.floor(T0 / 1000) }), body }));
+    expect(await response.json()).toMatchObject({ result: 'committed' });
+    expect(await guard.status()).toMatchObject({ spent: '0.72' });
+  });
+});
