@@ -1,5 +1,5 @@
 import { Decimal, formatMoney } from '../../core/money.js';
-import { FalPlatformError } from './fal-platform-error.js';
+import { malformed as malformedAnswer, pageRows } from './pages.js';
 import type { FalPlatformClient } from './platform-client.js';
 
 export const PRICING_PATH = '/v1/models/pricing';
@@ -14,9 +14,7 @@ export interface EndpointPrice {
   readonly currency: string;
 }
 
-function malformed(reason: string): FalPlatformError {
-  return new FalPlatformError('platform_malformed_response', `GET ${PRICING_PATH}: ${reason}`, { endpoint: PRICING_PATH, status: 200 });
-}
+const malformed = (reason: string) => malformedAnswer(PRICING_PATH, reason);
 
 function parsePrice(raw: unknown): EndpointPrice {
   const row = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -36,20 +34,9 @@ export async function endpointPrices(client: FalPlatformClient, endpointIds: rea
   const prices = new Map<string, EndpointPrice>();
   for (let index = 0; index < endpointIds.length; index += IDS_PER_REQUEST) {
     const ids = endpointIds.slice(index, index + IDS_PER_REQUEST).join(',');
-    let cursor: string | undefined;
-    const seen = new Set<string>();
-    for (;;) {
-      const page = await client.get(PRICING_PATH, { endpoint_id: ids, cursor }) as { prices?: unknown; next_cursor?: unknown; has_more?: unknown } | null;
-      if (typeof page !== 'object' || page === null || !Array.isArray(page.prices)) throw malformed('the answer has no prices array');
-      for (const raw of page.prices) {
-        const price = parsePrice(raw);
-        prices.set(price.endpointId, price);
-      }
-      const next = page.next_cursor;
-      if (page.has_more !== true || typeof next !== 'string' || next.length === 0) break;
-      if (seen.has(next)) throw malformed(`next_cursor ${JSON.stringify(next)} repeats an earlier page`);
-      seen.add(next);
-      cursor = next;
+    for await (const raw of pageRows(client, PRICING_PATH, { endpoint_id: ids }, 'prices')) {
+      const price = parsePrice(raw);
+      prices.set(price.endpointId, price);
     }
   }
   return prices;
