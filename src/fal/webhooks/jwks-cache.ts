@@ -54,7 +54,9 @@ async function importKeys(document: unknown): Promise<VerifyKey[]> {
     if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') continue;
     const raw = base64UrlBytes(jwk.x);
     if (raw?.length !== 32) continue;
-    imported.push(await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']));
+    // One key WebCrypto will not take must not cost the others.
+    const key = await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']).catch(() => undefined);
+    if (key) imported.push(key);
   }
   return imported;
 }

@@ -60,7 +60,8 @@ export async function pricingCheckCommand(flags: PricingCheckFlags, io: PricingC
   const { book, at } = pricingContext({ at: flags.at, pricing: flags.pricing }, io.now);
   const table = book.select(PROVIDER, { atMs: at.getTime() });
   const ids = Object.keys(table.data.endpoints);
-  const client = falPlatformClient({ key: io.env.FAL_KEY, ...(flags.apiUrl === undefined ? {} : { baseUrl: flags.apiUrl }) });
+  // The key comes from io.env only (never this process's own environment behind its back).
+  const client = falPlatformClient({ key: io.env.FAL_KEY ?? '', ...(flags.apiUrl === undefined ? {} : { baseUrl: flags.apiUrl }) });
   const prices = await endpointPrices(client, ids);
   const endpoints = ids.map((id) => compare(id, table.data.endpoints[id]!.billing, prices.get(id)));
   const counts: Record<PriceStatus, number> = { unchanged: 0, changed: 0, unknown_unit: 0, missing: 0 };

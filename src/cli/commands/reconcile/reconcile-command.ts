@@ -85,7 +85,8 @@ export async function reconcileCommand(flags: ReconcileFlags, io: ReconcileIo): 
   if (flags.events !== undefined) {
     events = parseEventsFile(await readInputText(flags.events, '--events', io.stdin), flags.events).filter((event) => event.at >= readSince && event.at < readUntil);
   } else {
-    const client = falPlatformClient({ key: io.env.FAL_KEY, ...(flags.apiUrl === undefined ? {} : { baseUrl: flags.apiUrl }) });
+    // The key comes from io.env only (never this process's own environment behind its back).
+    const client = falPlatformClient({ key: io.env.FAL_KEY ?? '', ...(flags.apiUrl === undefined ? {} : { baseUrl: flags.apiUrl }) });
     events = readUntil > readSince ? await collect(billingEvents(client, { since: readSince, until: readUntil })) : [];
   }
 
