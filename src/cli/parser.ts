@@ -4,6 +4,10 @@ import type { DiffFlags } from './commands/diff.js';
 import type { PricesFlags } from './commands/prices.js';
 import type { QuoteFlags } from './commands/quote.js';
 import { FIELD_FLAGS } from './commands/request-from-flags.js';
+import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
+import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
+import type { PricingCheckFlags } from './commands/pricing-check/pricing-check-command.js';
+import { pricingCheckFlagsOf, pricingCheckOptions } from './commands/pricing-check/pricing-check-flags.js';
 import type { PricingFlags } from './pricing-context.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown';
@@ -18,7 +22,9 @@ export type Invocation =
   | { readonly command: 'prices'; readonly flags: PricesFlags; readonly format: OutputFormat }
   | { readonly command: 'versions'; readonly flags: Omit<PricingFlags, 'pricingVersion'>; readonly format: OutputFormat }
   | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
-  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat };
+  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat }
+  | { readonly command: 'reconcile'; readonly flags: ReconcileFlags; readonly format: OutputFormat }
+  | { readonly command: 'pricing-check'; readonly flags: PricingCheckFlags; readonly format: OutputFormat };
 
 /** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
 export type Parsed =
@@ -173,6 +179,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .epilog('Exit codes: 0 every table valid; 2 a problem was found (each is printed) or the path cannot be read; 1 a bug.'),
       capture('validate'),
     )
+    .command('reconcile', 'join the ledger\'s journal with fal\'s billing events: what was quoted against what fal billed', reconcileOptions, capture('reconcile'))
+    .command('pricing <action>', 'check the fal tables in effect against fal\'s pricing API (pricing check)', pricingCheckOptions, capture('pricing-check'))
     .demandCommand(1, 'name a command: quote, batch, prices, versions, diff or validate')
     .strict()
     .recommendCommands()
@@ -238,5 +246,9 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
     case 'validate':
       return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
+    case 'reconcile':
+      return { kind: 'run', invocation: { command, format, flags: reconcileFlagsOf(argv) } };
+    case 'pricing-check':
+      return { kind: 'run', invocation: { command, format, flags: pricingCheckFlagsOf(argv) } };
   }
 }

@@ -57,6 +57,21 @@ export interface RateCardView {
   readonly note?: string;
 }
 
+/**
+ * The one cell of a card that fal's pricing API prices: fal answers one unit price per endpoint,
+ * the card's cheapest plain offering (used by `fal-budget pricing check`).
+ */
+export interface BaseCell {
+  /** Where the cell is in the table's `billing.rates`, e.g. ["sdr", "540p", "5s"]. */
+  readonly path: readonly string[];
+  /** The published price, a decimal string. */
+  readonly price: string;
+  /** What one price buys. */
+  readonly per: string;
+  /** fal's unit names that mean the same thing ("video", "second"). */
+  readonly units: readonly string[];
+}
+
 /** One endpoint's compiled card: the only thing that knows how its kind prices a request. */
 export interface Card<Unit extends string = string, Params = unknown> {
   readonly kind: BillingKind;
@@ -87,6 +102,11 @@ export interface BillingKind<Id extends string = string, Unit extends string = s
   readonly source?: { readonly billedBy: string; readonly replaces: string };
   /** Compiles a card for fast quoting; reports problems in `context` and returns undefined when broken. */
   compile(data: Data, context: CardContext): Card<Unit, Params> | undefined;
+  /**
+   * The cell fal's unit price stands for, or why the card has none. Absent: the kind is not one
+   * fal's pricing API prices (a per-block card is GMI's).
+   */
+  baseCell?(data: Data): BaseCell | string;
 }
 
 /** The parameters a kind's quotes carry in `Quote.params`. */

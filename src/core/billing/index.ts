@@ -32,4 +32,4 @@ export const billingSchema = z.discriminatedUnion(
   BILLING_KINDS.map((kind) => kind.schema) as unknown as [z.ZodObject<{ kind: z.ZodLiteral<string> }>],
 ) as unknown as z.ZodType<BillingData>;
 
-export type { BillingKind, Card, PriceCell, RateCardRow, RateCardView } from './billing-kind.js';
+export type { BaseCell, BillingKind, Card, PriceCell, RateCardRow, RateCardView } from './billing-kind.js';

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import { price, type Price } from '../pricing/price.js';
 import { priceSchema, ratesBy } from '../pricing/price-schema.js';
-import type { BillingKind, Card, CardContext, PriceCell, PricedRequest, QuoteContext, RateCardView } from './billing-kind.js';
+import type { BaseCell, BillingKind, Card, CardContext, PriceCell, PricedRequest, QuoteContext, RateCardView } from './billing-kind.js';
 import { cardRows, dimensionValues, isReachable, reachableTiers } from './card-keys.js';
 import { notOffered } from './not-offered.js';
 
@@ -94,6 +94,16 @@ function compile(data: ClipData, context: CardContext): ClipCard {
   return card;
 }
 
+const CLIP_UNITS = ['video', 'videos', 'clip', 'clips'];
+
+/** fal prices a per-clip endpoint by its SDR 540p clip of the shortest duration. */
+function baseCell(data: ClipData): BaseCell | string {
+  const base = (data.rates as Record<string, Record<string, Record<string, string>> | undefined>).sdr?.['540p'];
+  const shortest = base === undefined ? undefined : Object.keys(base).sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b))[0];
+  if (base === undefined || shortest === undefined) return 'the card prices no SDR 540p clip';
+  return { path: ['sdr', '540p', shortest], price: base[shortest]!, per: 'clip', units: CLIP_UNITS };
+}
+
 /** Per clip: one price per tier x resolution x duration. */
 export const perClip: BillingKind<'per_clip', 'clip', ClipParams, ClipData> = {
   id: 'per_clip',
@@ -101,4 +111,5 @@ export const perClip: BillingKind<'per_clip', 'clip', ClipParams, ClipData> = {
   unit: 'clip',
   schema,
   compile,
+  baseCell,
 };

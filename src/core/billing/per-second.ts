@@ -4,7 +4,7 @@ import type { Price } from '../pricing/price.js';
 import { priceSchema, ratesBy, secondsSchema } from '../pricing/price-schema.js';
 import type { SourceSecondsFrom } from '../quote-line.js';
 import { ceilDivSeconds, compareSeconds, parseSeconds, type Seconds } from '../seconds.js';
-import type { BillingKind, Card, CardContext, PriceCell, PricedRequest, QuoteContext, RateCardView } from './billing-kind.js';
+import type { BaseCell, BillingKind, Card, CardContext, PriceCell, PricedRequest, QuoteContext, RateCardView } from './billing-kind.js';
 import { cardRows, hasSource, tierResolutionPrices } from './card-keys.js';
 import { priceTimes } from './multiples.js';
 import { notOffered } from './not-offered.js';
@@ -106,6 +106,15 @@ function compile(data: SecondData, context: CardContext): SecondCard | undefined
   return card;
 }
 
+const SECOND_UNITS = ['second', 'seconds', 'video_second', 'video_seconds'];
+
+/** fal prices a per-second endpoint by its SDR 540p second. */
+function baseCell(data: SecondData): BaseCell | string {
+  const base = (data.rates as Record<string, Record<string, string> | undefined>).sdr?.['540p'];
+  if (base === undefined) return 'the card prices no SDR 540p second';
+  return { path: ['sdr', '540p'], price: base, per: 'second', units: SECOND_UNITS };
+}
+
 /** Per started second of the source video (fal's reframe). */
 export const perSecond: BillingKind<'per_second', 'second', SecondParams, SecondData> = {
   id: 'per_second',
@@ -114,4 +123,5 @@ export const perSecond: BillingKind<'per_second', 'second', SecondParams, Second
   schema,
   source: { billedBy: 'per started second of the source', replaces: 'duration' },
   compile,
+  baseCell,
 };
