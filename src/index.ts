@@ -6,3 +6,5 @@ export { loadPricingTables, loadPriceBook } from './tables/load-directory.js';
 export { fileLedger, type FileLedgerOptions } from './guard/ledgers/file-ledger.js';
 // Node only: one budget shared by every process, in Redis (ioredis is loaded on first use).
 export { redisLedger, type RedisLedgerOptions, type RedisLedgerClient } from './guard/ledgers/redis-ledger.js';
+// Node only: fal's signed webhooks for Express, reading the raw body itself.
+export { webhookMiddleware } from './fal/webhooks/webhook-middleware.js';

@@ -37,3 +37,7 @@ export { wrapFalClient } from './fal/wrap-fal-client.js';
 export { budgetMiddleware } from './fal/proxy/express-middleware.js';
 export { withBudget, type FetchGuardOptions } from './fal/proxy/fetch-handler.js';
 export type { ProxyGuardOptions } from './fal/proxy/proxy-guard.js';
+export { ProxyRequestError, type ProxyRequestProblem } from './fal/proxy/proxy-request-error.js';
+// fal's signed webhooks settle holds (WebCrypto Ed25519: any runtime).
+export { webhookHandler } from './fal/webhooks/webhook-handler.js';
+export type { WebhookOptions, WebhookEvent } from './fal/webhooks/webhook-types.js';

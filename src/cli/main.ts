@@ -5,13 +5,22 @@ import { batchCommand } from './commands/batch.js';
 import { diffCommand } from './commands/diff.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
+import { reconcileCommand } from './commands/reconcile/reconcile-command.js';
+import type { ReconcileReport } from './commands/reconcile/reconcile-report.js';
+import { pricingCheckCommand } from './commands/pricing-check/pricing-check-command.js';
+import type { PricingCheckReport } from './commands/pricing-check/pricing-check-report.js';
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import { parseCommandLine, type Invocation, type OutputFormat } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
-import type { BatchReportItem, Report } from './report.js';
+import { renderReconcile } from './render/reconcile-output.js';
+import { pricingCheckNotes } from './render/pricing-check-text.js';
+import type { BatchReportItem, Report as CoreReport } from './report.js';
+
+/** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
+type Report = CoreReport | ReconcileReport | PricingCheckReport;
 
 /** Set by the bundler from package.json; read from it when running unbundled. */
 declare const FAL_BUDGET_VERSION: string | undefined;
@@ -61,6 +70,8 @@ async function run(invocation: Invocation, io: MainIo, write: (text: string) => 
     case 'versions': return { report: versionsCommand(invocation.flags, io.now), written: false };
     case 'diff': return { report: await diffCommand(invocation.flags, io.now), written: false };
     case 'validate': return { report: validateCommand(invocation.flags), written: false };
+    case 'reconcile': return { report: await reconcileCommand(invocation.flags, io), written: false };
+    case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
     case 'batch': {
       if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
@@ -83,6 +94,8 @@ async function run(invocation: Invocation, io: MainIo, write: (text: string) => 
 }
 
 async function render(report: Report, format: OutputFormat, colour: boolean): Promise<string> {
+  if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
+  if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
   if (format === 'json') return renderJson(report);
   if (format === 'markdown') return renderMarkdown(report);
   // cli-table3 is loaded only when a table is drawn.
@@ -97,6 +110,9 @@ export function exitCodeOf(report: Report): number {
     // Over --max is certain even with invalid lines (they could only add); otherwise invalid lines mean an incomplete total.
     case 'batch': return report.budget && !report.budget.within ? EXIT.overBudget : report.errors.length > 0 ? EXIT.invalid : EXIT.ok;
     case 'validate': return report.valid ? EXIT.ok : EXIT.invalid;
+    case 'reconcile': return report.counts.under_quoted > 0 ? EXIT.overBudget : EXIT.ok;
+    // A check that could not compare every endpoint is incomplete, not a pass.
+    case 'pricing-check': return report.counts.changed > 0 ? EXIT.overBudget : report.counts.unknown_unit + report.counts.missing > 0 ? EXIT.invalid : EXIT.ok;
     default: return EXIT.ok;
   }
 }
@@ -113,6 +129,8 @@ function stderrNote(report: Report): string | undefined {
     notes.push(`${report.errors.length} invalid line${report.errors.length === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
   }
   if (report.kind === 'validate' && !report.valid) notes.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} in ${report.path}`);
+  if (report.kind === 'pricing-check') notes.push(...pricingCheckNotes(report));
+  if (report.kind === 'reconcile' && report.counts.under_quoted > 0) notes.push(`${report.counts.under_quoted} request${report.counts.under_quoted === 1 ? ' was' : 's were'} quoted below what fal billed (fal billed $${report.grandTotal.categories.under_quoted.billed}, the ledger counted $${report.grandTotal.categories.under_quoted.counted})`);
   return notes.length === 0 ? undefined : notes.join('; ');
 }
 

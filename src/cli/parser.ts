@@ -3,6 +3,11 @@ import type { BatchFlags } from './commands/batch.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { PricesFlags } from './commands/prices.js';
 import type { QuoteFlags } from './commands/quote.js';
+import { FIELD_FLAGS } from './commands/request-from-flags.js';
+import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
+import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
+import type { PricingCheckFlags } from './commands/pricing-check/pricing-check-command.js';
+import { pricingCheckFlagsOf, pricingCheckOptions } from './commands/pricing-check/pricing-check-flags.js';
 import type { PricingFlags } from './pricing-context.js';
 
 export type OutputFormat = 'table' | 'json' | 'markdown';
@@ -17,7 +22,9 @@ export type Invocation =
   | { readonly command: 'prices'; readonly flags: PricesFlags; readonly format: OutputFormat }
   | { readonly command: 'versions'; readonly flags: Omit<PricingFlags, 'pricingVersion'>; readonly format: OutputFormat }
   | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
-  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat };
+  | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat }
+  | { readonly command: 'reconcile'; readonly flags: ReconcileFlags; readonly format: OutputFormat }
+  | { readonly command: 'pricing-check'; readonly flags: PricingCheckFlags; readonly format: OutputFormat };
 
 /** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
 export type Parsed =
@@ -57,7 +64,18 @@ function pricingFlags(argv: Record<string, unknown>): PricingFlags {
   return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
 }
 
-const BOOLEAN_FLAGS = new Set(['hdr', 'exr', 'loop', 'strict', 'json']);
+const BOOLEAN_FLAGS = new Set(['strict', 'json', ...FIELD_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.flag)]);
+
+/** The quote command's field flags, one per flag the request models define. */
+function fieldOptions<T>(argv: Argv<T>): Argv<T> {
+  let withFlags = argv;
+  for (const { flag, type, describe } of FIELD_FLAGS) {
+    withFlags = withFlags.option(flag, type === 'boolean' ? { type, describe } : { type, requiresArg: true, describe });
+  }
+  return withFlags;
+}
+
+const camelCase = (flag: string) => flag.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /**
  * yargs reads any value of a boolean flag other than "true" as false (--hdr=TRUE, --hdr=1 would
@@ -94,15 +112,10 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     .command(
       'quote <endpoint>',
       'price one request before you send it',
-      (argv) => pricingOptions(argv
-        .positional('endpoint', { type: 'string', describe: 'the endpoint id, e.g. luma/agent/ray/v3.2/video-to-video' })
-        .option('resolution', { type: 'string', requiresArg: true, describe: 'resolution: 540p | 720p | 1080p' })
-        .option('duration', { type: 'string', requiresArg: true, describe: 'clip duration: 5s | 10s' })
-        .option('hdr', { type: 'boolean', describe: 'hdr: true (--no-hdr for false)' })
-        .option('exr', { type: 'boolean', describe: 'exr_export: true (needs --hdr)' })
-        .option('loop', { type: 'boolean', describe: 'loop: true (image/text-to-video)' })
-        .option('source-seconds', { type: 'string', requiresArg: true, describe: 'block-billed edit: the source video\'s length in seconds, e.g. 22.5' })
-        .option('source', { type: 'string', requiresArg: true, describe: 'block-billed edit: read the source length from this MP4/MOV file' })
+      (argv) => pricingOptions(fieldOptions(argv
+        .positional('endpoint', { type: 'string', describe: 'the endpoint id, e.g. luma/agent/ray/v3.2/video-to-video' }))
+        .option('source-seconds', { type: 'string', requiresArg: true, describe: 'an endpoint billed by its source\'s length: that length in seconds, e.g. 22.5' })
+        .option('source', { type: 'string', requiresArg: true, describe: 'an endpoint billed by its source\'s length: read it from this MP4/MOV file' })
         .option('set', { type: 'string', requiresArg: true, describe: 'set any other field: key=value (value read as JSON when it is JSON); repeatable' })
         .option('input', { type: 'string', requiresArg: true, describe: 'the request body as JSON, from a file or - for stdin; flags override it' })
         .option('provider', { type: 'string', requiresArg: true, describe: 'which provider, when several price the endpoint id' })
@@ -130,7 +143,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     )
     .command(
       'prices [endpoint]',
-      'show the rate card: tier x resolution x duration (or block)',
+      'show the rate cards, each laid out by its billing kind (per clip, per block, per second)',
       (argv) => pricingOptions(argv
         .positional('endpoint', { type: 'string', describe: 'one endpoint id (default: every endpoint)' })
         .option('provider', { type: 'string', requiresArg: true, describe: 'only this provider' }))
@@ -166,6 +179,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .epilog('Exit codes: 0 every table valid; 2 a problem was found (each is printed) or the path cannot be read; 1 a bug.'),
       capture('validate'),
     )
+    .command('reconcile', 'join the ledger\'s journal with fal\'s billing events: what was quoted against what fal billed', reconcileOptions, capture('reconcile'))
+    .command('pricing <action>', 'check the fal tables in effect against fal\'s pricing API (pricing check)', pricingCheckOptions, capture('pricing-check'))
     .demandCommand(1, 'name a command: quote, batch, prices, versions, diff or validate')
     .strict()
     .recommendCommands()
@@ -204,8 +219,10 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
           flags: {
             ...pricingFlags(argv),
             endpoint: str(argv.endpoint)!,
-            resolution: str(argv.resolution), duration: str(argv.duration),
-            hdr: argv.hdr as boolean | undefined, exr: argv.exr as boolean | undefined, loop: argv.loop as boolean | undefined,
+            fields: Object.fromEntries(FIELD_FLAGS.map(({ flag, type }) => {
+              const value = argv[camelCase(flag)];
+              return [flag, type === 'boolean' ? (value as boolean | undefined) : str(value)];
+            })),
             sourceSeconds: str(argv.sourceSeconds), source: str(argv.source), set: list(argv.set), input: str(argv.input),
             provider: str(argv.provider), max: str(argv.max), strict: argv.strict === true,
           },
@@ -229,5 +246,9 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
     case 'validate':
       return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
+    case 'reconcile':
+      return { kind: 'run', invocation: { command, format, flags: reconcileFlagsOf(argv) } };
+    case 'pricing-check':
+      return { kind: 'run', invocation: { command, format, flags: pricingCheckFlagsOf(argv) } };
   }
 }

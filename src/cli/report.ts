@@ -1,4 +1,5 @@
 import type { BatchError, Subtotal } from '../core/batch.js';
+import type { RateCardRow } from '../core/billing/index.js';
 import type { PricingTableProblem } from '../core/errors/index.js';
 import type { BillingParams, Quote, QuoteLine, QuoteWarning } from '../core/quote-types.js';
 import type { BudgetCheck } from './budget-check.js';
@@ -65,12 +66,7 @@ export interface BatchReport {
   readonly budget: BudgetCheck | undefined;
 }
 
-export interface RateCardRow {
-  readonly tier: string;
-  readonly resolution: string;
-  /** Keyed by the card's columns; null where the combination is not offered. */
-  readonly prices: Readonly<Record<string, string | null>>;
-}
+export type { RateCardRow };
 
 export interface RateCard {
   readonly provider: string;
@@ -78,14 +74,17 @@ export interface RateCard {
   readonly effectiveFrom: string;
   readonly sha256: string;
   readonly endpoint: string;
-  readonly billing: 'per_clip' | 'per_block';
+  /** The billing kind's id ("per_clip", "per_block"). */
+  readonly billing: string;
   readonly verified: boolean;
   readonly notes: string;
-  /** per_clip: the durations; per_block: "per block" then one column per source length bound. */
+  /** As the kind lays its card out: per clip the durations; per block "per block" then one column per source length bound. */
   readonly columns: readonly string[];
   readonly rows: readonly RateCardRow[];
-  readonly blockSeconds?: string;
-  readonly maxSourceSeconds?: string;
+  /** How the card bills, when the columns cannot say it alone (shown above the grid). */
+  readonly note?: string;
+  /** The kind's billing terms besides its prices (per block: blockSeconds, maxSourceSeconds). */
+  readonly terms: Readonly<Record<string, string>>;
 }
 
 export interface PricesReport {
@@ -121,7 +120,7 @@ export interface PriceCellRef {
   readonly endpoint: string;
   readonly tier: string;
   readonly resolution: string;
-  /** "5s" / "10s" for a clip, "per 5 s block" for a block-billed edit. */
+  /** What one price buys, as the billing kind says: "5s", "per 5 s block", "per second". */
   readonly unit: string;
 }
 

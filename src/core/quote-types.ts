@@ -1,26 +1,10 @@
-import type { Duration, Resolution, Tier } from './endpoints/index.js';
+import type { BillingParams, QuoteUnit } from './billing/index.js';
+import type { QuoteLine as KindQuoteLine, QuoteWarning, SourceSecondsFrom } from './quote-line.js';
 
-export interface QuoteWarning {
-  readonly code:
-    | 'unknown_field'
-    | 'ignored_field'
-    | 'incomplete_request'
-    | 'upper_bound'
-    | 'unverified_price'
-    | 'source_seconds_ignored'
-    | 'source_seconds_mismatch';
-  readonly message: string;
-  readonly path?: ReadonlyArray<string | number>;
-}
+export type { BillingParams, QuoteWarning, SourceSecondsFrom };
 
-export interface QuoteLine {
-  readonly description: string;
-  /** Whole units, as a decimal string ("1", "6"). */
-  readonly quantity: string;
-  readonly unit: 'clip' | 'block';
-  readonly unitPrice: string;
-  readonly amount: string;
-}
+/** One line of a quote, in the unit of its endpoint's billing kind. */
+export type QuoteLine = KindQuoteLine<QuoteUnit>;
 
 /** Which table priced the quote: enough to reproduce it later. */
 export interface QuotePricing {
@@ -32,20 +16,6 @@ export interface QuotePricing {
   /** The instant the table was selected for, or undefined when a version was pinned. */
   readonly pricedAt: string | undefined;
 }
-
-export type SourceSecondsFrom = 'given' | 'mp4' | 'maximum';
-
-export type BillingParams =
-  | { readonly billing: 'per_clip'; readonly tier: Tier; readonly resolution: Resolution; readonly duration: Duration }
-  | {
-      readonly billing: 'per_block';
-      readonly tier: Tier;
-      readonly resolution: Resolution;
-      readonly blocks: number;
-      readonly blockSeconds: string;
-      readonly sourceSeconds: string;
-      readonly sourceSecondsFrom: SourceSecondsFrom;
-    };
 
 /** What a request will cost. Money is decimal strings: exact, and safe to JSON.stringify. */
 export interface Quote {

@@ -1,47 +1,25 @@
-import { createFile, MP4BoxBuffer } from 'mp4box';
-import { Decimal } from '../core/money.js';
+import type { Decimal } from '../core/money.js';
 import type { SourceProbe } from '../core/quote.js';
+import { longestDuration, type SourceDuration } from '../core/source-durations.js';
+import { readMp4Durations } from './mp4-durations.js';
+import { parseMp4 } from './parse-mp4.js';
 
-export type Mp4Seconds = { seconds: Decimal } | { error: string };
+export type Mp4Seconds = { seconds: Decimal; durations: readonly SourceDuration[] } | { error: string };
 
 /**
- * The length of an MP4 (or any ISO-BMFF file such as MOV) from its movie header, read with
- * mp4box.js. Exact: the header's integer duration divided by its integer timescale. A file
- * whose header gives no length (a fragmented stream with duration 0) is reported as unreadable
- * rather than guessed, so the caller falls back to the upper bound.
+ * The length of an MP4 (or any ISO-BMFF file such as MOV), read with mp4box.js: the LONGEST of
+ * every length the file declares (movie and track headers, edit lists, media headers, sample
+ * tables, fragments; see readMp4Durations), so a forged movie header cannot shorten what is
+ * billed. `durations` lists them all, to say when they disagree. Exact: integer durations over
+ * integer timescales. A file that states no length, or one we cannot work out, is reported as
+ * unreadable rather than guessed, so the caller falls back to the upper bound.
  */
 export function readMp4Seconds(bytes: Uint8Array): Mp4Seconds {
-  const file = createFile();
-  let failure: string | undefined;
-  file.onError = (module: string, message: string) => {
-    failure ??= `${module}: ${message}`;
-  };
-  const buffer = MP4BoxBuffer.fromArrayBuffer(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-    0,
-  );
-  // mp4box reports a malformed file on console.error (its lowest log level) as well as through
-  // onError. Parsing is synchronous, so muting the console for exactly this call is safe, and a
-  // bad upload reaches the caller once, as our result.
-  const consoleError = console.error;
-  console.error = () => {};
-  try {
-    file.appendBuffer(buffer);
-    file.flush();
-  } catch (error) {
-    return { error: `not a readable MP4: ${(error as Error).message}` };
-  } finally {
-    console.error = consoleError;
-  }
-  if (failure !== undefined) return { error: `not a readable MP4: ${failure}` };
-  const info = file.getInfo();
-  if (!info || !info.hasMoov || !info.timescale) return { error: 'not an MP4: no movie header found' };
-  if (info.duration > 0) return { seconds: new Decimal(info.duration).div(info.timescale) };
-  const fragmented = info.fragment_duration;
-  if (fragmented && fragmented.num > 0 && fragmented.den > 0) {
-    return { seconds: new Decimal(fragmented.num).div(fragmented.den) };
-  }
-  return { error: 'the MP4 header does not state a duration' };
+  const parsed = parseMp4(bytes);
+  if ('error' in parsed) return parsed;
+  const declared = readMp4Durations(parsed.boxes);
+  if ('error' in declared) return declared;
+  return { seconds: longestDuration(declared.durations), durations: declared.durations };
 }
 
 function decodeBase64(text: string): Uint8Array {

@@ -64,7 +64,8 @@ describe('batch: golden output', () => {
       │    8 │ 7       │ unknown endpoint "luma/agent/ray/v9/video-to-video": not in any        │
       │      │         │ pricing table; known endpoints: luma-ray-3-2-edit,                     │
       │      │         │ luma-ray-v3-2-video-to-video, luma/agent/ray/v3.2/image-to-video,      │
-      │      │         │ luma/agent/ray/v3.2/text-to-video, luma/agent/ray/v3.2/video-to-video  │
+      │      │         │ luma/agent/ray/v3.2/reframe, luma/agent/ray/v3.2/text-to-video,        │
+      │      │         │ luma/agent/ray/v3.2/video-to-video                                     │
       │    9 │         │ invalid request for luma/agent/ray/v3.2/video-to-video: colour:        │
       │      │         │ unknown key colour (allowed: endpoint, input, id, provider,            │
       │      │         │ sourceSeconds)                                                         │
@@ -163,7 +164,7 @@ describe('batch: golden output', () => {
       | ---: | --- | --- |
       | 5 | bad-hdr | fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR, resolution 540p: hdr requires resolution 720p or 1080p (got 540p) |
       | 6 |  | not valid JSON (Unexpected token 'o', "not json" is not valid JSON) |
-      | 8 | 7 | unknown endpoint "luma/agent/ray/v9/video-to-video": not in any pricing table; known endpoints: luma-ray-3-2-edit, luma-ray-v3-2-video-to-video, luma/agent/ray/v3.2/image-to-video, luma/agent/ray/v3.2/text-to-video, luma/agent/ray/v3.2/video-to-video |
+      | 8 | 7 | unknown endpoint "luma/agent/ray/v9/video-to-video": not in any pricing table; known endpoints: luma-ray-3-2-edit, luma-ray-v3-2-video-to-video, luma/agent/ray/v3.2/image-to-video, luma/agent/ray/v3.2/reframe, luma/agent/ray/v3.2/text-to-video, luma/agent/ray/v3.2/video-to-video |
       | 9 |  | invalid request for luma/agent/ray/v3.2/video-to-video: colour: unknown key colour (allowed: endpoint, input, id, provider, sourceSeconds) |
 
       Pricing: fal 2026-11-21 (sha256 \`8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d\`), gmi 2026-11-21 (sha256 \`40a74bc40e4f047ea43efa4b9b5cb2c44bd96d1273be33c3d1a6cf031d31bd0a\`), oxen 2026-11-21 (sha256 \`2cdc6595f2b2b36cb37e35a0a1681742abfed740b86359bc610a14b5a74cae33\`); priced at 2026-11-24T00:00:00.000Z

@@ -265,7 +265,8 @@ describe('quote: which table prices it', () => {
   const next = join(ROOT, 'test', 'fixtures', 'pricing-next');
 
   it('--pricing adds tables: after 2026-12-01 the later card applies, --pricing-version pins the old one', async () => {
-    const later = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', next, '--at', '2026-12-05', '--json'])).stdout);
+    // Between the fixture's 2026-12-01 and the bundled fal 2026-12-02, which takes over after it.
+    const later = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', next, '--at', '2026-12-01T12:00:00Z', '--json'])).stdout);
     expect(later).toMatchObject({ total: '2.40', pricing: { version: '2026-12-01', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const before = JSON.parse((await runCli(['quote', V2V, '--resolution', '1080p', '--pricing', next, '--at', '2026-11-30T23:59:59Z', '--json'])).stdout);
     expect(before.total).toBe('2.16');
@@ -284,7 +285,7 @@ describe('quote: which table prices it', () => {
     expect(failureLine(await runCli(['quote', 'luma/agent/ray/v9/video-to-video', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v9\/video-to-video": not in any pricing table; known endpoints: /);
     expect(failureLine(await runCli(['quote', V2V, '--provider', 'oxen', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v3.2\/video-to-video": not in the oxen pricing tables/);
     expect(failureLine(await runCli(['quote', V2V, '--at', '2026-11-20']))).toBe('fal-budget: no fal price in effect at 2026-11-20T00:00:00.000Z; the first fal table takes effect 2026-11-21T00:00:00Z');
-    expect(failureLine(await runCli(['quote', V2V, '--pricing-version', '2025-01-01']))).toBe('fal-budget: no pricing version "2025-01-01" for fal (known: 2026-11-21)');
+    expect(failureLine(await runCli(['quote', V2V, '--pricing-version', '2025-01-01']))).toBe('fal-budget: no pricing version "2025-01-01" for fal (known: 2026-11-21, 2026-12-02)');
     expect(failureLine(await runCli(['quote', V2V, '--at', 'yesterday']))).toBe('fal-budget: --at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "yesterday")');
   });
 
@@ -362,5 +363,48 @@ describe('flags whose values yargs would bend', () => {
       expect(result.code, at).toBe(2);
       expect(result.stderr).toContain('--at: expected a real date');
     }
+  });
+});
+
+describe('quote and prices: fal reframe, billed per started second of the source', () => {
+  const REFRAME = 'luma/agent/ray/v3.2/reframe';
+  const ON = '2026-12-02';
+
+  it('--source reads the MP4: 7.2 s bills 8 seconds; --source-seconds gives the length', async () => {
+    const measured = JSON.parse((await runCli(['quote', REFRAME, '--resolution', '720p', '--source', join(FIXTURES, 'source-7.2s.mp4'), '--at', ON, '--json'])).stdout);
+    expect(measured).toMatchObject({ total: '0.96', params: { billing: 'per_second', billedSeconds: '8', sourceSeconds: '7.2', sourceSecondsFrom: 'mp4' } });
+    const given = await runCli(['quote', REFRAME, '--resolution', '1080p', '--source-seconds', '10', '--set', 'aspect_ratio=9:16', '--at', ON]);
+    expect(given.code).toBe(0);
+    expect(given.stdout).toContain('│ luma/agent/ray/v3.2/reframe · 1080p · SDR · started seconds of a 10 s source │ $0.36 / second │ 10 seconds │  $3.60 │');
+  });
+
+  it('--duration and --hdr are refused, saying why; before the table that adds it there is no price', async () => {
+    expect(failureLine(await runCli(['quote', REFRAME, '--duration', '5s', '--at', ON]))).toBe(
+      `fal-budget: --duration: ${REFRAME} has no duration field (it is billed per started second of the source: use --source-seconds or --source)`,
+    );
+    expect(failureLine(await runCli(['quote', REFRAME, '--hdr', '--at', ON]))).toBe(`fal-budget: --hdr: ${REFRAME} has no hdr field (its fields: prompt, video_url, aspect_ratio, resolution)`);
+    expect(failureLine(await runCli(['quote', REFRAME, '--at', AT]))).toBe(
+      `fal-budget: no fal price in effect for ${REFRAME} at 2026-11-24T00:00:00.000Z: fal 2026-11-21 does not price it; versions that do: 2026-12-02 (effective 2026-12-02T00:00:00Z)`,
+    );
+  });
+
+  it('its rate card: the price per second and what a 5 s, 10 s and 30 s source costs', async () => {
+    const result = await runCli(['prices', REFRAME, '--at', ON]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatchInlineSnapshot(`
+      "Rate cards in effect at 2026-12-02T00:00:00.000Z (USD; — = not offered)
+
+      luma/agent/ray/v3.2/reframe (fal 2026-12-02, effective 2026-12-02T00:00:00Z)
+      Billed per started second of the source (7.2 s bills 8 s); sources up to 30 s.
+      ┌──────┬────────────┬────────────┬───────┬───────┬────────┐
+      │ Tier │ Resolution │ per second │   5 s │  10 s │   30 s │
+      ├──────┼────────────┼────────────┼───────┼───────┼────────┤
+      │ SDR  │ 540p       │      $0.06 │ $0.30 │ $0.60 │  $1.80 │
+      │ SDR  │ 720p       │      $0.12 │ $0.60 │ $1.20 │  $3.60 │
+      │ SDR  │ 1080p      │      $0.36 │ $1.80 │ $3.60 │ $10.80 │
+      └──────┴────────────┴────────────┴───────┴───────┴────────┘
+      sha256: afb1b2ec63f7adb6e673b5c0f879cd512686727ccdea51fa6eef80c31c20460c
+      "
+    `);
   });
 });

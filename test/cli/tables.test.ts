@@ -51,7 +51,7 @@ describe('prices', () => {
       'fal luma/agent/ray/v3.2/video-to-video', 'fal luma/agent/ray/v3.2/image-to-video', 'fal luma/agent/ray/v3.2/text-to-video',
       'gmi luma-ray-3-2-edit', 'oxen luma-ray-v3-2-video-to-video',
     ]);
-    const later = JSON.parse((await runCli(['prices', 'luma/agent/ray/v3.2/video-to-video', '--pricing', NEXT, '--at', '2026-12-02', '--json'])).stdout);
+    const later = JSON.parse((await runCli(['prices', 'luma/agent/ray/v3.2/video-to-video', '--pricing', NEXT, '--at', '2026-12-01T12:00:00Z', '--json'])).stdout);
     expect(later.cards[0]).toMatchObject({ version: '2026-12-01' });
     expect(later.cards[0].rows[0]).toEqual({ tier: 'SDR', resolution: '540p', prices: { '5s': '0.72', '10s': null } });
     const pinned = JSON.parse((await runCli(['prices', 'luma/agent/ray/v3.2/video-to-video', '--pricing', NEXT, '--pricing-version', '2026-11-21', '--json'])).stdout);
@@ -86,11 +86,11 @@ describe('prices', () => {
 
 describe('versions', () => {
   it('every table: provider, version, effective dates, checked, sha256 (the lock\'s), endpoints', async () => {
-    const result = await runCli(['versions', '--pricing', NEXT, '--at', '2026-12-02', '--json']);
+    const result = await runCli(['versions', '--pricing', NEXT, '--at', '2026-12-01T12:00:00Z', '--json']);
     expect(result.code).toBe(0);
     const { tables } = JSON.parse(result.stdout);
     expect(tables.map((table: { provider: string; version: string; inEffect: boolean }) => `${table.provider} ${table.version} ${table.inEffect}`)).toEqual([
-      'fal 2026-11-21 false', 'fal 2026-12-01 true', 'gmi 2026-11-21 true', 'oxen 2026-11-21 true',
+      'fal 2026-11-21 false', 'fal 2026-12-01 true', 'fal 2026-12-02 false', 'gmi 2026-11-21 true', 'oxen 2026-11-21 true',
     ]);
     expect(tables[0]).toEqual({
       provider: 'fal', version: '2026-11-21', effectiveFrom: '2026-11-21T00:00:00Z', checked: '2026-11-24',
@@ -115,6 +115,19 @@ describe('versions', () => {
       │ endpoints       │ luma/agent/ray/v3.2/video-to-video                               │
       │                 │ luma/agent/ray/v3.2/image-to-video                               │
       │                 │ luma/agent/ray/v3.2/text-to-video                                │
+      └─────────────────┴──────────────────────────────────────────────────────────────────┘
+
+      fal 2026-12-02
+      ┌─────────────────┬──────────────────────────────────────────────────────────────────┐
+      │ effective from  │ 2026-12-02T00:00:00Z                                             │
+      │ effective until │ (until a later version)                                          │
+      │ checked         │ 2026-12-02                                                       │
+      │ sha256          │ afb1b2ec63f7adb6e673b5c0f879cd512686727ccdea51fa6eef80c31c20460c │
+      │ file            │ fal/2026-12-02.json                                              │
+      │ endpoints       │ luma/agent/ray/v3.2/video-to-video                               │
+      │                 │ luma/agent/ray/v3.2/image-to-video                               │
+      │                 │ luma/agent/ray/v3.2/text-to-video                                │
+      │                 │ luma/agent/ray/v3.2/reframe                                      │
       └─────────────────┴──────────────────────────────────────────────────────────────────┘
 
       gmi 2026-11-21 * in effect
@@ -145,6 +158,7 @@ describe('versions', () => {
       | Provider | Version | Effective from | Until | Checked | sha256 | Endpoints |
       | --- | --- | --- | --- | --- | --- | --- |
       | fal | 2026-11-21 * | 2026-11-21T00:00:00Z |  | 2026-11-24 | \`8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d\` | \`luma/agent/ray/v3.2/video-to-video\`<br>\`luma/agent/ray/v3.2/image-to-video\`<br>\`luma/agent/ray/v3.2/text-to-video\` |
+      | fal | 2026-12-02 | 2026-12-02T00:00:00Z |  | 2026-12-02 | \`afb1b2ec63f7adb6e673b5c0f879cd512686727ccdea51fa6eef80c31c20460c\` | \`luma/agent/ray/v3.2/video-to-video\`<br>\`luma/agent/ray/v3.2/image-to-video\`<br>\`luma/agent/ray/v3.2/text-to-video\`<br>\`luma/agent/ray/v3.2/reframe\` |
       | gmi | 2026-11-21 * | 2026-11-21T00:00:00Z |  | 2026-11-24 | \`40a74bc40e4f047ea43efa4b9b5cb2c44bd96d1273be33c3d1a6cf031d31bd0a\` | \`luma-ray-3-2-edit\` |
       | oxen | 2026-11-21 * | 2026-11-21T00:00:00Z |  | 2026-11-24 | \`2cdc6595f2b2b36cb37e35a0a1681742abfed740b86359bc610a14b5a74cae33\` | \`luma-ray-v3-2-video-to-video\` |
       "
@@ -214,7 +228,7 @@ describe('diff', () => {
   });
 
   it('an unknown version or an unreadable file exits 2', async () => {
-    expect(failureLine(await runCli(['diff', 'fal/2026-11-21', 'fal/2027-01-01']))).toBe('fal-budget: no pricing version "2027-01-01" for fal (known: 2026-11-21)');
+    expect(failureLine(await runCli(['diff', 'fal/2026-11-21', 'fal/2027-01-01']))).toBe('fal-budget: no pricing version "2027-01-01" for fal (known: 2026-11-21, 2026-12-02)');
     expect(failureLine(await runCli(['diff', 'fal/2026-11-21', 'nope.json']))).toBe('fal-budget: diff <new> nope.json: cannot read (no such file)');
     expect(failureLine(await runCli(['diff', 'fal', 'fal/2026-11-21']))).toBe('fal-budget: diff <old>: expected <provider>/<version> (e.g. fal/2026-11-21) or a path to a .json table (got "fal")');
   });
@@ -226,7 +240,10 @@ describe('validate', () => {
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
       path: 'pricing', valid: true, problems: [],
-      tables: ['fal', 'gmi', 'oxen'].map((provider) => ({ provider, version: '2026-11-21', sha256: LOCK[`${provider}/2026-11-21.json`], file: `pricing/${provider}/2026-11-21.json` })),
+      tables: ['fal/2026-11-21', 'fal/2026-12-02', 'gmi/2026-11-21', 'oxen/2026-11-21'].map((name) => {
+        const [provider, version] = name.split('/');
+        return { provider, version, sha256: LOCK[`${name}.json`], file: `pricing/${name}.json` };
+      }),
     });
   });
 

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Decimal, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
+import fc from 'fast-check';
+import { quoteRequest, type SourceProbe } from '../../src/core/quote.js';
+import { bundledPriceBook, Decimal, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
+import { forgeLengths, fragment, setWord, withFragmentTrack, withMehd } from '../media/support/forge-mp4.js';
 
 const AT = '2026-11-24T12:00:00Z';
 const EDIT = 'luma-ray-3-2-edit';
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, '..', 'fixtures', name));
-const inline = (name: string) => ({ source_data: fixture(name).toString('base64'), source_media_type: 'video/mp4' });
+const inline = (name: string) => inlineBytes(fixture(name));
+const inlineBytes = (bytes: Buffer) => ({ source_data: bytes.toString('base64'), source_media_type: 'video/mp4' });
 
 describe('the edit is billed per started 5 s block of the source', () => {
   it.each([
@@ -46,9 +50,15 @@ describe('the edit is billed per started 5 s block of the source', () => {
 
 describe('the source length from an inline MP4 (mp4box)', () => {
   it('reads exact lengths from real files', () => {
-    expect(readMp4Seconds(fixture('source-7.2s.mp4'))).toEqual({ seconds: new Decimal('7.2') });
-    expect(readMp4Seconds(fixture('source-10s.mp4'))).toEqual({ seconds: new Decimal('10') });
-    expect(readMp4Seconds(fixture('source-31s.mp4'))).toEqual({ seconds: new Decimal('31') });
+    for (const [name, seconds] of [['source-7.2s.mp4', '7.2'], ['source-10s.mp4', '10'], ['source-31s.mp4', '31']] as const) {
+      const result = readMp4Seconds(fixture(name));
+      expect('seconds' in result && result.seconds.toFixed()).toBe(seconds);
+    }
+  });
+
+  it('a real file whose boxes agree is quoted without a disagreement warning', () => {
+    const result = quote(EDIT, inline('source-7.2s.mp4'), { at: AT });
+    expect(result.warnings.map((warning) => warning.code)).not.toContain('source_durations_disagree');
   });
 
   it('quotes source_data by its length', () => {
@@ -80,6 +90,103 @@ describe('the source length from an inline MP4 (mp4box)', () => {
     expect(result.upperBound).toBe(true);
     expect(result.params).toMatchObject({ blocks: 6, sourceSecondsFrom: 'maximum' });
     expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'upper_bound', path: ['source_data'] }));
+  });
+});
+
+describe('a forged MP4 is billed by the longest length it declares', () => {
+  it('a movie header of 4 s on a 31 s source is refused, not billed one block', () => {
+    const forged = inlineBytes(forgeLengths(fixture('source-31s.mp4'), { mvhd: '4' }));
+    try {
+      quote(EDIT, forged, { at: AT });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as InvalidRequestError).issues).toEqual([
+        { path: ['source_data'], code: 'source_too_long', message: 'the source is 31 s; luma-ray-3-2-edit accepts at most 30 s' },
+      ]);
+    }
+  });
+
+  it('headers of 4 s over tracks of 31 s: refused (strict, as the guard quotes)', () => {
+    const forged = inlineBytes(forgeLengths(fixture('source-31s.mp4'), { mvhd: '4', tkhd: '4', elst: '4' }));
+    expect(() => quote(EDIT, { model: EDIT, prompt: 'p', ...forged }, { at: AT, strict: true })).toThrow('source_data: the source is 31 s');
+  });
+
+  it('boxes saying 7 s and 9 s: quoted at 9 s (2 blocks), with a warning naming each box', () => {
+    const forged = inlineBytes(forgeLengths(fixture('source-7.2s.mp4'), { mvhd: '7', tkhd: '7', elst: '7', mdhd: '9', stts: '9' }));
+    const result = quote(EDIT, { ...forged, resolution: '1080p' }, { at: AT });
+    expect(result.params).toMatchObject({ blocks: 2, sourceSeconds: '9', sourceSecondsFrom: 'mp4' });
+    expect(result.total).toBe('4.32');
+    expect(result.upperBound).toBe(false);
+    expect(result.warnings.filter((warning) => warning.code === 'source_durations_disagree')).toMatchInlineSnapshot(`
+      [
+        {
+          "code": "source_durations_disagree",
+          "message": "the source's boxes disagree on its length (mvhd 7 s, track 1 tkhd 7 s, track 1 elst 7 s, track 1 mdhd 9 s, track 1 stts 9 s); quoted at the longest, 9 s (track 1 mdhd)",
+          "path": [
+            "source_data",
+          ],
+        },
+      ]
+    `);
+  });
+
+  it('the longest crosses a block edge: 4 s in the movie header, 7.2 s in the media is 2 blocks', () => {
+    const forged = inlineBytes(forgeLengths(fixture('source-7.2s.mp4'), { mvhd: '4', tkhd: '4', elst: '4' }));
+    expect(quote(EDIT, forged, { at: AT }).params).toMatchObject({ blocks: 2, sourceSeconds: '7.2' });
+  });
+
+  it('a fragmented source: a movie-extends header of 4 s does not shorten 10 s of fragments', () => {
+    const result = quote(EDIT, inlineBytes(withMehd(fragment(fixture('source-10s.mp4')), '4')), { at: AT });
+    expect(result.params).toMatchObject({ blocks: 2, sourceSeconds: '10', sourceSecondsFrom: 'mp4' });
+    expect(result.warnings.map((warning) => warning.code)).toContain('source_durations_disagree');
+  });
+
+  it('a given sourceSeconds is compared with the longest, not with the movie header', () => {
+    const forged = inlineBytes(forgeLengths(fixture('source-10s.mp4'), { mvhd: '4' }));
+    const result = quote(EDIT, forged, { at: AT, sourceSeconds: '4' });
+    expect(result.params).toMatchObject({ blocks: 2, sourceSeconds: '10', sourceSecondsFrom: 'mp4' });
+    expect(result.warnings.map((warning) => warning.code)).toEqual(expect.arrayContaining(['source_durations_disagree', 'source_seconds_mismatch']));
+  });
+
+  it('lengths that cannot all be worked out are not guessed: the 30 s maximum, marked upperBound', () => {
+    const undeclared = withFragmentTrack(fragment(fixture('source-10s.mp4')), 9);
+    const zeroTimescale = setWord(fixture('source-10s.mp4'), ['moov', 'trak', 'mdia', 'mdhd'], 20, 0);
+    for (const bytes of [undeclared, zeroTimescale]) {
+      const result = quote(EDIT, inlineBytes(bytes), { at: AT });
+      expect(result).toMatchObject({ upperBound: true, params: { blocks: 6, sourceSecondsFrom: 'maximum' } });
+      expect(result.warnings).toContainEqual(expect.objectContaining({ code: 'upper_bound', path: ['source_data'] }));
+    }
+  });
+
+  it('the core bills the longest length a probe lists, even when the probe\'s own seconds is shorter', () => {
+    const probeSource: SourceProbe = () => ({
+      seconds: new Decimal('4'),
+      durations: [{ box: 'mvhd', seconds: new Decimal('4') }, { box: 'track 1 mdhd', seconds: new Decimal('12.5') }],
+    });
+    const result = quoteRequest(bundledPriceBook(), EDIT, { source_data: 'AAAA', source_media_type: 'video/mp4' }, { at: AT, probeSource });
+    expect(result.params).toMatchObject({ blocks: 3, sourceSeconds: '12.5', sourceSecondsFrom: 'mp4' });
+  });
+
+  it('property: billed at the longest box, refused over 30 s, warned exactly when the boxes disagree', () => {
+    // Multiples of 0.2 s up to 40 s: what the fixture's timescales can state, on both sides of 30 s.
+    const length = fc.integer({ min: 1, max: 200 }).map((fifths) => new Decimal(fifths).div(5).toFixed());
+    fc.assert(
+      fc.property(fc.record({ mvhd: length, tkhd: length, elst: length, mdhd: length, stts: length }), (lengths) => {
+        const values = Object.values(lengths);
+        const longest = Decimal.max(...values);
+        const input = inlineBytes(forgeLengths(fixture('source-7.2s.mp4'), lengths));
+        if (longest.gt(30)) {
+          expect(() => quote(EDIT, input, { at: AT })).toThrow(`source_data: the source is ${longest.toFixed()} s`);
+          return;
+        }
+        const result = quote(EDIT, input, { at: AT });
+        expect(result.params).toMatchObject({ sourceSeconds: longest.toFixed(), blocks: longest.div(5).ceil().toNumber() });
+        const warned = result.warnings.some((warning) => warning.code === 'source_durations_disagree');
+        expect(warned).toBe(new Set(values.map((value) => new Decimal(value).toFixed())).size > 1);
+      }),
+      { numRuns: 60 },
+    );
   });
 });
 

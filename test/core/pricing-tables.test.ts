@@ -44,7 +44,7 @@ describe('bundled tables', () => {
 
   it('every file in pricing/ validates and is pinned by the sha256 of its bytes in lock.json', () => {
     const files = listTableFiles(PRICING);
-    expect(files).toEqual(['fal/2026-11-21.json', 'gmi/2026-11-21.json', 'oxen/2026-11-21.json']);
+    expect(files).toEqual(['fal/2026-11-21.json', 'fal/2026-12-02.json', 'gmi/2026-11-21.json', 'oxen/2026-11-21.json']);
     for (const file of files) {
       const text = readFileSync(join(PRICING, file), 'utf8');
       const compiled = readPricingTable(text, file);
@@ -170,6 +170,20 @@ describe('version selection', () => {
     expect(quote('acme/clip', {}, { at: '2026-11-24T12:00:00+05:30', book }).pricing.pricedAt).toBe('2026-11-24T06:30:00.000Z');
   });
 
+  it('an endpoint that only a later version prices has no price in effect before it (and not in a pinned earlier version)', () => {
+    const v3 = readPricingTable(table((d) => {
+      d.version = 'v3'; d.effectiveFrom = '2026-09-01';
+      d.endpoints['acme/new'] = structuredClone(d.endpoints['acme/clip']);
+    }), 'v3.json');
+    const later = new PriceBook([v1, v3]);
+    expect(quote('acme/new', {}, { at: '2026-09-01', book: later }).total).toBe('0.10');
+    expect(() => quote('acme/new', {}, { at: '2026-08-31T23:59:59Z', book: later })).toThrow(NoPriceInEffectError);
+    expect(() => quote('acme/new', {}, { at: '2026-08-31T23:59:59Z', book: later })).toThrow(
+      'no acme price in effect for acme/new at 2026-08-31T23:59:59.000Z: acme v1 does not price it; versions that do: v3 (effective 2026-09-01)',
+    );
+    expect(() => quote('acme/new', {}, { version: 'v1', book: later })).toThrow('no acme price in effect for acme/new in version v1: acme v1 does not price it');
+  });
+
   it('an endpoint no table knows is an error, never $0', () => {
     expect(() => quote('acme/nothing', {}, { book })).toThrow(UnknownEndpointError);
     expect(() => quote(V2V, {}, { provider: 'acme', book: bundledPriceBook() })).toThrow(UnknownEndpointError);
@@ -201,7 +215,7 @@ describe('tables of your own, from a directory, merged over the bundled ones', (
   });
 
   it('a copy of a bundled table is taken once; a different table under a bundled version is refused', () => {
-    expect(loadPriceBook(directory({ 'fal.json': falText })).tables).toHaveLength(3);
+    expect(loadPriceBook(directory({ 'fal.json': falText })).tables).toHaveLength(bundledPriceBook().tables.length);
     const changed = falText.replace('"0.72"', '"0.70"');
     expect(() => loadPriceBook(directory({ 'fal.json': changed }))).toThrow(/duplicate version fal\/2026-11-21/);
   });

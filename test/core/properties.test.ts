@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, FalBudgetError, quote, quoteBatch } from '../../src/index.js';
+import { bundledPriceBook, Decimal, FalBudgetError, quote, quoteBatch } from '../../src/index.js';
+import { arbitraryRequest, type GeneratedRequest } from '../../src/testing/index.js';
 
 const AT = '2026-11-24T12:00:00Z';
 const RESOLUTIONS = ['540p', '720p', '1080p'] as const;
@@ -16,22 +17,12 @@ const clipEndpoints = [
 
 const offered = (tier: TierName, resolution: string) => tier === 'sdr' || resolution !== '540p';
 
-/** Any valid per-clip request: a price-setting combination the provider offers, plus optional extras. */
-const clipRequest = fc
-  .record({
-    spec: fc.constantFrom(...clipEndpoints),
-    resolution: fc.constantFrom(...RESOLUTIONS),
-    duration: fc.constantFrom('5s', '10s'),
-    tierPick: fc.nat(2),
-    prompt: fc.option(fc.string(), { nil: undefined }),
-  })
-  .map(({ spec, resolution, duration, tierPick, prompt }) => {
-    const usable = spec.tiers.filter((tier) => offered(tier, resolution));
-    const tier = usable[tierPick % usable.length]!;
-    const input: Record<string, unknown> = { resolution, duration, ...TIER_FLAGS[tier] };
-    if (prompt !== undefined) input.prompt = prompt;
-    return { endpoint: spec.endpoint, input, tier, resolution, duration };
-  });
+// Requests drawn by fal-budget/testing from the request models: every valid combination of every
+// bundled endpoint's fields (and, for the edit and reframe, source lengths), at one instant.
+const ON = '2026-12-02T12:00:00Z';
+const anyRequest = fc.oneof(...bundledPriceBook().endpointIds().map((endpoint) => arbitraryRequest(endpoint, { at: ON })));
+const clipRequest = fc.oneof(...clipEndpoints.map(({ endpoint }) => arbitraryRequest(endpoint, { at: ON })));
+const quoted = (request: GeneratedRequest) => quote(request.endpoint, request.input, request.options);
 
 /** Source lengths as exact decimal strings in (0, 30], with up to 20 fractional digits. */
 const seconds = fc
@@ -62,14 +53,8 @@ const sumOfLines = (lines: ReadonlyArray<{ amount: string }>) => lines.reduce((s
 describe('properties', () => {
   it('total = sum of line amounts, for every valid request', () => {
     fc.assert(
-      fc.property(clipRequest, ({ endpoint, input }) => {
-        const result = quote(endpoint, input, { at: AT });
-        expect(sumOfLines(result.lines).eq(result.total)).toBe(true);
-      }),
-    );
-    fc.assert(
-      fc.property(editTier, seconds, (tier, length) => {
-        const result = quote('luma-ray-3-2-edit', { resolution: tier.resolution, ...tier.flags }, { at: AT, sourceSeconds: length });
+      fc.property(anyRequest, (request) => {
+        const result = quoted(request);
         expect(sumOfLines(result.lines).eq(result.total)).toBe(true);
       }),
     );
@@ -77,9 +62,11 @@ describe('properties', () => {
 
   it('10 s = 2 x 5 s on every per-clip card', () => {
     fc.assert(
-      fc.property(clipRequest, ({ endpoint, input }) => {
-        const five = quote(endpoint, { ...input, duration: '5s' }, { at: AT });
-        const ten = quote(endpoint, { ...input, duration: '10s' }, { at: AT });
+      fc.property(clipRequest, ({ endpoint, input, options }) => {
+        // loop is not allowed with 10s: leave it out of both.
+        const { loop: _loop, ...rest } = input;
+        const five = quote(endpoint, { ...rest, duration: '5s' }, options);
+        const ten = quote(endpoint, { ...rest, duration: '10s' }, options);
         expect(new Decimal(ten.total).eq(new Decimal(five.total).times(2))).toBe(true);
       }),
     );
@@ -135,9 +122,10 @@ describe('properties', () => {
 
   it('a batch total equals the sum of single quotes', () => {
     fc.assert(
-      fc.property(fc.array(clipRequest, { maxLength: 30 }), (requests) => {
-        const batch = quoteBatch(requests.map(({ endpoint, input }) => ({ endpoint, input })), { at: AT });
-        const singles = requests.reduce((sum, { endpoint, input }) => sum.plus(quote(endpoint, input, { at: AT }).total), new Decimal(0));
+      fc.property(fc.array(anyRequest, { maxLength: 30 }), (requests) => {
+        const entries = requests.map(({ endpoint, input, options }) => ({ endpoint, input, ...(options.sourceSeconds === undefined ? {} : { sourceSeconds: options.sourceSeconds }) }));
+        const batch = quoteBatch(entries, { at: ON });
+        const singles = requests.reduce((sum, request) => sum.plus(quoted(request).total), new Decimal(0));
         expect(new Decimal(batch.total).eq(singles)).toBe(true);
         expect(batch.items).toHaveLength(requests.length);
         const bySubtotals = batch.subtotals.reduce((sum, subtotal) => sum.plus(subtotal.total), new Decimal(0));
@@ -148,12 +136,12 @@ describe('properties', () => {
 
   it('quoting is deterministic and never mutates its input', () => {
     fc.assert(
-      fc.property(clipRequest, ({ endpoint, input }) => {
-        const before = structuredClone(input);
-        const first = quote(endpoint, input, { at: AT });
-        const second = quote(endpoint, input, { at: AT });
+      fc.property(anyRequest, (request) => {
+        const before = structuredClone(request.input);
+        const first = quoted(request);
+        const second = quoted(request);
         expect(second).toEqual(first);
-        expect(input).toEqual(before);
+        expect(request.input).toEqual(before);
       }),
     );
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidRequestError, NotOfferedError, quote } from '../../src/index.js';
+import { InvalidRequestError, NoPriceInEffectError, NotOfferedError, quote } from '../../src/index.js';
 
 // Every price on the seed pages, typed in again from the pages (not read from our tables), and
 // quoted through the public API. A changed table cell fails here.
@@ -128,5 +128,38 @@ describe('a combination missing from a table is not offered, never $0', () => {
     expect(() => quote('acme/v2v', { resolution: '720p', hdr: true }, { at: AT, book })).toThrow(
       'acme does not offer acme/v2v with tier HDR, resolution 720p, duration 5s',
     );
+  });
+});
+
+// [resolution, price per second, the page's 5 s and 10 s examples] — shared/sources/fal-reframe.md.
+const reframeCard: Array<[string, string, string, string]> = [
+  ['540p', '0.06', '0.30', '0.60'],
+  ['720p', '0.12', '0.60', '1.20'],
+  ['1080p', '0.36', '1.80', '3.60'],
+];
+
+describe('fal luma/agent/ray/v3.2/reframe: per started second of the source (fal 2026-12-02)', () => {
+  const REFRAME = 'luma/agent/ray/v3.2/reframe';
+  const ON = '2026-12-02T12:00:00Z';
+
+  it.each(reframeCard)('%s: $%s a second; a 5 s source $%s, a 10 s source $%s', (resolution, perSecond, five, ten) => {
+    const one = quote(REFRAME, { resolution }, { at: ON, sourceSeconds: '1' });
+    expect(one.lines).toEqual([expect.objectContaining({ quantity: '1', unit: 'second', unitPrice: perSecond, amount: perSecond })]);
+    expect(quote(REFRAME, { resolution }, { at: ON, sourceSeconds: '5' }).total).toBe(five);
+    expect(quote(REFRAME, { resolution }, { at: ON, sourceSeconds: '10' }).total).toBe(ten);
+    expect(one.provider).toBe('fal');
+    expect(one.pricing.version).toBe('2026-12-02');
+    expect(one.warnings.map((warning) => warning.code)).not.toContain('unverified_price');
+  });
+
+  it('defaults to 540p', () => {
+    expect(quote(REFRAME, { prompt: 'p', video_url: 'https://x/v.mp4', aspect_ratio: '9:16' }, { at: ON, sourceSeconds: '5', strict: true }).total).toBe('0.30');
+  });
+
+  it('has no price before the table that adds it; the other fal cards are unchanged in it', () => {
+    expect(() => quote(REFRAME, { resolution: '720p' }, { at: AT, sourceSeconds: '5' })).toThrow(NoPriceInEffectError);
+    for (const [resolution, duration, hdr, exr, price] of videoToVideoCard) {
+      expect(quote(falVideoToVideo, { resolution, duration, hdr, exr_export: exr }, { at: ON }).total).toBe(price);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { TIER_LABELS, type Tier } from '../../core/endpoints/index.js';
-import { Decimal, formatDecimal, formatMoney } from '../../core/money.js';
+import { TIER_LABELS } from '../../core/endpoints/index.js';
+import { Decimal, formatMoney } from '../../core/money.js';
 import type { PriceBook } from '../../core/pricing/price-book.js';
 import type { EndpointPricing, Price, PricingTable } from '../../core/pricing/pricing-table.js';
 import { readPricingTable } from '../../tables/read-table.js';
@@ -33,15 +33,13 @@ async function resolveTable(ref: string, which: string, book: PriceBook): Promis
   return book.select(ref.slice(0, slash), { version: ref.slice(slash + 1) });
 }
 
-/** Every priced cell of an endpoint, keyed so the same cell in two versions meets. */
+/** Every priced cell of an endpoint, as its card lists them, keyed so the same cell in two versions meets. */
 function cellsOf(pricing: EndpointPricing): Map<string, { ref: PriceCellRef; price: Price }> {
   const cells = new Map<string, { ref: PriceCellRef; price: Price }>();
-  for (const [key, price] of pricing.prices) {
-    const [tier, resolution, duration] = key.split(' ') as [Tier, string, string | undefined];
-    const unit = duration ?? `per ${formatDecimal((pricing as { blockSeconds: Decimal }).blockSeconds)} s block`;
-    cells.set(`${pricing.endpoint}\u0000${pricing.billing}\u0000${key}`, {
-      ref: { endpoint: pricing.endpoint, tier: TIER_LABELS[tier], resolution, unit },
-      price,
+  for (const cell of pricing.card.cells()) {
+    cells.set(`${pricing.endpoint}\u0000${pricing.billing}\u0000${cell.key}`, {
+      ref: { endpoint: pricing.endpoint, tier: TIER_LABELS[cell.tier], resolution: cell.resolution, unit: cell.unit },
+      price: cell.price,
     });
   }
   return cells;
@@ -57,10 +55,9 @@ function signed(amount: Decimal, text: string): string {
   return amount.isNegative() ? text : `+${text}`;
 }
 
+/** How an endpoint bills, besides its prices: the kind and its terms (block length, maximum source). */
 function billingOf(pricing: EndpointPricing): Record<string, string> {
-  return pricing.billing === 'per_clip'
-    ? { kind: 'per_clip' }
-    : { kind: 'per_block', blockSeconds: formatDecimal(pricing.blockSeconds), maxSourceSeconds: formatDecimal(pricing.maxSourceSeconds) };
+  return { kind: pricing.billing, ...pricing.card.terms };
 }
 
 /**

@@ -1,49 +1,23 @@
-import { DURATIONS, RESOLUTIONS, TIER_LABELS, type Tier } from '../../core/endpoints/index.js';
 import { NoPriceInEffectError } from '../../core/errors/index.js';
-import { Decimal, formatDecimal, formatMoney } from '../../core/money.js';
 import type { PriceBook } from '../../core/pricing/price-book.js';
-import { blockKey, clipKey, type EndpointPricing, type PricingTable } from '../../core/pricing/pricing-table.js';
+import type { EndpointPricing, PricingTable } from '../../core/pricing/pricing-table.js';
 import { selectPricing } from '../../core/quote.js';
 import { pricingContext, type PricingFlags } from '../pricing-context.js';
-import type { PricesReport, RateCard, RateCardRow } from '../report.js';
+import type { PricesReport, RateCard } from '../report.js';
 
 export interface PricesFlags extends PricingFlags {
   readonly endpoint?: string;
   readonly provider?: string;
 }
 
-/** per_clip: tier x resolution x duration. per_block: tier x resolution x the block count a source length bills. */
+/** An endpoint's rate card, laid out by its billing kind. */
 export function rateCard(table: PricingTable, pricing: EndpointPricing): RateCard {
-  const base = {
+  const { columns, rows, note } = pricing.card.rateCard();
+  return {
     provider: table.provider, version: table.version, effectiveFrom: table.effectiveFrom, sha256: table.sha256,
     endpoint: pricing.endpoint, billing: pricing.billing, verified: pricing.verified, notes: pricing.notes,
+    columns, rows, ...(note === undefined ? {} : { note }), terms: pricing.card.terms,
   };
-  const rows: RateCardRow[] = [];
-  if (pricing.billing === 'per_clip') {
-    for (const tier of pricing.request.tiers) {
-      for (const resolution of RESOLUTIONS) {
-        const prices = Object.fromEntries(DURATIONS.map((duration) => [duration, pricing.prices.get(clipKey(tier, resolution, duration))?.text ?? null]));
-        rows.push({ tier: TIER_LABELS[tier], resolution, prices });
-      }
-    }
-    return { ...base, columns: [...DURATIONS], rows };
-  }
-  const blockSeconds = formatDecimal(pricing.blockSeconds);
-  const blocks = pricing.maxSourceSeconds.div(pricing.blockSeconds).ceil().toNumber();
-  const bounds = Array.from({ length: blocks }, (_, index) => pricing.blockSeconds.times(index + 1));
-  const perBlock = `per ${blockSeconds} s block`;
-  const columns = [perBlock, ...bounds.map((bound) => `≤ ${formatDecimal(Decimal.min(bound, pricing.maxSourceSeconds))} s`)];
-  for (const tier of pricing.request.tiers as readonly Tier[]) {
-    for (const resolution of RESOLUTIONS) {
-      const price = pricing.prices.get(blockKey(tier, resolution));
-      const prices: Record<string, string | null> = { [perBlock]: price?.text ?? null };
-      bounds.forEach((_, index) => {
-        prices[columns[index + 1]!] = price ? formatMoney(price.amount.times(index + 1)) : null;
-      });
-      rows.push({ tier: TIER_LABELS[tier], resolution, prices });
-    }
-  }
-  return { ...base, columns, rows, blockSeconds, maxSourceSeconds: formatDecimal(pricing.maxSourceSeconds) };
 }
 
 function allCards(book: PriceBook, selector: { at: Date; version: string | undefined }, provider: string | undefined) {

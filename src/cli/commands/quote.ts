@@ -1,6 +1,9 @@
+import type { BillingKind } from '../../core/billing/index.js';
 import { InvalidRequestError } from '../../core/errors/index.js';
 import { Decimal, parseDecimal } from '../../core/money.js';
 import { selectPricing } from '../../core/quote.js';
+import { durationsDisagreeWarning } from '../../core/source-durations.js';
+import type { QuoteWarning } from '../../core/quote-types.js';
 import { readMp4Seconds } from '../../media/mp4-seconds.js';
 import { quote } from '../../quote.js';
 import { checkBudget, parseMax } from '../budget-check.js';
@@ -10,8 +13,10 @@ import { parseJsonObject, readInputBytes, readInputText, type Stdin } from '../r
 import type { QuoteReport } from '../report.js';
 import { requestFromFlags, type FieldFlags } from './request-from-flags.js';
 
-export interface QuoteFlags extends PricingFlags, FieldFlags {
+export interface QuoteFlags extends PricingFlags {
   readonly endpoint: string;
+  /** The field flags (--resolution, --hdr, ...), by flag name. */
+  readonly fields: FieldFlags;
   readonly sourceSeconds?: string;
   readonly source?: string;
   readonly set?: readonly string[];
@@ -26,12 +31,12 @@ export interface CommandIo {
   readonly now: () => Date;
 }
 
-/** --source-seconds or --source: the edit's length, exact. Only a block-billed endpoint takes one. */
-async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_clip' | 'per_block'): Promise<{ seconds: string | Decimal; from: 'given' | 'mp4'; flag: string } | undefined> {
+/** --source-seconds or --source: the source's length, exact. Only an endpoint billed by that length takes one. */
+async function sourceLength(flags: QuoteFlags, endpoint: string, kind: BillingKind): Promise<{ seconds: string | Decimal; from: 'given' | 'mp4'; flag: string; warning?: QuoteWarning } | undefined> {
   const flag = flags.source !== undefined ? `--source ${flags.source}` : flags.sourceSeconds !== undefined ? `--source-seconds ${flags.sourceSeconds}` : undefined;
   if (flag === undefined) return undefined;
-  if (billing !== 'per_block') {
-    throw new CliError('usage', `${flag.split(' ')[0]}: ${endpoint} is priced per clip; the source length does not apply to it`);
+  if (!kind.source) {
+    throw new CliError('usage', `${flag.split(' ')[0]}: ${endpoint} is priced ${kind.label}; the source length does not apply to it`);
   }
   if (flags.sourceSeconds !== undefined) {
     if (!parseDecimal(flags.sourceSeconds)) {
@@ -41,7 +46,7 @@ async function sourceLength(flags: QuoteFlags, endpoint: string, billing: 'per_c
   }
   const probed = readMp4Seconds(await readInputBytes(flags.source!, '--source'));
   if ('error' in probed) throw new CliError('malformed_input', `${flag}: ${probed.error}`);
-  return { seconds: probed.seconds, from: 'mp4', flag };
+  return { seconds: probed.seconds, from: 'mp4', flag, warning: durationsDisagreeWarning(probed.durations) };
 }
 
 /** `fal-budget quote <endpoint>`: turns flags into a request and prices it with the library's quote(). */
@@ -51,13 +56,15 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
   // Which table prices the endpoint decides which fields it has (and fails closed if none does).
   const { pricing } = selectPricing(book, flags.endpoint, { at, version, provider: flags.provider });
   const base = flags.input === undefined ? {} : parseJsonObject(await readInputText(flags.input, '--input', io.stdin), `--input ${flags.input}`);
-  const request = requestFromFlags(flags.endpoint, pricing.request, base, flags, flags.set ?? []);
-  const source = await sourceLength(flags, flags.endpoint, pricing.billing);
+  const request = requestFromFlags(flags.endpoint, pricing, base, flags.fields, flags.set ?? []);
+  const source = await sourceLength(flags, flags.endpoint, pricing.card.kind);
   try {
     const priced = quote(flags.endpoint, request, {
       book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, sourceSecondsFrom: source?.from, strict: flags.strict,
     });
-    return { kind: 'quote', quote: priced, budget: checkBudget(new Decimal(priced.total), max) };
+    // The file's boxes disagreeing is part of the quote, as it is for an inline source_data.
+    const quoted = source?.warning ? { ...priced, warnings: [...priced.warnings, source.warning] } : priced;
+    return { kind: 'quote', quote: quoted, budget: checkBudget(new Decimal(priced.total), max) };
   } catch (error) {
     // The length came from a flag: say which one, rather than the library's option name.
     const issue = error instanceof InvalidRequestError && source ? error.issues.find((candidate) => candidate.path[0] === 'sourceSeconds') : undefined;

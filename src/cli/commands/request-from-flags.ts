@@ -1,17 +1,47 @@
-import type { FieldInfo, RequestModel } from '../../core/endpoints/index.js';
+import { requestModels, type FieldInfo, type RequestModel } from '../../core/endpoints/index.js';
+import type { EndpointPricing } from '../../core/pricing/pricing-table.js';
 import { CliError } from '../cli-error.js';
 
-/** The price-relevant flags and the request field each one sets. */
-export const FIELD_FLAGS = [
-  { flag: 'resolution', field: 'resolution' },
-  { flag: 'duration', field: 'duration' },
-  { flag: 'hdr', field: 'hdr' },
-  { flag: 'exr', field: 'exr_export' },
-  { flag: 'loop', field: 'loop' },
-] as const;
+/** A quote flag that sets a request field, derived from the fields' definitions. */
+export interface FieldFlag {
+  readonly flag: string;
+  readonly field: string;
+  readonly type: 'boolean' | 'string';
+  /** The help line: the field's description and, for an enum, every value some endpoint takes. */
+  readonly describe: string;
+}
 
-export type FieldFlagName = (typeof FIELD_FLAGS)[number]['flag'];
-export type FieldFlags = Partial<Record<FieldFlagName, string | boolean>>;
+/**
+ * Every field flag, from every request model: a priced field gets one (named after the field,
+ * or its `flag`), and so does a field whose definition names a flag. Two models may share a
+ * flag only for the same field.
+ */
+function fieldFlags(models: Iterable<RequestModel>): FieldFlag[] {
+  const found = new Map<string, { field: FieldInfo; options: Set<string> }>();
+  for (const model of models) {
+    for (const field of model.fields) {
+      if (field.flag === undefined) continue;
+      const seen = found.get(field.flag);
+      if (seen && seen.field.name !== field.name) throw new Error(`--${field.flag} would set both ${seen.field.name} and ${field.name}`);
+      const entry = seen ?? { field, options: new Set<string>() };
+      for (const option of field.options ?? []) entry.options.add(option);
+      found.set(field.flag, entry);
+    }
+  }
+  return [...found].map(([flag, { field, options }]) => ({
+    flag,
+    field: field.name,
+    type: field.type === 'boolean' ? 'boolean' : 'string',
+    describe: field.type === 'boolean'
+      ? `${field.description} (sets ${field.name}: true; --no-${flag} for false)`
+      : `${field.description}: ${[...options].join(' | ')} (sets ${field.name})`,
+  }));
+}
+
+export const FIELD_FLAGS: readonly FieldFlag[] = fieldFlags(requestModels.values());
+
+/** The field flags given on the command line, by flag name. */
+export type FieldFlags = Readonly<Record<string, string | boolean | undefined>>;
 
 function fieldNames(model: RequestModel): string {
   return model.fields.map((field) => field.name).join(', ');
@@ -45,11 +75,13 @@ export function parseSetting(text: string): [key: string, value: unknown] {
  */
 export function requestFromFlags(
   endpoint: string,
-  model: RequestModel,
+  pricing: EndpointPricing,
   base: Record<string, unknown>,
-  flags: FieldFlags,
+  fieldFlags: FieldFlags,
   settings: readonly string[],
 ): Record<string, unknown> {
+  const model = pricing.request;
+  const source = pricing.card.kind.source;
   const request: Record<string, unknown> = { ...base };
   const setKeys = new Set<string>();
   for (const text of settings) {
@@ -63,12 +95,13 @@ export function requestFromFlags(
     setKeys.add(key);
   }
   for (const { flag, field: name } of FIELD_FLAGS) {
-    const value = flags[flag];
+    const value = fieldFlags[flag];
     if (value === undefined) continue;
     const field = model.fields.find((candidate) => candidate.name === name);
     if (!field) {
-      const why = name === 'duration' && model.billing === 'per_block'
-        ? ' (it is billed per block of the source: use --source-seconds or --source)'
+      // A kind billed by the source's length says which field that length stands in for.
+      const why = source?.replaces === name
+        ? ` (it is billed ${source.billedBy}: use --source-seconds or --source)`
         : ` (its fields: ${fieldNames(model)})`;
       throw new CliError('usage', `--${flag}: ${endpoint} has no ${name} field${why}`);
     }

@@ -67,7 +67,7 @@ function batchMarkdown(report: BatchReport): string {
 
 function rateCardMarkdown(card: RateCard): string {
   const out = [`#### ${code(card.endpoint)} (${card.provider} ${card.version}, effective ${card.effectiveFrom})`];
-  if (card.billing === 'per_block') out.push(`Billed per ${card.blockSeconds} s block of the source, rounded up; sources up to ${card.maxSourceSeconds} s.`);
+  if (card.note !== undefined) out.push(card.note);
   out.push(grid(
     ['Tier', 'Resolution', ...card.columns],
     card.rows.map((row) => [row.tier, row.resolution, ...card.columns.map((column) => {

@@ -95,9 +95,7 @@ function rateCardTable(card: RateCard, c: Colours): string {
   const out = [
     c.bold(`${card.endpoint} (${card.provider} ${card.version}, effective ${card.effectiveFrom})`),
   ];
-  if (card.billing === 'per_block') {
-    out.push(`Billed per ${card.blockSeconds} s block of the source, rounded up; sources up to ${card.maxSourceSeconds} s.`);
-  }
+  if (card.note !== undefined) out.push(card.note);
   const grid = table(['Tier', 'Resolution', ...card.columns], ['left', 'left', ...card.columns.map(() => 'right' as const)]);
   for (const row of card.rows) {
     grid.push([row.tier, row.resolution, ...card.columns.map((column) => {

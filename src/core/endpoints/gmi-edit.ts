@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { RequestIssue } from '../errors/index.js';
-import type { BlockRequestModel } from './request-model.js';
-import { tierOf, type Resolution } from './request-model.js';
-import {
-  EDIT_STRENGTHS, editStrengthSchema, field, hdrRules, resolutionSchema, RESOLUTION_FIELD, HDR_FIELD, EXR_FIELD,
-} from './luma-ray-rules.js';
-import { validationLevels } from './schemas.js';
+import { field } from './fields.js';
+import { editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
+import { hdrRules } from './luma-ray-rules.js';
+import { defineRequestModel } from './request-model.js';
 
 const MODEL_ID = 'luma-ray-3-2-edit';
 const POSE_STRENGTHS = ['None', 'precise', 'coarse'] as const;
@@ -32,7 +30,7 @@ const promptSchema = z.string().check((ctx) => {
     });
   }
 });
-const unitInterval = z.number().min(0).max(1);
+const unitInterval = (description: string) => field(z.number().min(0).max(1).optional(), { description });
 const present = (value: unknown): boolean => value !== undefined && value !== '';
 
 /** The per-signal controls that edit_auto_controls excludes, and when each counts as set. */
@@ -46,7 +44,7 @@ const PER_SIGNAL_CONTROLS: ReadonlyArray<[string, (value: unknown) => boolean]> 
 ];
 
 function editRules(input: Record<string, unknown>, mode: 'quote' | 'strict'): RequestIssue[] {
-  const issues = hdrRules(input, '720p');
+  const issues = hdrRules(input);
   if (input.edit_auto_controls === true) {
     for (const [name, isSet] of PER_SIGNAL_CONTROLS) {
       if (isSet(input[name])) {
@@ -99,62 +97,39 @@ function editMissing(input: Record<string, unknown>): string[] {
 }
 
 /** GMI Cloud `luma-ray-3-2-edit` (seed 003): billed per 5 s block of the source, rounded up. */
-export const gmiEdit: BlockRequestModel = {
+export const gmiEdit = defineRequestModel({
   id: 'gmi/luma-ray-3.2/edit',
   billing: 'per_block',
-  tiers: ['sdr', 'hdr', 'hdr_exr'],
-  maxSourceField: 'source_data',
-  fields: [
-    field({ name: 'model', type: 'enum', options: [MODEL_ID], required: true }),
-    field({ name: 'prompt', type: 'string', required: true }),
-    field({ name: 'source_generation_id', type: 'string' }),
-    RESOLUTION_FIELD('720p'),
-    field({ name: 'edit_auto_controls', type: 'boolean' }),
-    field({ name: 'edit_strength', type: 'enum', options: EDIT_STRENGTHS }),
-    field({ name: 'pose_strength', type: 'enum', options: POSE_STRENGTHS, default: 'None' }),
-    field({ name: 'depth_blur', type: 'number' }),
-    field({ name: 'normals_augmentation', type: 'number' }),
-    field({ name: 'trajectory_sparsity', type: 'number' }),
-    field({ name: 'face_enabled', type: 'boolean', default: false }),
-    HDR_FIELD,
-    EXR_FIELD,
-    field({ name: 'start_frame_url', type: 'string' }),
-    field({ name: 'source_data', type: 'string' }),
-    field({ name: 'source_media_type', type: 'string' }),
-  ],
-  ignoredFields: {
-    aspect_ratio: 'aspect_ratio is ignored by luma-ray-3-2-edit: the output keeps the source video\'s aspect ratio',
+  fields: {
+    model: field(z.literal(MODEL_ID), { description: 'the GMI Cloud model id' }),
+    prompt: field(promptSchema, { description: 'how to transform the source video, 1-6000 characters', minLength: 1, maxLength: 6000 }),
+    source_generation_id: field(z.string().default(''), { description: 'id of a prior completed video owned by the same API key, 30 s or shorter (required unless source_data is given)' }),
+    resolution: resolution('720p'),
+    edit_auto_controls: field(z.boolean().optional(), { description: 'the model derives the conditioning schedule from the source (not with edit_strength or the per-signal controls)' }),
+    edit_strength: editStrength,
+    pose_strength: field(z.enum(POSE_STRENGTHS).nullable().default('None'), { description: 'pose conditioning (None: not applied)' }),
+    depth_blur: unitInterval('depth conditioning, 0-1 (unset: not applied)'),
+    normals_augmentation: unitInterval('surface-normals conditioning, 0-1 (unset: not applied)'),
+    trajectory_sparsity: unitInterval('motion-trajectory conditioning, 0-1 (unset: not applied)'),
+    face_enabled: field(z.boolean().default(false), { description: 'face-identity conditioning' }),
+    hdr,
+    exr_export: exrExport,
+    start_frame_url: field(z.string().optional(), { description: 'a single guide frame (JPEG, PNG or WebP)' }),
+    source_data: field(z.string().default(''), { description: 'the source video inline, as base64 (30 s or shorter)', contentEncoding: 'base64' }),
+    source_media_type: field(z.string().default(''), { description: 'MIME type of source_data, e.g. video/mp4' }),
+    aspect_ratio: field(z.unknown().optional(), {
+      description: "derived from the source; ignored if set",
+      ignored: 'aspect_ratio is ignored by luma-ray-3-2-edit: the output keeps the source video\'s aspect ratio',
+    }),
   },
-  ...validationLevels(
-    {
-      model: z.literal(MODEL_ID),
-      prompt: promptSchema,
-      source_generation_id: z.string().default(''),
-      resolution: resolutionSchema.default('720p'),
-      edit_auto_controls: z.boolean().optional(),
-      edit_strength: editStrengthSchema.optional(),
-      pose_strength: z.enum(POSE_STRENGTHS).nullable().default('None'),
-      depth_blur: unitInterval.optional(),
-      normals_augmentation: unitInterval.optional(),
-      trajectory_sparsity: unitInterval.optional(),
-      face_enabled: z.boolean().default(false),
-      hdr: z.boolean().default(false),
-      exr_export: z.boolean().default(false),
-      start_frame_url: z.string().optional(),
-      source_data: z.string().default(''),
-      source_media_type: z.string().default(''),
-      aspect_ratio: z.unknown().optional(),
-    },
-    ['model', 'prompt'],
-  ),
   rules: editRules,
   missing: editMissing,
-  billingParams: (parsed) => ({ tier: tierOf(parsed), resolution: parsed.resolution as Resolution }),
+  maxSourceField: 'source_data',
   source: (input) => {
     if (present(input.source_data) && typeof input.source_data === 'string') {
       return { kind: 'inline', data: input.source_data, mediaType: String(input.source_media_type ?? '') };
     }
-    if (present(input.source_generation_id)) return { kind: 'reference' };
+    if (present(input.source_generation_id)) return { kind: 'reference', field: 'source_generation_id' };
     return { kind: 'none' };
   },
-};
+});

@@ -1,77 +1,86 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { RequestIssue } from '../errors/index.js';
-
-export const TIERS = ['sdr', 'hdr', 'hdr_exr'] as const;
-export type Tier = (typeof TIERS)[number];
-export const TIER_LABELS: Readonly<Record<Tier, string>> = { sdr: 'SDR', hdr: 'HDR', hdr_exr: 'HDR+EXR' };
-
-export const RESOLUTIONS = ['540p', '720p', '1080p'] as const;
-export type Resolution = (typeof RESOLUTIONS)[number];
-
-export const DURATIONS = ['5s', '10s'] as const;
-export type Duration = (typeof DURATIONS)[number];
-
-export type BillingKind = 'per_clip' | 'per_block';
-
-/** What sets the price of one request, after defaults. */
-export interface ClipBillingParams {
-  readonly tier: Tier;
-  readonly resolution: Resolution;
-  readonly duration: Duration;
-}
-export interface BlockBillingParams {
-  readonly tier: Tier;
-  readonly resolution: Resolution;
-}
+import { fieldInfo, type FieldInfo } from './fields.js';
+import { tiersOf, type Tier } from './tiers.js';
 
 /** Validation level: `quote` needs only what sets the price; `strict` is what the provider accepts. */
 export type ValidationMode = 'quote' | 'strict';
 
-/** A request field as the request model knows it: enough for the CLI to map flags onto it. */
-export interface FieldInfo {
-  readonly name: string;
-  readonly type: 'string' | 'boolean' | 'number' | 'enum' | 'string[]';
-  readonly options?: readonly string[];
-  readonly default?: string | boolean;
-  /** Required by the provider (possibly only at strict level). */
-  readonly required: boolean;
-  /** Changes the price (resolution, duration, hdr, exr_export). */
-  readonly priced: boolean;
-}
+/** Where a source video's length could come from, in the request itself. */
+export type SourceRef =
+  | { readonly kind: 'inline'; readonly data: string; readonly mediaType: string }
+  | { readonly kind: 'reference'; readonly field: string }
+  | { readonly kind: 'none' };
 
-interface RequestModelBase {
+/** An endpoint's request, defined once: its fields (zod, with `.meta()`), cross-field rules and billing kind. */
+export interface RequestModelDefinition {
   /** Referenced by pricing tables' `request` field. */
   readonly id: string;
+  /** The billing kind a table must price it by (src/core/billing). */
+  readonly billing: string;
+  /** Every field the provider takes, in the page's order, each made with field(). */
+  readonly fields: z.ZodRawShape;
+  /** Rules across fields, on the parsed request (defaults applied). */
+  readonly rules?: (parsed: Record<string, unknown>, mode: ValidationMode) => RequestIssue[];
+  /** Provider-required fields a quote can do without, when "required" is more than the field list says. */
+  readonly missing?: (input: Record<string, unknown>) => string[];
+  /** For a request billed by its source's length: where that length could come from. */
+  readonly source?: (parsed: Record<string, unknown>) => SourceRef;
+  /** The field a too-long measured source is reported at. */
+  readonly maxSourceField?: string;
+}
+
+export interface RequestModel {
+  readonly id: string;
+  readonly billing: string;
   /** Which tiers the request can express at all (no `hdr` field: SDR only). */
   readonly tiers: readonly Tier[];
+  /** The fields the provider uses, derived from their definitions. */
   readonly fields: readonly FieldInfo[];
   /** Fields the provider accepts but ignores, with the reason shown as a warning. */
   readonly ignoredFields: Readonly<Record<string, string>>;
   readonly quoteSchema: z.ZodType<Record<string, unknown>>;
   readonly strictSchema: z.ZodType<Record<string, unknown>>;
-  /** Rules across fields; only looks at fields that already have a valid type. */
-  rules(input: Record<string, unknown>, mode: ValidationMode): RequestIssue[];
+  /** Rules across fields, run on the parsed request, so no default is written twice. */
+  rules(parsed: Record<string, unknown>, mode: ValidationMode): RequestIssue[];
   /** Provider-required fields that are absent (a quote warns, strict validation rejects). */
   missing(input: Record<string, unknown>): string[];
+  source?(parsed: Record<string, unknown>): SourceRef;
+  readonly maxSourceField?: string;
+  /** The request as JSON Schema (draft 2020-12), generated from the same definitions. */
+  jsonSchema(): Record<string, unknown>;
 }
 
-export interface ClipRequestModel extends RequestModelBase {
-  readonly billing: 'per_clip';
-  billingParams(input: Record<string, unknown>): ClipBillingParams;
+const NO_ISSUES = (): RequestIssue[] => [];
+
+/**
+ * Builds a request model from its definition. `strict` is the provider's schema as published;
+ * `quote` makes optional the required fields that do not change the price (prompt, media URLs),
+ * so a plan can be priced before its prompt is written.
+ */
+export function defineRequestModel(definition: RequestModelDefinition): RequestModel {
+  const infos = Object.entries(definition.fields).map(([name, schema]) => fieldInfo(name, schema as z.ZodType));
+  const fields = infos.filter((info) => info.ignored === undefined);
+  const ignoredFields = Object.fromEntries(infos.flatMap((info) => (info.ignored === undefined ? [] : [[info.name, info.ignored]])));
+  const notPriced = fields.filter((info) => info.required && !info.priced).map((info) => info.name);
+  const strictSchema = z.object(definition.fields);
+  const quoteSchema = strictSchema.partial(Object.fromEntries(notPriced.map((name) => [name, true as const])));
+  let jsonSchema: Record<string, unknown> | undefined;
+  return {
+    id: definition.id,
+    billing: definition.billing,
+    tiers: tiersOf(new Set(fields.map((info) => info.name))),
+    fields,
+    ignoredFields,
+    strictSchema: strictSchema as unknown as z.ZodType<Record<string, unknown>>,
+    quoteSchema: quoteSchema as unknown as z.ZodType<Record<string, unknown>>,
+    rules: definition.rules ?? NO_ISSUES,
+    missing: definition.missing ?? ((input) => notPriced.filter((name) => input[name] === undefined)),
+    ...(definition.source ? { source: definition.source } : {}),
+    ...(definition.maxSourceField ? { maxSourceField: definition.maxSourceField } : {}),
+    jsonSchema: () => (jsonSchema ??= z.toJSONSchema(strictSchema, { io: 'input' }) as Record<string, unknown>),
+  };
 }
 
-export interface BlockRequestModel extends RequestModelBase {
-  readonly billing: 'per_block';
-  billingParams(input: Record<string, unknown>): BlockBillingParams;
-  /** Where the source's length could come from, in the request itself. */
-  source(input: Record<string, unknown>): { kind: 'inline'; data: string; mediaType: string } | { kind: 'reference' } | { kind: 'none' };
-  readonly maxSourceField: string;
-}
-
-export type RequestModel = ClipRequestModel | BlockRequestModel;
-
-export function tierOf(input: Record<string, unknown>): Tier {
-  if (input.exr_export === true) return 'hdr_exr';
-  if (input.hdr === true) return 'hdr';
-  return 'sdr';
-}
+export type { FieldInfo, FieldMeta } from './fields.js';
+export { TIERS, TIER_LABELS, tierOf, type Tier } from './tiers.js';

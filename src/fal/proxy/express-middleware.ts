@@ -1,16 +1,23 @@
-import type { CallContext } from '../../guard/budget-spec.js';
 import type { BudgetGuard } from '../../guard/guard-types.js';
-import { decideProxyExchange, type Observer, type ProxyGuardOptions } from './proxy-guard.js';
+import {
+  planProxyExchange, resolveProxyOptions, type IncomingProxyRequest, type Observer, type ProxyGuardOptions,
+} from './proxy-guard.js';
+import { readJsonBody } from './request-body.js';
 
 /* The parts of Express's req/res the middleware uses (typed here so the package needs no express types). */
 interface ExpressRequestLike extends AsyncIterable<Uint8Array | string> {
   method: string;
   headers: Record<string, string | string[] | undefined>;
+  /** Node's headers as received, names and values alternating: the only place a repeated header shows. */
+  readonly rawHeaders?: readonly string[];
+  /** Whether the whole request, body included, has been received. */
+  readonly complete: boolean;
   body?: unknown;
 }
 interface ExpressResponseLike {
   statusCode: number;
   readonly writableFinished: boolean;
+  setHeader(name: string, value: string): unknown;
   status(code: number): ExpressResponseLike;
   json(body: unknown): unknown;
   write(...args: unknown[]): boolean;
@@ -19,31 +26,47 @@ interface ExpressResponseLike {
 }
 type Next = (error?: unknown) => void;
 
-/** The most of a proxied answer the middleware reads (fal's queue answers are small JSON). */
-const BODY_CAP_BYTES = 1 << 20;
+const TARGET_HEADER = 'x-fal-target-url';
 
-async function readBody(request: ExpressRequestLike): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
+/** The most of a proxied answer the middleware reads (fal's queue answers are small JSON). */
+const ANSWER_CAP_BYTES = 1 << 20;
+
+function targetUrls(request: ExpressRequestLike): string[] {
+  if (request.rawHeaders) {
+    const values: string[] = [];
+    for (let index = 0; index + 1 < request.rawHeaders.length; index += 2) {
+      if (request.rawHeaders[index]!.toLowerCase() === TARGET_HEADER) values.push(request.rawHeaders[index + 1]!);
+    }
+    return values;
+  }
+  const value = request.headers[TARGET_HEADER];
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
 function header(request: ExpressRequestLike, name: string): string | undefined {
   const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** The rule body-parsers use (type-is's hasBody): a length over zero, or a chunked body. */
+function hasBody(request: ExpressRequestLike): boolean {
+  const length = header(request, 'content-length');
+  return header(request, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }
 
 /** Copies what the proxy writes, then reports the status and body once the answer is sent. */
 function observe(response: ExpressResponseLike, observer: Observer): void {
-  const chunks: Buffer[] = [];
+  const chunks: Uint8Array[] = [];
+  const encoder = new TextEncoder();
   let size = 0;
   let overflow = false;
   const keep = (chunk: unknown) => {
     if (!observer.needsBody || overflow || chunk === undefined || chunk === null || typeof chunk === 'function') return;
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk as Uint8Array);
-    size += buffer.length;
-    if (size > BODY_CAP_BYTES) overflow = true;
-    else chunks.push(buffer);
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk instanceof Uint8Array ? chunk : undefined;
+    if (bytes === undefined) return;
+    size += bytes.byteLength;
+    if (size > ANSWER_CAP_BYTES) overflow = true;
+    else chunks.push(bytes.slice());
   };
   const write = response.write.bind(response);
   const end = response.end.bind(response);
@@ -59,7 +82,17 @@ function observe(response: ExpressResponseLike, observer: Observer): void {
   const report = (status: number | undefined) => {
     if (reported) return;
     reported = true;
-    void observer.done(status, overflow ? undefined : Buffer.concat(chunks).toString('utf8'));
+    let text: string | undefined;
+    if (!overflow) {
+      const joined = new Uint8Array(size);
+      let offset = 0;
+      for (const chunk of chunks) {
+        joined.set(chunk, offset);
+        offset += chunk.byteLength;
+      }
+      text = new TextDecoder().decode(joined);
+    }
+    void observer.done(status, text);
   };
   response.once('finish', () => report(response.statusCode));
   response.once('close', () => report(response.writableFinished ? response.statusCode : undefined));
@@ -67,37 +100,42 @@ function observe(response: ExpressResponseLike, observer: Observer): void {
 
 /**
  * Express middleware for an app that proxies its browser's fal calls with @fal-ai/server-proxy.
- * Mount it before the proxy handler (after express.json()). A submission over budget is answered
- * 402 with the quote and what remains, and nothing is forwarded; submissions within budget are
- * reserved, and status and result polls through the proxy settle their holds.
+ * Mount it on the proxy route, before the proxy handler (with or without express.json()). A
+ * submission over budget is answered 402 with the quote and what remains, and nothing is
+ * forwarded; submissions within budget are reserved, and status and result polls through the
+ * proxy settle their holds. Every request it forwards carries exactly the body it priced, no
+ * body at all for HEAD, GET and OPTIONS (HEAD goes to fal as a GET), and
+ * `x-fal-disable-fallbacks: true` unless `allowFallbacks` is set.
  *
- *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req) => ({ user: req.user.id }) }), createHandler());
+ *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req: express.Request) => ({ user: req.user.id }) }), createHandler());
  */
-export function budgetMiddleware(guard: BudgetGuard, options: ProxyGuardOptions<ExpressRequestLike> = {}) {
-  return (request: ExpressRequestLike, response: ExpressResponseLike, next: Next): void => {
+export function budgetMiddleware<Req extends ExpressRequestLike = ExpressRequestLike>(guard: BudgetGuard, options: ProxyGuardOptions<Req> = {}) {
+  const resolved = resolveProxyOptions(options);
+  return (request: Req, response: ExpressResponseLike, next: Next): void => {
     const handle = async () => {
-      const targetUrl = header(request, 'x-fal-target-url');
-      if (targetUrl === undefined) return next();
-      const method = request.method.toUpperCase();
-      let body = request.body;
-      if (body === undefined && method !== 'GET' && method !== 'HEAD') {
-        const text = await readBody(request);
-        try {
-          body = text.length === 0 ? undefined : JSON.parse(text);
-        } catch {
-          response.status(400).json({ error: { code: 'invalid_json', message: 'the request body is not valid JSON' } });
-          return undefined;
-        }
-        request.body = body;
+      const incoming: IncomingProxyRequest<Req> = {
+        request,
+        method: request.method,
+        targetUrls: targetUrls(request),
+        contentType: header(request, 'content-type'),
+        hasBody: hasBody(request),
+        // express.json() (or another parser) may have read the body already; the proxy sends JSON.stringify(req.body).
+        readBody: (limit) => (request.body !== undefined ? Promise.resolve(request.body) : readJsonBody(request, limit)),
+      };
+      const plan = await planProxyExchange(guard, incoming, resolved);
+      if (plan.action === 'respond') {
+        // A body left unread (refused before reading, or over the limit) ends with the connection.
+        if (!request.complete) response.setHeader('connection', 'close');
+        response.status(plan.status).json(plan.body);
+        return;
       }
-      const context: CallContext | undefined = options.context ? await options.context(request) : undefined;
-      const decision = await decideProxyExchange(guard, { method, targetUrl, body, context, provider: options.provider ?? 'fal' });
-      if (decision.action === 'respond') {
-        response.status(decision.status).json(decision.body);
-        return undefined;
-      }
-      if (decision.observer) observe(response, decision.observer);
-      return next();
+      // @fal-ai/server-proxy's Express adapter forwards request.method, JSON.stringify(request.body)
+      // (except for GET) and every x-fal-* header of request.headers.
+      request.method = plan.method;
+      request.body = plan.body;
+      if (plan.disableFallbacks) request.headers['x-fal-disable-fallbacks'] = 'true';
+      if (plan.observer) observe(response, plan.observer);
+      next();
     };
     handle().catch(next);
   };

@@ -1,0 +1,80 @@
+import type { z } from 'zod';
+
+/** What a request field says about itself, once, beside its zod type (zod 4 `.meta()`). */
+export interface FieldMeta {
+  /** What the field does, in the provider's words: the JSON Schema and the CLI's help use it. */
+  readonly description: string;
+  /** It changes the price (resolution, duration, hdr, exr_export): a quote needs it, and the CLI has a flag for it. */
+  readonly priced?: true;
+  /** The quote command's flag for it, when not its own name (`exr` for `exr_export`) or when it is not priced (`loop`). */
+  readonly flag?: string;
+  /** The provider accepts the field but ignores it: the warning a quote gives instead of an error. */
+  readonly ignored?: string;
+  /**
+   * JSON Schema keywords for what a custom check enforces and zod cannot put in the schema itself
+   * (a length in characters, base64 text): they reach model.jsonSchema() and the test arbitraries.
+   */
+  readonly minLength?: number;
+  readonly maxLength?: number;
+  readonly contentEncoding?: 'base64';
+}
+
+/** A request field as derived from its definition: what the CLI, warnings and tests read. */
+export interface FieldInfo {
+  readonly name: string;
+  readonly type: 'string' | 'boolean' | 'number' | 'enum' | 'string[]' | 'unknown';
+  readonly options?: readonly string[];
+  readonly default?: string | boolean;
+  /** Required by the provider (at strict level: a quote can do without fields that do not set the price). */
+  readonly required: boolean;
+  /** Changes the price. */
+  readonly priced: boolean;
+  readonly description: string;
+  /** The CLI flag that sets it, if it has one. */
+  readonly flag?: string;
+  readonly ignored?: string;
+}
+
+/** Defines a field: its zod type and what it says about itself, in one place. */
+export function field<Schema extends z.ZodType>(schema: Schema, meta: FieldMeta): Schema {
+  return schema.meta({ ...meta }) as Schema;
+}
+
+interface Def {
+  readonly type: string;
+  readonly innerType?: z.ZodType;
+  readonly defaultValue?: unknown;
+  readonly entries?: Record<string, string>;
+  readonly values?: readonly unknown[];
+}
+const defOf = (schema: z.ZodType) => schema._zod.def as unknown as Def;
+const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly']);
+
+/** Reads a field's kind, options and default from its zod type: nothing is written twice. */
+export function fieldInfo(name: string, schema: z.ZodType): FieldInfo {
+  const meta = (schema.meta() ?? {}) as Partial<FieldMeta>;
+  if (typeof meta.description !== 'string') throw new Error(`request field ${name} has no description (define it with field())`);
+  let inner = schema;
+  let fallback: unknown;
+  while (WRAPPERS.has(defOf(inner).type)) {
+    const def = defOf(inner);
+    if (def.type === 'default' && fallback === undefined) fallback = def.defaultValue;
+    inner = def.innerType!;
+  }
+  const def = defOf(inner);
+  const options = def.type === 'enum' ? Object.values(def.entries!) : def.type === 'literal' ? def.values!.map(String) : undefined;
+  const type = options ? 'enum' : def.type === 'array' ? 'string[]' : (['string', 'boolean', 'number'].includes(def.type) ? def.type : 'unknown') as FieldInfo['type'];
+  const priced = meta.priced === true;
+  const flag = meta.flag ?? (priced ? name : undefined);
+  return {
+    name,
+    type,
+    ...(options ? { options } : {}),
+    ...(typeof fallback === 'string' || typeof fallback === 'boolean' ? { default: fallback } : {}),
+    required: !schema.safeParse(undefined).success,
+    priced,
+    description: meta.description,
+    ...(flag ? { flag } : {}),
+    ...(meta.ignored ? { ignored: meta.ignored } : {}),
+  };
+}

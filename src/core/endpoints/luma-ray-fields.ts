@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { field } from './fields.js';
+
+// Fields every Luma Ray 3.2 endpoint in the seeds shares, each defined once with its options,
+// default and whether it sets the price. An endpoint's model picks the ones its page lists.
+
+export const RAY_RESOLUTIONS = ['540p', '720p', '1080p'] as const;
+export const EDIT_STRENGTHS = [
+  'adhere_1', 'adhere_2', 'adhere_3',
+  'flex_1', 'flex_2', 'flex_3',
+  'reimagine_1', 'reimagine_2', 'reimagine_3',
+] as const;
+export const ASPECT_RATIOS = [
+  '3:1', '2:1', '21:9', '16:9', '4:3', '3:2', '1:1', '3:4', '2:3', '9:16', '1:2', '1:3',
+] as const;
+
+export const prompt = (description: string) => field(z.string(), { description });
+export const mediaUrl = (description: string) => field(z.string(), { description });
+export const optionalMediaUrl = (description: string) => field(z.string().optional(), { description });
+
+export const resolution = (fallback: (typeof RAY_RESOLUTIONS)[number]) =>
+  field(z.enum(RAY_RESOLUTIONS).default(fallback), { description: 'output resolution', priced: true });
+
+export const clipDuration = field(z.enum(['5s', '10s']).default('5s'), { description: 'clip duration', priced: true });
+
+export const hdr = field(z.boolean().default(false), { description: 'an HDR-encoded MP4 (needs HDR access and 720p or 1080p)', priced: true });
+
+export const exrExport = field(z.boolean().default(false), {
+  description: 'also export an EXR file beside the MP4 (needs hdr)', priced: true, flag: 'exr',
+});
+
+export const aspectRatio = field(z.enum(ASPECT_RATIOS).default('16:9'), { description: 'aspect ratio of the generated video' });
+
+export const editStrength = field(z.enum(EDIT_STRENGTHS).optional(), {
+  description: "how closely the edit preserves the source: 'adhere_*' closest, 'flex_*' balanced, 'reimagine_*' furthest",
+});
+
+export const referenceImageUrls = field(z.array(z.string()).optional(), { description: 'reference image URLs that guide the generation' });

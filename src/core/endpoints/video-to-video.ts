@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import type { RequestIssue } from '../errors/index.js';
+import { field } from './fields.js';
+import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
+import { hdrRules } from './luma-ray-rules.js';
+import { defineRequestModel, type RequestModel } from './request-model.js';
+
+// Luma Ray 3.2 video-to-video takes the same controls on fal and on Oxen (which serves fal's
+// model); only the media fields' names differ. One factory keeps the two from drifting.
+
+const controls = {
+  resolution: resolution('540p'),
+  duration: clipDuration,
+  edit_strength: editStrength,
+  auto_controls: field(z.boolean().default(false), { description: 'let the model derive the edit conditioning from the source (not with edit_strength)' }),
+  hdr,
+  exr_export: exrExport,
+};
+
+/** HDR needs 720p/1080p, EXR needs HDR, and auto_controls excludes edit_strength. */
+function videoToVideoRules(parsed: Record<string, unknown>): RequestIssue[] {
+  const issues = hdrRules(parsed);
+  if (parsed.auto_controls === true && parsed.edit_strength !== undefined) {
+    issues.push({
+      path: ['edit_strength'],
+      code: 'auto_controls_exclusive',
+      message: 'edit_strength cannot be combined with auto_controls',
+    });
+  }
+  return issues;
+}
+
+/** A video-to-video model: the provider's own media fields first, then the shared controls. */
+export function videoToVideoModel(id: string, media: z.ZodRawShape): RequestModel {
+  return defineRequestModel({
+    id,
+    billing: 'per_clip',
+    fields: { ...media, ...controls },
+    rules: videoToVideoRules,
+  });
+}

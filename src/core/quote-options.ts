@@ -1,0 +1,26 @@
+import type { Decimal } from './money.js';
+import type { SourceDuration } from './source-durations.js';
+
+/**
+ * Reads a source video's length from inline bytes; injected so the core stays free of I/O and
+ * codecs. `durations` are every length the file declares (the longest is billed, whatever `seconds` says).
+ */
+export type SourceProbe = (base64: string, mediaType: string) =>
+  | { seconds: Decimal; durations?: readonly SourceDuration[] }
+  | { error: string };
+
+export interface CoreQuoteOptions {
+  /** The instant whose table applies. Ignored for selection when `version` pins one. */
+  readonly at: Date | string | number;
+  /** Pin a table version instead of choosing by date. */
+  readonly version?: string;
+  /** Which provider's endpoint, when several price the same id. */
+  readonly provider?: string;
+  /** The edit source's exact length in seconds (decimal string or Decimal). */
+  readonly sourceSeconds?: string | Decimal;
+  /** Where sourceSeconds was read, for the quote's record: 'mp4' when the caller measured a file. Default 'given'. */
+  readonly sourceSecondsFrom?: 'given' | 'mp4';
+  /** Validate the complete request, as the provider would (what the guard does). */
+  readonly strict?: boolean;
+  readonly probeSource?: SourceProbe;
+}

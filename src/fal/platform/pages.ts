@@ -1,0 +1,28 @@
+import { FalPlatformError } from './fal-platform-error.js';
+import type { FalPlatformClient } from './platform-client.js';
+
+/**
+ * The rows of every page of one platform API query: `cursor` -> `next_cursor` until `has_more`
+ * is false. `rows` names the array each page carries ("billing_events", "prices"). A cursor fal
+ * already gave would page forever: an error, as is a page without its array.
+ */
+export async function* pageRows(client: FalPlatformClient, path: string, query: Readonly<Record<string, string | undefined>>, rows: string): AsyncGenerator<unknown> {
+  const seen = new Set<string>();
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await client.get(path, { ...query, cursor }) as Record<string, unknown> | null;
+    const items = typeof page === 'object' && page !== null ? page[rows] : undefined;
+    if (!Array.isArray(items)) throw malformed(path, `the answer has no ${rows} array`);
+    yield* items;
+    const next = page!.next_cursor;
+    if (page!.has_more !== true || next === null || next === undefined) return;
+    if (typeof next !== 'string' || next.length === 0) throw malformed(path, `next_cursor: must be a string (got ${JSON.stringify(next)})`);
+    if (seen.has(next)) throw malformed(path, `next_cursor ${JSON.stringify(next)} repeats an earlier page`);
+    seen.add(next);
+    cursor = next;
+  }
+}
+
+export function malformed(path: string, reason: string): FalPlatformError {
+  return new FalPlatformError('platform_malformed_response', `GET ${path}: ${reason}`, { endpoint: path, status: 200 });
+}

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { outcomeOfResult } from '../settlement.js';
+
+/**
+ * The body fal POSTs to a queue request's webhook URL. Loose: fields fal adds later are kept,
+ * and only what settles a hold is required.
+ */
+export const webhookBodySchema = z.looseObject({
+  request_id: z.string().min(1, 'request_id is empty'),
+  gateway_request_id: z.string().nullish(),
+  status: z.enum(['OK', 'ERROR'], { error: 'status must be "OK" or "ERROR"' }),
+  payload: z.unknown().optional(),
+  error: z.unknown().optional(),
+  payload_error: z.unknown().optional(),
+});
+
+export type WebhookBody = z.infer<typeof webhookBodySchema>;
+
+/** The HTTP status in fal's error text ("Invalid status code: 422"), when it names one. */
+export function statusOfWebhookError(error: unknown): number | undefined {
+  if (typeof error !== 'string') return undefined;
+  const match = /status code:?\s*([1-5]\d\d)\b/i.exec(error);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * What a verified delivery does to its hold. "OK" is a billed output (also with a payload_error:
+ * the output exists, fal only failed to serialise it). "ERROR" follows the rules of the polling
+ * paths (src/fal/settlement.ts): an error with a 5xx status is never billed and releases; a 422
+ * may be billed and is counted. Where a poll would keep the hold (an error naming no status, or
+ * another 4xx), the webhook is fal's final word on the request, so it is counted now rather than
+ * left to count when the hold expires.
+ */
+export function settlementOfWebhook(body: WebhookBody): 'commit' | 'release' {
+  if (body.status === 'OK') return 'commit';
+  return outcomeOfResult(statusOfWebhookError(body.error)) === 'release' ? 'release' : 'commit';
+}
