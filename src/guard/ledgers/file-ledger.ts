@@ -24,10 +24,10 @@ export interface FileLedgerOptions {
   /** How long the spend journal keeps an entry (ms). Default 90 days. */
   readonly journalRetentionMs?: number;
   /**
-   * Open for reading only, as an operator does (`fal-budget ledger`): inspect, usage, linkOf and
-   * journal read the file as it stands, without the lock (a rename never shows half a file), so
-   * they can neither block the app nor change a byte; holds due by `now` count as expired in what
-   * they answer, not in the file. reserve, commit, release, link and settleRequest are refused.
+   * Open for reading only, as an operator does (`fal-budget ledger`): inspect and journal read
+   * the file as it stands, without the lock (a rename never shows half a file), so they can
+   * neither block the app nor change a byte; holds due by `now` count as expired in what inspect
+   * answers, not in the file. Every other operation is refused.
    */
   readonly readOnly?: boolean;
 }
@@ -116,7 +116,7 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
   // Operations of this process queue here first, so they never poll the lock against each other.
   let tail: Promise<unknown> = Promise.resolve();
 
-  /** A read for a read-only ledger: the state as the file has it, transformed in memory only. */
+  /** A read-only ledger's read: the state as the file has it, changed in memory only. */
   async function peek<T>(apply: (state: LedgerState) => T): Promise<T> {
     return apply(read().state);
   }
@@ -162,10 +162,10 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
       reserve: () => refuse('reserve'),
       commit: () => refuse('commit'),
       release: () => refuse('release'),
+      usage: () => refuse('usage'),
       link: () => refuse('link'),
       settleRequest: () => refuse('settleRequest'),
-      usage: (keys, now) => peek((state) => usageOf(state, keys, now)),
-      linkOf: (requestId, now) => peek((state) => linkOfRequest(state, requestId, now)),
+      linkOf: () => refuse('linkOf'),
       inspect: (now) => peek((state) => inspectLedger(state, now)),
       journal: (query = {}) => readJournal(query),
       close: async () => {},
