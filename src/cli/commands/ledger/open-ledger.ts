@@ -85,7 +85,8 @@ async function openRedis(url: string, prefix: string | undefined): Promise<Opene
     // EVAL_RO, which keeps the ledger's scripts from writing, came with Redis 7.
     if (version !== undefined && Number(version) < 7) throw unavailable(`it runs Redis ${version}; fal-budget ledger reads through EVAL_RO, which needs Redis 7 or later`);
   } catch (error) {
-    client.disconnect();
+    // A connection that never opened has ended already; disconnect() would wait 2 s for a close event that came and went.
+    if (client.status !== 'end') client.disconnect();
     if (error instanceof LedgerUnavailableError) throw error;
     const cause = lastError ?? error;
     throw unavailable(`could not connect: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
