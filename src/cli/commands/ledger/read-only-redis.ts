@@ -2,8 +2,8 @@ import { Redis, type Command, type RedisOptions } from 'ioredis';
 
 /**
  * Commands that read and never change a key. A ledger's scripts run as EVAL_RO / EVALSHA_RO,
- * which Redis itself refuses to let write. Everything else (HSET, DEL, CONFIG, FLUSHALL, SCRIPT
- * FLUSH, ...) is refused before it is sent, so `fal-budget ledger` cannot change a Redis ledger
+ * which Redis itself refuses to let write. Everything else (HSET, DEL, CONFIG SET, FLUSHALL,
+ * SCRIPT FLUSH, ...) is refused before it is sent, so `fal-budget ledger` cannot change a Redis ledger
  * whatever the ledger code asks for.
  */
 const READS = new Set([
@@ -29,6 +29,8 @@ function allowed(command: Command): boolean {
   }
   // SCRIPT LOAD and EXISTS only touch the script cache; FLUSH and KILL are refused.
   if (name === 'script') return /^(load|exists)$/i.test(String(command.args[0]));
+  // CONFIG GET: the Redis ledger reads maxmemory-policy before it trusts a server.
+  if (name === 'config') return /^get$/i.test(String(command.args[0]));
   return READS.has(name);
 }
 
