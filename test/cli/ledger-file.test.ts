@@ -144,8 +144,9 @@ describe('ledger status on a file ledger', () => {
 
   it('an empty ledger file says so', async () => {
     const empty = join(root, 'empty.json');
-    await fileLedger({ path: empty }).usage(['total'], Date.parse('2026-11-24T00:00:00Z')).catch(() => undefined);
-    writeFileSync(empty, readFileSync(LEDGER, 'utf8').replace(/"budgets": \{[^]*$/, '"budgets": {},\n "holds": {},\n "journal": []\n}\n'));
+    // A first operation creates the file; a usage read leaves it without a single key.
+    await fileLedger({ path: empty }).usage(['total'], Date.parse('2026-11-24T00:00:00Z'));
+    expect(statSync(empty).isFile()).toBe(true);
     const result = await runCli(['ledger', 'status', '--ledger', empty]);
     expect(result.code).toBe(0);
     expect(asOfNow(result.stdout).replaceAll(empty, '<ledger>')).toBe('Ledger file <ledger>, as of <now> (USD)\nNo budget keys: nothing has been reserved in this ledger.\n');
@@ -253,23 +254,31 @@ describe('ledger journal on a file ledger', () => {
 });
 
 describe('read-only: the ledger file is never written, locked or replaced', () => {
-  function snapshot(path: string) {
-    const stat = statSync(path);
-    return { bytes: readFileSync(path, 'utf8'), mtimeMs: stat.mtimeMs, ino: stat.ino, files: readdirSync(root).sort() };
+  /** Every file under `dir` (a ledger may keep more than one): bytes, mtime and inode. */
+  function snapshot(dir: string): Record<string, { bytes: string; mtimeMs: number; ino: number }> {
+    const files: Record<string, { bytes: string; mtimeMs: number; ino: number }> = {};
+    for (const name of readdirSync(dir, { recursive: true }) as string[]) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      files[name] = { bytes: stat.isFile() ? readFileSync(path, 'base64') : '(directory)', mtimeMs: stat.mtimeMs, ino: stat.ino };
+    }
+    return files;
   }
 
-  it('bytes, mtime, inode and the directory listing are unchanged after every command and format', async () => {
-    const path = join(root, 'untouched.json');
+  it('every byte, mtime and inode under the ledger\'s directory is unchanged after every command and format', async () => {
+    const dir = join(root, 'untouched');
+    mkdirSync(dir);
+    const path = join(dir, 'ledger.json');
     await fillLedger(fileLedger({ path }));
-    const before = snapshot(path);
-    // The file holds the due user-7 hold as open: an inspect through the locked
-    // read-modify-write would expire it and rewrite the file.
-    expect(Object.values(JSON.parse(before.bytes).holds as Record<string, { status: string; expiresAt: number }>)
-      .filter((hold) => hold.status === 'held' && hold.expiresAt < Date.now())).toHaveLength(1);
+    // The user-7 hold of 2026-11-25 is past its expiry but no operation has expired it: an
+    // inspect through the locked read-modify-write would settle it, journal it and rewrite.
+    const beforeDue = await fileLedger({ path, readOnly: true }).inspect(Date.parse('2026-11-25T10:00:00Z'));
+    expect(beforeDue.find((key) => key.key === 'per-user-daily/user=7/day=2026-11-25@UTC')).toMatchObject({ reserved: '1.00', openHolds: 1 });
+    const before = snapshot(dir);
     for (const args of [['status'], ['status', '--json'], ['status', '--format', 'markdown'], ['journal'], ['journal', '--format', 'table'], ['journal', '--json']]) {
       const result = await runCli(['ledger', ...args, '--ledger', path]);
       expect(result.code).toBe(0);
-      expect(snapshot(path)).toEqual(before);
+      expect(snapshot(dir)).toEqual(before);
     }
   });
 
