@@ -23,6 +23,13 @@ export interface FileLedgerOptions {
   readonly holdRetentionMs?: number;
   /** How long the spend journal keeps an entry (ms). Default 90 days. */
   readonly journalRetentionMs?: number;
+  /**
+   * Open for reading only, as an operator does (`fal-budget ledger`): inspect and journal read
+   * the file as it stands, without the lock (a rename never shows half a file), so they can
+   * neither block the app nor change a byte; holds due by `now` count as expired in what inspect
+   * answers, not in the file. Every other operation is refused.
+   */
+  readonly readOnly?: boolean;
 }
 
 function errorCode(error: unknown): string | undefined {
@@ -45,6 +52,8 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
   if (typeof options?.path !== 'string' || options.path.length === 0) throw new InvalidOptionError('path', 'must be the path of the ledger file');
   const file = resolve(options.path);
   const lockPath = `${file}.lock`;
+  if (options.readOnly !== undefined && typeof options.readOnly !== 'boolean') throw new InvalidOptionError('readOnly', `must be true or false (got ${String(options.readOnly)})`);
+  const readOnly = options.readOnly === true;
   const holdRetentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
   const lockOptions = {
@@ -107,6 +116,15 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
   // Operations of this process queue here first, so they never poll the lock against each other.
   let tail: Promise<unknown> = Promise.resolve();
 
+  /** A read-only ledger's read: the state as the file has it, changed in memory only. */
+  async function peek<T>(apply: (state: LedgerState) => T): Promise<T> {
+    return apply(read().state);
+  }
+
+  function refuse(operation: string): Promise<never> {
+    return Promise.reject(new LedgerUnavailableError(`ledger file ${file} is open read-only: ${operation} is refused`, { ledger: 'file', location: file }));
+  }
+
   function transact<T>(now: number, apply: (state: LedgerState) => T): Promise<T> {
     const run = async (): Promise<T> => {
       const lock = await acquireFileLock(lockPath, lockOptions);
@@ -137,6 +155,21 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     const { since = Number.NEGATIVE_INFINITY, until = Number.POSITIVE_INFINITY } = query;
     const { journal } = read();
     for (const entry of journal) if (entry.at >= since && entry.at < until) yield entry;
+  }
+
+  if (readOnly) {
+    return {
+      reserve: () => refuse('reserve'),
+      commit: () => refuse('commit'),
+      release: () => refuse('release'),
+      usage: () => refuse('usage'),
+      link: () => refuse('link'),
+      settleRequest: () => refuse('settleRequest'),
+      linkOf: () => refuse('linkOf'),
+      inspect: (now) => peek((state) => inspectLedger(state, now)),
+      journal: (query = {}) => readJournal(query),
+      close: async () => {},
+    };
   }
 
   return {
