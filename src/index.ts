@@ -6,3 +6,4 @@ export { loadPricingTables, loadPriceBook } from './tables/load-directory.js';
 export { fileLedger, type FileLedgerOptions } from './guard/ledgers/file-ledger.js';
 // Node only: one budget shared by every process, in Redis (ioredis is loaded on first use).
 export { redisLedger, type RedisLedgerOptions, type RedisLedgerClient } from './guard/ledgers/redis-ledger.js';
+export { RedisEvictionPolicyError, type EvictionRisk } from './guard/ledgers/redis-eviction-policy-error.js';

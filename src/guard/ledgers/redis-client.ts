@@ -30,6 +30,11 @@ export interface RedisConnection {
   readonly location: string;
   /** What the client prepends to every declared key by itself (ioredis `keyPrefix`), else ''. */
   readonly keyPrefix: string;
+  /**
+   * Counts the connections made so far (each may reach another server, e.g. after a failover),
+   * so the ledger checks each one's eviction policy. A client the app owns counts as one.
+   */
+  generation(): number;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export function wrapClient(client: unknown): RedisConnection {
       send: (args) => client.call(args[0]!, ...args.slice(1)),
       location: options.path ? `unix:${options.path}` : `redis://${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`,
       keyPrefix: options.keyPrefix ?? '',
+      generation: () => 0,
       close: async () => {},
     };
   }
@@ -84,6 +90,7 @@ export function wrapClient(client: unknown): RedisConnection {
       send: (args, timeoutMs) => client.sendCommand(args, { timeout: timeoutMs }),
       location: options.url ? redactUrl(options.url) : socket.path ? `unix:${socket.path}` : `redis://${socket.host ?? 'localhost'}:${socket.port ?? 6379}`,
       keyPrefix: '',
+      generation: () => 0,
       close: async () => {},
     };
   }
@@ -112,6 +119,10 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
   // Without a listener ioredis prints every connection error; the ledger reports them as causes.
   client.on('error', (error) => {
     lastError = error;
+  });
+  let connections = 0;
+  client.on('ready', () => {
+    connections += 1;
   });
   let readiness: Promise<void> | undefined;
   const whenReady = (): Promise<void> => {
@@ -158,6 +169,7 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
     },
     location: redactUrl(url),
     keyPrefix: '',
+    generation: () => connections,
     close: async () => {
       client.disconnect();
     },

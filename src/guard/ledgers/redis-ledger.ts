@@ -8,6 +8,7 @@ import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { retentionOption } from './memory-ledger.js';
 import { connectUrl, LuaScript, redactUrl, wrapClient, type RedisConnection } from './redis-client.js';
+import { checkEvictionPolicy } from './redis-eviction-check.js';
 import { readJournal, type JournalBounds } from './redis-journal.js';
 import {
   INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
@@ -29,6 +30,12 @@ export interface RedisLedgerOptions {
   readonly holdRetentionMs?: number;
   /** How long the spend journal keeps an entry, in ms. Default 90 days. */
   readonly journalRetentionMs?: number;
+  /**
+   * Declares that this Redis never evicts keys (its maxmemory-policy is noeviction), for a Redis
+   * that does not allow CONFIG GET (managed Redis, an ACL user without `config`). Without it such
+   * a Redis is refused. A policy Redis does report always wins over this declaration.
+   */
+  readonly assumeNoEviction?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -113,7 +120,8 @@ function detailFields(details: HoldDetails | undefined): string[] {
  * script, beginning with the expiry of what is due and applying the same rule as the memory
  * ledger (src/core/budget/ledger-state.ts) to amounts stored as integer nano-USD; each
  * settlement writes its journal entry to a stream in the same script. Redis down or slow: each
- * call rejects with LedgerUnavailableError within `timeoutMs`. Never a pass.
+ * call rejects with LedgerUnavailableError within `timeoutMs`; a Redis that may evict keys is
+ * refused (RedisEvictionPolicyError). Never a pass.
  */
 export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('redisLedger', 'takes { url } or { client }');
@@ -123,6 +131,8 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (timeoutMs > 2_147_483_647) throw new InvalidOptionError('timeoutMs', `must be at most 2147483647 ms (got ${timeoutMs})`);
   const retentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
+  const assumeNoEviction = options.assumeNoEviction ?? false;
+  if (typeof assumeNoEviction !== 'boolean') throw new InvalidOptionError('assumeNoEviction', `must be true or false (got ${String(assumeNoEviction)})`);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw new InvalidOptionError('prefix', `must be a non-empty string without braces (got ${JSON.stringify(prefix)})`);
   const tag = `{${prefix}}:`;
@@ -172,6 +182,16 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
 
+  // Each connection's eviction policy is checked once, before anything else is sent on it.
+  let checkedGeneration: number | undefined;
+  async function verified(connected: RedisConnection, deadline: number): Promise<void> {
+    if (checkedGeneration !== undefined && checkedGeneration === connected.generation()) return;
+    const send = (args: readonly string[]) => connected.send(args, Math.max(1, Math.ceil(deadline - performance.now())));
+    await checkEvictionPolicy(send, location, assumeNoEviction);
+    // Read after the answer: the connection that answered is the one now checked.
+    checkedGeneration = connected.generation();
+  }
+
   /** Runs one step against a deadline: an answer, or LedgerUnavailableError. Never a hang. */
   async function withinTimeout<T>(operation: string, work: (connected: RedisConnection, deadline: number) => Promise<T>): Promise<T> {
     if (closed) throw unavailable(operation, 'was called after close()');
@@ -182,6 +202,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     });
     const run = (async () => {
       const connected = await connection();
+      await verified(connected, deadline);
       return work(connected, deadline);
     })();
     try {

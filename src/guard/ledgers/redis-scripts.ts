@@ -23,10 +23,12 @@
  * integer strings; Lua numbers (doubles) are used for comparisons, and every value they hold
  * stays below 2^53 (see src/core/budget/nano-usd.ts).
  *
- * Redis does not undo a script that fails half-way. The only command here that can be refused
- * for reasons outside the script (an OOM under maxmemory, an id clash in the stream) is a
- * settlement's XADD, so each settlement writes its journal entry first: refused, nothing of it
- * is written. (Redis refuses an out-of-memory write only before a script's first write.)
+ * Redis does not undo a script that fails half-way. Under maxmemory it refuses a write that adds
+ * data (OOM) only if it is the script's first write, so no script is stopped half-way by memory:
+ * each one's first write is one that adds data (a settlement's XADD, a reserve's HINCRBY, a
+ * link's SET), and a full Redis refuses the operation whole. The other failure outside a
+ * script's control, an id clash in the stream, is ruled out by reading the stream's last id; and
+ * since each settlement writes its journal entry first, a refused XADD leaves nothing of it.
  */
 
 const COMMON = `
@@ -186,7 +188,6 @@ end
 -- Redis's own clock, only to know when the budget hashes it sets a TTL on will be gone.
 local time = redis.call('TIME')
 local redisNow = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow))
 
 -- Each key once, in the caller's order: a key listed twice is one budget, reserved once, under
 -- the limit it was first listed with; as in the memory ledger, the last window end given wins.
@@ -234,6 +235,9 @@ for _, key in ipairs(keys) do
     redis.call('ZADD', budgetIndex, integer(redisNow + left), key)
   end
 end
+
+-- Index entries of budgets Redis has expired; after the first write (see the top of this file).
+redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow))
 
 redis.call('ZADD', openHolds, expiresAtText, holdId)
 redis.call('HSET', hold, 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
