@@ -145,6 +145,91 @@ describeWithRedis('Redis ledger: what it stores, and for how long', () => {
     });
   });
 
+  describe('the journal stream, request links and the budget index', () => {
+    async function entries(ledger: ReturnType<typeof redisLedger>, query = {}) {
+      const out = [];
+      for await (const entry of ledger.journal(query)) out.push(entry);
+      return out;
+    }
+    const reserveOne = (ledger: ReturnType<typeof redisLedger>, holdId: string, now = T0) =>
+      ledger.reserve({ holdId, amount: '1', budgets: [{ key: 'g', limit: '1000' }], now, expiresAt: now + HOUR });
+
+    it('keeps entries in settlement order when clocks disagree, and still reads them by their own time', async () => {
+      const prefix = uniquePrefix('journal-order');
+      const ledger = redisLedger({ client, prefix });
+      await reserveOne(ledger, 'ahead');
+      await reserveOne(ledger, 'behind');
+      await ledger.commit('ahead', T0 + 100);
+      await ledger.release('behind', T0 + 50); // another instance, its clock 50 ms behind
+      const ids = (await client.xrange(`{${prefix}}:journal`, '-', '+')).map(([id]) => id);
+      expect(ids).toEqual([`${T0 + 100}-0`, `${T0 + 100}-1`]);
+      expect(await client.get(`{${prefix}}:journal-lag`)).toBe('50');
+      expect((await entries(ledger)).map((entry) => [entry.holdId, entry.at])).toEqual([['ahead', T0 + 100], ['behind', T0 + 50]]);
+      // Its id is later than its time; a read that ends before the first entry's time still finds it.
+      expect((await entries(ledger, { until: T0 + 60 })).map((entry) => entry.holdId)).toEqual(['behind']);
+      expect((await entries(ledger, { since: T0 + 60 })).map((entry) => entry.holdId)).toEqual(['ahead']);
+    });
+
+    it('trims the stream by age (MINID ~) and never shows an entry older than the retention', async () => {
+      const prefix = uniquePrefix('journal-trim');
+      const ledger = redisLedger({ client, prefix, journalRetentionMs: 100 });
+      for (let index = 0; index < 1_000; index += 1) {
+        await reserveOne(ledger, `h${index}`, T0 + index);
+        await ledger.commit(`h${index}`, T0 + index);
+      }
+      // Approximate trimming removes whole stream nodes (100 entries each by default).
+      expect(await client.xlen(`{${prefix}}:journal`)).toBeLessThan(300);
+      const kept = await entries(ledger);
+      expect(kept.map((entry) => entry.at)).toEqual(Array.from({ length: 101 }, (_, index) => T0 + 899 + index));
+    });
+
+    it('keeps a request link exactly as long as its hold', async () => {
+      const prefix = uniquePrefix('link-ttl');
+      const ledger = redisLedger({ client, prefix, holdRetentionMs: HOUR });
+      await ledger.reserve({ holdId: 'w', amount: '1', budgets: [{ key: 'day', limit: '5', windowEndsAt: T0 + 2 * HOUR }], now: T0, expiresAt: T0 + 60_000 });
+      await ledger.reserve({ holdId: 'e', amount: '1', budgets: [{ key: 'forever', limit: '5' }], now: T0, expiresAt: T0 + 60_000 });
+      await ledger.link({ requestId: 'req-w', holdId: 'w', now: T0 });
+      await ledger.link({ requestId: 'req-e', holdId: 'e', now: T0 });
+      expect(await client.get(`{${prefix}}:request:req-w`)).toBe('w');
+      expect(Math.abs((await client.pttl(`{${prefix}}:request:req-w`)) - (await client.pttl(`{${prefix}}:hold:w`)))).toBeLessThan(1_000);
+      // A hold under a budget that never ends has no TTL while open; its link ends a retention after the hold's expiry.
+      expect(await client.pttl(`{${prefix}}:hold:e`)).toBe(-1);
+      const linkTtl = await client.pttl(`{${prefix}}:request:req-e`);
+      expect(linkTtl).toBeGreaterThan(HOUR + 60_000 - 1_000);
+      expect(linkTtl).toBeLessThanOrEqual(HOUR + 60_000);
+      await ledger.settleRequest('req-e', 'commit', T0 + 1);
+      for (const key of [`{${prefix}}:hold:e`, `{${prefix}}:request:req-e`]) {
+        const ttl = await client.pttl(key);
+        expect(ttl).toBeGreaterThan(HOUR - 1_000);
+        expect(ttl).toBeLessThanOrEqual(HOUR);
+      }
+      await expect(client.hgetall(`{${prefix}}:hold:e`)).resolves.toMatchObject({ requestId: 'req-e', status: 'committed' });
+    });
+
+    it('lists budgets from its index, without SCAN or KEYS, and drops index entries whose budget expired', async () => {
+      const prefix = uniquePrefix('index');
+      const ledger = redisLedger({ client, prefix });
+      await ledger.reserve({ holdId: 'a', amount: '1', budgets: [{ key: 'day', limit: '5', windowEndsAt: T0 + HOUR }, { key: 'total', limit: '50' }], now: T0, expiresAt: T0 + HOUR });
+      const day = await client.zscore(`{${prefix}}:budgets`, 'day');
+      const ttl = await client.pttl(`{${prefix}}:budget:day`);
+      expect(Math.abs(Number(day) - (Date.now() + ttl))).toBeLessThan(1_000);
+      expect(await client.zscore(`{${prefix}}:budgets`, 'total')).toBe('inf');
+      const scans = async () => {
+        const stats = await client.info('commandstats');
+        return ['scan', 'keys'].map((name) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0));
+      };
+      const before = await scans();
+      await expect(ledger.inspect(T0)).resolves.toEqual([
+        { key: 'day', limit: '5.00', spent: '0.00', reserved: '1.00', openHolds: 1, windowEndsAt: T0 + HOUR },
+        { key: 'total', limit: '50.00', spent: '0.00', reserved: '1.00', openHolds: 1 },
+      ]);
+      expect(await scans()).toEqual(before);
+      await client.del(`{${prefix}}:budget:day`); // as its TTL would
+      await expect(ledger.inspect(T0)).resolves.toMatchObject([{ key: 'total' }]);
+      expect(await client.zrange(`{${prefix}}:budgets`, 0, -1)).toEqual(['total']);
+    });
+  });
+
   describe('scripts and clients', () => {
     it('sends scripts by SHA and loads them again after SCRIPT FLUSH (NOSCRIPT)', async () => {
       const ledger = redisLedger({ client, prefix: uniquePrefix('noscript') });
