@@ -192,7 +192,9 @@ export class LuaScript {
       return await send(['EVALSHA', this.sha, ...tail], left());
     } catch (error) {
       // A restarted or flushed Redis has an empty script cache; EVAL runs and caches it again.
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return send(['EVAL', this.source, ...tail], left());
+      // Not once the deadline has passed: the caller has already failed closed, and a command
+      // sent with no time left only clogs the client (node-redis stalled on such EVALs).
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT') && deadline > performance.now()) return send(['EVAL', this.source, ...tail], left());
       throw error;
     }
   }

@@ -1,4 +1,3 @@
-import { LedgerUnavailableError } from '../../core/errors/index.js';
 import { RedisEvictionPolicyError } from './redis-eviction-policy-error.js';
 
 type Send = (args: readonly string[]) => Promise<unknown>;
@@ -38,9 +37,8 @@ export async function checkEvictionPolicy(send: Send, location: string, assumeNo
     reply = await send(['CONFIG', 'GET', 'maxmemory-policy']);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    if (!notAllowed(error)) {
-      throw new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: could not read maxmemory-policy: ${message}`, { ledger: 'redis', location, cause: error });
-    }
+    // Not an answer about CONFIG (Redis unreachable, slow): the operation fails closed as for any other command.
+    if (!notAllowed(error)) throw new Error(`could not read maxmemory-policy: ${message}`, { cause: error });
     if (assumeNoEviction) return;
     throw unverified(location, `this Redis does not allow CONFIG GET (${message})`, error);
   }
