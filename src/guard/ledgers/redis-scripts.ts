@@ -171,23 +171,19 @@ if redis.call('EXISTS', hold) == 1 then return {'ok'} end
 
 -- The one budget rule (src/core/budget/decide.ts): spent + reserved + amount <= limit in every
 -- budget, equal fits, and the first budget in the caller's order that it would break refuses.
-local existed = {}
+local stored = {}
 for i = 1, count do
   local key, limitText = budgetArg(i, 0), budgetArg(i, 1)
-  local usage = redis.call('HMGET', budgetKey(key), 'spent', 'reserved')
-  local spent, reserved = usage[1] or '0', usage[2] or '0'
+  local budget = redis.call('HMGET', budgetKey(key), 'spent', 'reserved', 'limit', 'windowEndsAt')
+  local spent, reserved = budget[1] or '0', budget[2] or '0'
   -- Every stored budget has a "reserved" field (HINCRBY below creates it).
-  existed[key] = usage[2] ~= false
+  if budget[2] then stored[key] = budget end
   local remaining = tonumber(limitText) - tonumber(spent) - tonumber(reserved)
   if amount > remaining then
     if remaining < 0 then remaining = 0 end
     return {'refused', key, limitText, spent, reserved, integer(remaining)}
   end
 end
-
--- Redis's own clock, only to know when the budget hashes it sets a TTL on will be gone.
-local time = redis.call('TIME')
-local redisNow = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 
 -- Each key once, in the caller's order: a key listed twice is one budget, reserved once, under
 -- the limit it was first listed with; as in the memory ledger, the last window end given wins.
@@ -201,43 +197,54 @@ for i = 1, count do
   if windowEndsAt ~= '' then windowEnds[key] = windowEndsAt end
 end
 
+local redisNow
 local persistent = false
 local holdTtl = math.ceil(math.max(expiresAt - now, 0) + retention)
 for _, key in ipairs(keys) do
   local budget = budgetKey(key)
+  local before = stored[key] or {}
   redis.call('HINCRBY', budget, 'reserved', amountText)
   redis.call('HINCRBY', budget, 'open', 1)
-  redis.call('HSET', budget, 'limit', limits[key])
+  if before[3] ~= limits[key] then redis.call('HSET', budget, 'limit', limits[key]) end
+  -- The index entry is written when the key is new (or predates the index) or its TTL moves.
+  local reindex = not stored[key] or not before[3]
   local windowEndsAt = windowEnds[key]
   if not windowEndsAt then
     -- A budget without a window never ends (windows are encoded in keys by the guard).
     persistent = true
   else
-    redis.call('HSET', budget, 'windowEndsAt', windowEndsAt)
+    if before[4] ~= windowEndsAt then redis.call('HSET', budget, 'windowEndsAt', windowEndsAt) end
     -- A windowed budget forgets itself a retention period after its window (and its latest
     -- hold) ends: a new window is a new key, so no sweeper is needed. Never shorten a TTL.
     local ttl = math.ceil(math.max(tonumber(windowEndsAt) - now, expiresAt - now, 0) + retention)
-    local before = -2
-    if existed[key] then before = redis.call('PTTL', budget) end
-    if before == -1 then
+    local left = -2
+    if stored[key] then left = redis.call('PTTL', budget) end
+    if left == -1 then
       persistent = true
-    elseif before < ttl then
+    elseif left < ttl then
       redis.call('PEXPIRE', budget, integer(ttl))
+      reindex = true
     else
-      ttl = before
+      ttl = left
     end
     if ttl > holdTtl then holdTtl = ttl end
   end
-  local left = redis.call('PTTL', budget)
-  if left < 0 then
-    redis.call('ZADD', budgetIndex, '+inf', key)
-  else
-    redis.call('ZADD', budgetIndex, integer(redisNow + left), key)
+  if reindex then
+    -- Redis's own clock, only to know when a budget hash with a TTL will be gone; and index
+    -- entries of budgets Redis has expired go now (after the first write: see the top).
+    if not redisNow then
+      local time = redis.call('TIME')
+      redisNow = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+      redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow))
+    end
+    local left = redis.call('PTTL', budget)
+    if left < 0 then
+      redis.call('ZADD', budgetIndex, '+inf', key)
+    else
+      redis.call('ZADD', budgetIndex, integer(redisNow + left), key)
+    end
   end
 end
-
--- Index entries of budgets Redis has expired; after the first write (see the top of this file).
-redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow))
 
 redis.call('ZADD', openHolds, expiresAtText, holdId)
 redis.call('HSET', hold, 'amount', amountText, 'keys', keysJson, 'status', 'held', 'expiresAt', expiresAtText)
