@@ -214,6 +214,12 @@ describeWithRedis('Redis ledger: what it stores, and for how long', () => {
       const ttl = await client.pttl(`{${prefix}}:budget:day`);
       expect(Math.abs(Number(day) - (Date.now() + ttl))).toBeLessThan(1_000);
       expect(await client.zscore(`{${prefix}}:budgets`, 'total')).toBe('inf');
+      // A later hold that outlives the window moves the key's TTL, and its index entry with it.
+      await ledger.reserve({ holdId: 'b', amount: '1', budgets: [{ key: 'day', limit: '5', windowEndsAt: T0 + HOUR }], now: T0, expiresAt: T0 + 5 * HOUR });
+      const moved = await client.pttl(`{${prefix}}:budget:day`);
+      expect(moved).toBeGreaterThan(ttl + 3 * HOUR);
+      expect(Math.abs(Number(await client.zscore(`{${prefix}}:budgets`, 'day')) - (Date.now() + moved))).toBeLessThan(1_000);
+      await ledger.release('b', T0);
       const scans = async () => {
         const stats = await client.info('commandstats');
         return ['scan', 'keys'].map((name) => Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(stats)?.[1] ?? 0));
