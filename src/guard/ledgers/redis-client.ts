@@ -176,6 +176,17 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
   };
 }
 
+/**
+ * The time left before `deadline` (a performance.now() time), in whole ms for a command's own
+ * timeout. None left: nothing is sent. The caller has already failed closed, and a command sent
+ * with no time left only clogs a client (node-redis < 6.2 stalled on such commands).
+ */
+export function timeLeft(deadline: number): number {
+  const left = Math.ceil(deadline - performance.now());
+  if (left <= 0) throw new Error('no time left before the deadline; not sent');
+  return left;
+}
+
 /** A Lua script sent by SHA1 (EVALSHA), and in full (EVAL) when this Redis has not seen it yet. */
 export class LuaScript {
   readonly sha: string;
@@ -187,14 +198,11 @@ export class LuaScript {
   /** `deadline` is a performance.now() time; each command gets what is left of it. */
   async run(send: SendCommand, keys: readonly string[], args: readonly string[], deadline: number): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
-    const left = () => Math.max(1, Math.ceil(deadline - performance.now()));
     try {
-      return await send(['EVALSHA', this.sha, ...tail], left());
+      return await send(['EVALSHA', this.sha, ...tail], timeLeft(deadline));
     } catch (error) {
       // A restarted or flushed Redis has an empty script cache; EVAL runs and caches it again.
-      // Not once the deadline has passed: the caller has already failed closed, and a command
-      // sent with no time left only clogs the client (node-redis stalled on such EVALs).
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT') && deadline > performance.now()) return send(['EVAL', this.source, ...tail], left());
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return send(['EVAL', this.source, ...tail], timeLeft(deadline));
       throw error;
     }
   }

@@ -7,7 +7,7 @@ import { amountToNano, limitToNano, nanoToMoney } from '../../core/budget/nano-u
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { retentionOption } from './memory-ledger.js';
-import { connectUrl, LuaScript, redactUrl, wrapClient, type RedisConnection } from './redis-client.js';
+import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConnection } from './redis-client.js';
 import { checkEvictionPolicy } from './redis-eviction-check.js';
 import { readJournal, type JournalBounds } from './redis-journal.js';
 import {
@@ -186,7 +186,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   let checkedGeneration: number | undefined;
   async function verified(connected: RedisConnection, deadline: number): Promise<void> {
     if (checkedGeneration !== undefined && checkedGeneration === connected.generation()) return;
-    const send = (args: readonly string[]) => connected.send(args, Math.max(1, Math.ceil(deadline - performance.now())));
+    const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
     await checkEvictionPolicy(send, location, assumeNoEviction);
     // Read after the answer: the connection that answered is the one now checked.
     checkedGeneration = connected.generation();
@@ -244,7 +244,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     });
     // A plain command: ioredis adds its keyPrefix to the key itself (it does not to a script's ARGV).
     const range = (start: string, end: string, count: number) => withinTimeout('journal', (connected, deadline) =>
-      connected.send(['XRANGE', key.journal, start, end, 'COUNT', String(count)], Math.max(1, Math.ceil(deadline - performance.now()))));
+      connected.send(['XRANGE', key.journal, start, end, 'COUNT', String(count)], timeLeft(deadline)));
     try {
       yield* readJournal(range, bounds, journalRetentionMs, query);
     } catch (error) {
@@ -353,7 +353,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
 
     // Redis's TIME: the one clock every instance on this Redis reads, for picking windows.
     clock: () => withinTimeout('clock', async (connected, deadline) => {
-      const reply = await connected.send(['TIME'], Math.max(1, Math.ceil(deadline - performance.now())));
+      const reply = await connected.send(['TIME'], timeLeft(deadline));
       const [seconds, micros] = strings(reply);
       const ms = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
       if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`unexpected reply from Redis to TIME: ${String(reply)}`);
