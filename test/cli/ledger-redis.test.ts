@@ -109,6 +109,29 @@ describeWithRedisServer('ledger status|journal on a Redis ledger', () => {
     }
   });
 
+  it('the read-only Redis ledger refuses every operation that moves money, and answers inspect without a write', async (context) => {
+    needsInspect(context);
+    const reader = redisLedger({ url: redis.url, prefix, readOnly: true });
+    try {
+      const now = Date.now();
+      await expect(reader.reserve({ holdId: 'x', amount: '1.00', budgets: [{ key: 'total', limit: '100.00' }], expiresAt: now + 1000, now }))
+        .rejects.toThrow(`Redis ledger at ${redis.url} is open read-only: reserve is refused`);
+      await expect(reader.commit('x', now)).rejects.toMatchObject({ name: 'LedgerUnavailableError', code: 'ledger_unavailable' });
+      await expect(reader.settleRequest('r', 'release', now)).rejects.toMatchObject({ name: 'LedgerUnavailableError' });
+      const before = await everyKey(client);
+      // Before the user-7 hold of 2026-11-25 falls due it is reserved; after, it counts as spent.
+      const early = await reader.inspect(Date.parse('2026-11-25T10:00:00Z'));
+      const late = await reader.inspect(now);
+      const user7 = (keys: { key: string }[]) => keys.find((key) => key.key === 'per-user-daily/user=7/day=2026-11-25@UTC');
+      expect(user7(early)).toMatchObject({ spent: '0.00', reserved: '1.00', openHolds: 1 });
+      expect(user7(late)).toMatchObject({ spent: '1.00', reserved: '0.00', openHolds: 0 });
+      expect(await everyKey(client)).toEqual(before);
+      expect(() => redisLedger({ url: redis.url, readOnly: 'yes' as unknown as boolean })).toThrow('readOnly: must be true or false (got yes)');
+    } finally {
+      await reader.close?.();
+    }
+  });
+
   it('status: the same keys and figures as a file ledger given the same calls; due holds count as spent', async (context) => {
     needsInspect(context);
     const fromRedis = await runCli(['ledger', 'status', '--ledger', redis.url, '--prefix', prefix, '--json']);

@@ -105,7 +105,7 @@ describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is ref
 
     it('works once the policy is fixed, without a restart, and refuses again after a reconnect to an evicting Redis', async () => {
       const prefix = uniquePrefix('recheck');
-      const ledger = redisLedger({ url: server.url, prefix, timeoutMs: 500 });
+      const ledger = redisLedger({ url: server.url, prefix, timeoutMs: 5_000 });
       await expect(reserve(ledger, 'a')).rejects.toMatchObject({ policy: 'allkeys-lru' });
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       await expect(reserve(ledger, 'a')).resolves.toEqual({ ok: true });

@@ -11,7 +11,7 @@ import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConne
 import { checkEvictionPolicy } from './redis-eviction-check.js';
 import { readJournal, type JournalBounds } from './redis-journal.js';
 import {
-  INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
+  INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
 } from './redis-scripts.js';
 
 /** An ioredis instance or a node-redis client; told apart by shape, so neither package is required. */
@@ -36,6 +36,12 @@ export interface RedisLedgerOptions {
    * a Redis is refused. A policy Redis does report always wins over this declaration.
    */
   readonly assumeNoEviction?: boolean;
+  /**
+   * Read only, as an operator looks (`fal-budget ledger`): inspect answers as of `now` without
+   * expiring anything in Redis (a due hold counts as spent in the answer only) and journal reads
+   * the stream; every other operation is refused. Nothing is written.
+   */
+  readonly readOnly?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -49,6 +55,7 @@ const SCRIPTS = {
   linkOf: new LuaScript(LINK_OF_SCRIPT),
   usage: new LuaScript(USAGE_SCRIPT),
   inspect: new LuaScript(INSPECT_SCRIPT),
+  inspectReadOnly: new LuaScript(INSPECT_READ_ONLY_SCRIPT),
   journalBounds: new LuaScript(JOURNAL_BOUNDS_SCRIPT),
 };
 
@@ -97,6 +104,26 @@ function settleResult(reply: unknown): SettleResult {
 
 const DETAIL_TEXT = ['endpoint', 'provider', 'pricingVersion', 'pricingSha256'] as const;
 
+/** An inspect script's reply: key, limit, spent, reserved, open, windowEndsAt for each budget. */
+function inspectReply(reply: unknown): BudgetKeyStatus[] {
+  const values = strings(reply);
+  if (values.length % 6 !== 0) throw new Error(`unexpected reply from Redis: ${values.length} values`);
+  const statuses: BudgetKeyStatus[] = [];
+  for (let index = 0; index < values.length; index += 6) {
+    const [name, limit, spent, reserved, open, windowEndsAt] = values.slice(index, index + 6) as [string, string, string, string, string, string];
+    statuses.push({
+      key: name,
+      ...(limit === '' ? {} : { limit: nanoToMoney(limit) }),
+      spent: nanoToMoney(spent),
+      reserved: nanoToMoney(reserved),
+      openHolds: Number(open),
+      ...(windowEndsAt === '' ? {} : { windowEndsAt: Number(windowEndsAt) }),
+    });
+  }
+  // Sorted here, as the memory ledger sorts (UTF-16 code units), not by Lua's locale.
+  return statuses.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
 /** A hold's details as hash field/value pairs; the scope as JSON, its key order kept. */
 function detailFields(details: HoldDetails | undefined): string[] {
   if (details === undefined) return [];
@@ -133,6 +160,8 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
   const assumeNoEviction = options.assumeNoEviction ?? false;
   if (typeof assumeNoEviction !== 'boolean') throw new InvalidOptionError('assumeNoEviction', `must be true or false (got ${String(assumeNoEviction)})`);
+  const readOnly = options.readOnly ?? false;
+  if (typeof readOnly !== 'boolean') throw new InvalidOptionError('readOnly', `must be true or false (got ${String(readOnly)})`);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw new InvalidOptionError('prefix', `must be a non-empty string without braces (got ${JSON.stringify(prefix)})`);
   const tag = `{${prefix}}:`;
@@ -253,7 +282,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     }
   }
 
-  return {
+  const ledger: Ledger = {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const holdId = text('holdId', request.holdId);
       const amount = nanoAmount('amount', request.amount);
@@ -330,26 +359,9 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       return journal(query);
     },
 
-    async inspect(now: number): Promise<BudgetKeyStatus[]> {
-      return script('inspect', SCRIPTS.inspect, [key.index, key.open, key.journal], instant('now', now), [], (reply) => {
-        const values = strings(reply);
-        if (values.length % 6 !== 0) throw new Error(`unexpected reply from Redis: ${values.length} values`);
-        const statuses: BudgetKeyStatus[] = [];
-        for (let index = 0; index < values.length; index += 6) {
-          const [name, limit, spent, reserved, open, windowEndsAt] = values.slice(index, index + 6) as [string, string, string, string, string, string];
-          statuses.push({
-            key: name,
-            ...(limit === '' ? {} : { limit: nanoToMoney(limit) }),
-            spent: nanoToMoney(spent),
-            reserved: nanoToMoney(reserved),
-            openHolds: Number(open),
-            ...(windowEndsAt === '' ? {} : { windowEndsAt: Number(windowEndsAt) }),
-          });
-        }
-        // Sorted here, as the memory ledger sorts (UTF-16 code units), not by Lua's locale.
-        return statuses.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      });
-    },
+    inspect: (now: number): Promise<BudgetKeyStatus[]> => (readOnly
+      ? run('inspect', SCRIPTS.inspectReadOnly, [key.index, key.open], [instant('now', now)], inspectReply)
+      : script('inspect', SCRIPTS.inspect, [key.index, key.open, key.journal], instant('now', now), [], inspectReply)),
 
     // Redis's TIME: the one clock every instance on this Redis reads, for picking windows.
     clock: () => withinTimeout('clock', async (connected, deadline) => {
@@ -367,5 +379,14 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       const own = await opened?.catch(() => undefined);
       await own?.close();
     },
+  };
+  if (!readOnly) return ledger;
+  const refuse = (operation: string) => async (): Promise<never> => {
+    throw new LedgerUnavailableError(`Redis ledger at ${location} is open read-only: ${operation} is refused`, { ledger: 'redis', location });
+  };
+  return {
+    reserve: refuse('reserve'), commit: refuse('commit'), release: refuse('release'), usage: refuse('usage'),
+    link: refuse('link'), settleRequest: refuse('settleRequest'), linkOf: refuse('linkOf'),
+    inspect: ledger.inspect, journal: ledger.journal, close: ledger.close!,
   };
 }

@@ -365,3 +365,39 @@ local lag = redis.call('GET', prefix .. 'journal-lag') or '0'
 if top[1] then return {top[1][1], lag} end
 return {'', lag}
 `;
+
+/**
+ * KEYS: the budget index, the open-hold set. ARGV: prefix, now. For a read-only ledger
+ * (`fal-budget ledger status`): what INSPECT_SCRIPT answers after its expiry, computed without a
+ * single write, so Redis runs it as EVAL_RO. Each due hold's amount moves from reserved to spent
+ * in the answer only (integers below 2^53: exact), and budgets Redis has forgotten are skipped,
+ * not dropped from the index.
+ */
+export const INSPECT_READ_ONLY_SCRIPT = `
+local prefix, now = ARGV[1], ARGV[2]
+local dueAmount, dueCount = {}, {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'open', '-inf', now)) do
+  local hold = redis.call('HMGET', prefix .. 'hold:' .. id, 'amount', 'keys', 'status')
+  if hold[3] == 'held' then
+    for _, key in ipairs(cjson.decode(hold[2])) do
+      dueAmount[key] = (dueAmount[key] or 0) + tonumber(hold[1])
+      dueCount[key] = (dueCount[key] or 0) + 1
+    end
+  end
+end
+local function integer(n) return string.format('%.0f', n) end
+local out = {}
+for _, key in ipairs(redis.call('ZRANGE', prefix .. 'budgets', 0, -1)) do
+  local budget = redis.call('HMGET', prefix .. 'budget:' .. key, 'limit', 'spent', 'reserved', 'open', 'windowEndsAt')
+  if budget[3] then
+    local amount, count = dueAmount[key] or 0, dueCount[key] or 0
+    out[#out + 1] = key
+    out[#out + 1] = budget[1] or ''
+    out[#out + 1] = integer(tonumber(budget[2] or '0') + amount)
+    out[#out + 1] = integer(tonumber(budget[3]) - amount)
+    out[#out + 1] = integer(tonumber(budget[4] or '0') - count)
+    out[#out + 1] = budget[5] or ''
+  end
+end
+return out
+`;

@@ -91,7 +91,7 @@ async function openRedis(url: string, prefix: string | undefined): Promise<Opene
     const cause = lastError ?? error;
     throw unavailable(`could not connect: ${cause instanceof Error ? cause.message : String(cause)}`, cause);
   }
-  const ledger = redisLedger({ client, timeoutMs: LEDGER_TIMEOUT_MS, ...(prefix === undefined ? {} : { prefix }) });
+  const ledger = redisLedger({ client, readOnly: true, timeoutMs: LEDGER_TIMEOUT_MS, ...(prefix === undefined ? {} : { prefix }) });
   return {
     ledger,
     ref: { kind: 'redis', location, prefix: prefix ?? DEFAULT_PREFIX },
