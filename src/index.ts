@@ -8,3 +8,4 @@ export { fileLedger, type FileLedgerOptions } from './guard/ledgers/file-ledger.
 export { redisLedger, type RedisLedgerOptions, type RedisLedgerClient } from './guard/ledgers/redis-ledger.js';
 // Node only: fal's signed webhooks for Express, reading the raw body itself.
 export { webhookMiddleware } from './fal/webhooks/webhook-middleware.js';
+export { RedisEvictionPolicyError, type EvictionRisk } from './guard/ledgers/redis-eviction-policy-error.js';

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
-import { FalBudgetError } from '../core/errors/index.js';
+import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
 import { diffCommand } from './commands/diff.js';
+import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
 import { reconcileCommand } from './commands/reconcile/reconcile-command.js';
@@ -38,7 +39,7 @@ export interface MainIo {
   readonly now: () => Date;
 }
 
-export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3 } as const;
+export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, ledgerUnavailable: 4 } as const;
 
 /** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
 function writer(stream: Writable) {
@@ -63,7 +64,7 @@ function writer(stream: Writable) {
 }
 
 /** Runs the command. Only a batch writes as it goes (JSON items stream); everything else returns data first. */
-async function run(invocation: Invocation, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
+async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
   switch (invocation.command) {
     case 'quote': return { report: await quoteCommand(invocation.flags, io), written: false };
     case 'prices': return { report: pricesCommand(invocation.flags, io.now), written: false };
@@ -138,7 +139,8 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
 
 /**
  * The CLI: parse, run, render, and choose the exit code. The only place that decides one.
- * 0 quoted (within --max) · 3 over --max · 2 anything the caller can fix · 1 a bug.
+ * 0 quoted (within --max) · 3 over --max · 2 anything the caller can fix · 4 a ledger that cannot
+ * be reached, read or trusted (`fal-budget ledger`) · 1 a bug.
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
   const out = writer(io.stdout);
@@ -155,12 +157,22 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
   }
   const { invocation } = parsed;
   try {
+    if (invocation.command === 'ledger') {
+      // Loaded only when used: the Redis client stays out of every other command's start-up.
+      const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
+      await ledgerCommand(invocation, { now: io.now, write: out, colour: colourEnabled(io.stdout.isTTY === true, io.env) });
+      return EXIT.ok;
+    }
     const { report, written } = await run(invocation, io, out);
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
     const note = stderrNote(report);
     if (note) await err(note);
     return exitCodeOf(report);
   } catch (error) {
+    if (error instanceof LedgerUnavailableError) {
+      await err(error.message);
+      return EXIT.ledgerUnavailable;
+    }
     if (error instanceof FalBudgetError) {
       await err(error.message);
       return EXIT.invalid;

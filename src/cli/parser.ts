@@ -1,5 +1,7 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import type { BatchFlags } from './commands/batch.js';
+import { ledgerCommandLine, ledgerInvocation } from './commands/ledger/ledger-command-line.js';
+import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import type { DiffFlags } from './commands/diff.js';
 import type { PricesFlags } from './commands/prices.js';
 import type { QuoteFlags } from './commands/quote.js';
@@ -24,7 +26,8 @@ export type Invocation =
   | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
   | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat }
   | { readonly command: 'reconcile'; readonly flags: ReconcileFlags; readonly format: OutputFormat }
-  | { readonly command: 'pricing-check'; readonly flags: PricingCheckFlags; readonly format: OutputFormat };
+  | { readonly command: 'pricing-check'; readonly flags: PricingCheckFlags; readonly format: OutputFormat }
+  | LedgerInvocation;
 
 /** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
 export type Parsed =
@@ -181,7 +184,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     )
     .command('reconcile', 'join the ledger\'s journal with fal\'s billing events: what was quoted against what fal billed', reconcileOptions, capture('reconcile'))
     .command('pricing <action>', 'check the fal tables in effect against fal\'s pricing API (pricing check)', pricingCheckOptions, capture('pricing-check'))
-    .demandCommand(1, 'name a command: quote, batch, prices, versions, diff or validate')
+    .command(ledgerCommandLine(capture('ledger')))
+    .demandCommand(1, 'name a command: quote, batch, prices, versions, diff, validate, ledger, reconcile or pricing check')
     .strict()
     .recommendCommands()
     .version(version)
@@ -197,7 +201,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     else if (invocation === undefined) outcome = { kind: 'show', text: output };
   });
   if (outcome) return outcome;
-  if (invocation === undefined) return { kind: 'usage', message: 'name a command: quote, batch, prices, versions, diff or validate' };
+  if (invocation === undefined) return { kind: 'usage', message: 'name a command: quote, batch, prices, versions, diff, validate or ledger' };
 
   const { command, argv } = invocation;
   for (const [key, value] of Object.entries(argv)) {
@@ -206,6 +210,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'usage', message: `--${key} was given ${value.length} times: give it once` };
     }
   }
+  if (command === 'ledger') return ledgerInvocation(argv, args);
   if (argv.json === true && argv.format !== 'table' && argv.format !== 'json') {
     return { kind: 'usage', message: `--json and --format ${String(argv.format)} contradict each other: give one` };
   }

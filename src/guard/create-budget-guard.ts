@@ -137,6 +137,9 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const holdTtlMs = parseHoldTtl(options.holdTtlMs);
   const declaredPrices = parseDeclaredPrices(options.allowUnknownEndpoints);
   const ledger: Ledger = options.ledger ?? memoryLedger();
+  // One clock for every instance sharing a ledger that has one, so they agree on windows; a
+  // `now` given to the guard (tests, replays) wins.
+  const ledgerClock = options.now === undefined && typeof ledger.clock === 'function' ? ledger.clock.bind(ledger) : undefined;
   const baseContext: CallContext = options.context ?? {};
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new InvalidOptionError('onWarning', 'must be a function');
   if (options.book !== undefined && !(options.book instanceof PriceBook)) throw new InvalidOptionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
@@ -174,6 +177,19 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
       });
       return { quote: undefined, amountText: formatMoney(declared), declared: true };
     }
+  }
+
+  /** The instant that picks a call's windows and prices it. */
+  async function callTime(): Promise<number> {
+    if (!ledgerClock) return clock();
+    let ms: unknown;
+    try {
+      ms = await ledgerClock();
+    } catch (error) {
+      throw ledgerFailure(error, 'reading its clock');
+    }
+    if (typeof ms !== 'number' || !Number.isFinite(ms)) throw ledgerFailure(new Error(`its clock returned ${String(ms)}, not a time`), 'reading its clock');
+    return ms;
   }
 
   async function usageOf(applied: readonly AppliedBudget[], now: number): Promise<Usage[]> {
@@ -224,7 +240,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
     },
 
     async reserve(endpoint, input, callOptions) {
-      const now = clock();
+      const now = await callTime();
       const priced = price(endpoint, input, callOptions, now);
       const applied = applyBudgets(specs, contextOf(callOptions), now);
       holdCount += 1;
@@ -266,7 +282,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
     },
 
     async check(endpoint, input, callOptions): Promise<CheckResult> {
-      const now = clock();
+      const now = await callTime();
       const priced = price(endpoint, input, callOptions, now);
       const applied = applyBudgets(specs, contextOf(callOptions), now);
       const usage = await usageOf(applied, now);
@@ -284,7 +300,7 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
     },
 
     async status(context): Promise<BudgetStatus> {
-      const now = clock();
+      const now = await callTime();
       const applied = applyBudgets(specs, context ? { ...baseContext, ...context } : baseContext, now);
       if (applied.length === 0) {
         throw new InvalidOptionError('scope', `no budget applies to ${JSON.stringify(context ?? {})}; pass the context whose budgets you want`);

@@ -29,7 +29,10 @@ export interface BudgetGuardOptions {
   readonly timeZone?: string;
   /** Where spend is kept. Default: memoryLedger() (this process only). */
   readonly ledger?: Ledger;
-  /** The clock (epoch ms or Date). Default: Date.now. */
+  /**
+   * The clock (epoch ms or Date). Default: the ledger's clock where it has one (the Redis
+   * ledger: Redis's TIME) for picking windows and pricing calls, and Date.now for the rest.
+   */
   readonly now?: () => number | Date;
   /** How long an unsettled hold stays a reservation before it counts as spent. Default 1 hour. */
   readonly holdTtlMs?: number;

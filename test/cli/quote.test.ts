@@ -318,7 +318,7 @@ describe('the command line itself', () => {
     expect(failureLine(await runCli(['quote', V2V, '--hdrr']))).toBe('fal-budget: Unknown argument: hdrr (see fal-budget --help)');
     expect(failureLine(await runCli(['quote']))).toBe('fal-budget: Not enough non-option arguments: got 0, need at least 1 (see fal-budget --help)');
     expect(failureLine(await runCli(['qoute']))).toBe('fal-budget: Unknown argument: qoute (see fal-budget --help)');
-    expect(failureLine(await runCli([]))).toBe('fal-budget: name a command: quote, batch, prices, versions, diff or validate (see fal-budget --help)');
+    expect(failureLine(await runCli([]))).toBe('fal-budget: name a command: quote, batch, prices, versions, diff, validate, ledger, reconcile or pricing check (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--max']))).toBe('fal-budget: Not enough arguments following: max (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--resolution', '720p', '--resolution', '1080p']))).toBe('fal-budget: --resolution was given 2 times: give it once (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--json', '--format', 'markdown']))).toBe('fal-budget: --json and --format markdown contradict each other: give one (see fal-budget --help)');

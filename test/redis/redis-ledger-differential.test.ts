@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import type { BudgetKey, Ledger } from '../../src/core/budget/ledger-types.js';
+import type { BudgetKey, HoldDetails, JournalEntry, JournalQuery, Ledger, Settlement } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
 import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
@@ -9,10 +9,18 @@ import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } fr
 /**
  * Differential test: any sequence of operations, applied to the memory ledger (the reference,
  * built on the pure state machine) and to the Redis ledger, gives the same result at every step
- * and the same usage at the end.
+ * (links, settles by request id and inspect included) and the same usage, budgets and journal
+ * at the end.
  */
 const KEYS = ['global', 'user:1', 'user:2:day'] as const;
 const HOLDS = ['h0', 'h1', 'h2', 'h3', 'h4', 'h5'] as const;
+const REQUESTS = ['req-0', 'req-1', 'req-2'] as const;
+const APPS = ['luma/agent', 'someone/else'] as const;
+const DETAILS: readonly HoldDetails[] = [
+  { endpoint: 'luma/agent/ray/v3.2/video-to-video', provider: 'fal', pricingVersion: '2026-11-21', pricingSha256: 'ab'.repeat(32), scope: { user: '1', project: 'x' } },
+  { endpoint: 'luma/agent/ray/v3.2/text-to-video', provider: 'fal' },
+  { scope: {} },
+];
 
 /** Money with up to 9 decimals: a few round figures and any nano-USD amount up to $6. */
 const money = fc.oneof(
@@ -30,16 +38,31 @@ const budget: fc.Arbitrary<BudgetKey> = fc.record(
 );
 
 type Step =
-  | { op: 'reserve'; holdId: string; amount: string; budgets: BudgetKey[]; ttl: number; skew: number }
+  | { op: 'reserve'; holdId: string; amount: string; budgets: BudgetKey[]; ttl: number; skew: number; details?: HoldDetails }
   | { op: 'commit' | 'release'; holdId: string; skew: number }
   | { op: 'usage'; keys: string[]; skew: number }
+  | { op: 'link'; requestId: string; holdId: string; app?: string; skew: number }
+  | { op: 'settleRequest'; requestId: string; settlement: Settlement; app?: string; skew: number }
+  | { op: 'linkOf'; requestId: string; skew: number }
+  | { op: 'inspect'; skew: number }
   | { op: 'advance'; by: number };
+
+const skew = fc.integer({ min: -3, max: 3 });
+const app = fc.constantFrom(...APPS);
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 5, arbitrary: fc.record({
     op: fc.constant('reserve' as const), holdId: fc.constantFrom(...HOLDS), amount: money,
-    budgets: fc.array(budget, { maxLength: 3 }), ttl: fc.integer({ min: 1, max: 40 }), skew: fc.integer({ min: -3, max: 3 }),
-  }) },
+    budgets: fc.array(budget, { maxLength: 3 }), ttl: fc.integer({ min: 1, max: 40 }), skew, details: fc.constantFrom(...DETAILS),
+  }, { requiredKeys: ['op', 'holdId', 'amount', 'budgets', 'ttl', 'skew'] }) },
+  { weight: 2, arbitrary: fc.record({
+    op: fc.constant('link' as const), requestId: fc.constantFrom(...REQUESTS), holdId: fc.constantFrom(...HOLDS, 'never'), app, skew,
+  }, { requiredKeys: ['op', 'requestId', 'holdId', 'skew'] }) },
+  { weight: 2, arbitrary: fc.record({
+    op: fc.constant('settleRequest' as const), requestId: fc.constantFrom(...REQUESTS, 'never'), settlement: fc.constantFrom<Settlement>('commit', 'release'), app, skew,
+  }, { requiredKeys: ['op', 'requestId', 'settlement', 'skew'] }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('linkOf' as const), requestId: fc.constantFrom(...REQUESTS, 'never'), skew }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('inspect' as const), skew }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('commit' as const), holdId: fc.constantFrom(...HOLDS, 'never'), skew: fc.integer({ min: -3, max: 3 }) }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('release' as const), holdId: fc.constantFrom(...HOLDS, 'never'), skew: fc.integer({ min: -3, max: 3 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('usage' as const), keys: fc.array(fc.constantFrom(...KEYS), { maxLength: 4 }), skew: fc.integer({ min: -3, max: 3 }) }) },
@@ -53,7 +76,16 @@ async function apply(ledger: Ledger, current: Step, now: number): Promise<unknow
         holdId: current.holdId, amount: current.amount, budgets: current.budgets,
         // Windows relative to the start; the guard's clocks are epoch ms.
         now: now + current.skew, expiresAt: now + current.ttl,
+        ...(current.details === undefined ? {} : { details: current.details }),
       });
+    case 'link':
+      return ledger.link({ requestId: current.requestId, holdId: current.holdId, now: now + current.skew, ...(current.app === undefined ? {} : { app: current.app }) });
+    case 'settleRequest':
+      return ledger.settleRequest(current.requestId, current.settlement, now + current.skew, current.app);
+    case 'linkOf':
+      return ledger.linkOf(current.requestId, now + current.skew);
+    case 'inspect':
+      return ledger.inspect(now + current.skew);
     case 'commit':
       return ledger.commit(current.holdId, now + current.skew);
     case 'release':
@@ -65,6 +97,37 @@ async function apply(ledger: Ledger, current: Step, now: number): Promise<unknow
   }
 }
 
+/**
+ * The journal in a canonical order. Holds found due by one operation expire at the same `at`;
+ * the memory ledger's heap and Redis's sorted set may list equal expiries in different orders,
+ * and the contract does not order them, so each such run is sorted by hold id.
+ */
+function canonical(entries: JournalEntry[]): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  let run: JournalEntry[] = [];
+  const flush = () => {
+    out.push(...run.sort((a, b) => (a.holdId < b.holdId ? -1 : 1)));
+    run = [];
+  };
+  for (const entry of entries) {
+    if (run.length > 0 && !(entry.outcome === 'expired' && run[0]!.outcome === 'expired' && entry.at === run[0]!.at)) flush();
+    run.push(entry);
+  }
+  flush();
+  return out;
+}
+
+async function journalOf(ledger: Ledger, query?: JournalQuery): Promise<JournalEntry[]> {
+  const entries: JournalEntry[] = [];
+  for await (const entry of ledger.journal(query)) entries.push(entry);
+  return canonical(entries);
+}
+
+const query: fc.Arbitrary<JournalQuery> = fc.record(
+  { since: fc.integer({ min: -10, max: 400 }), until: fc.integer({ min: -10, max: 400 }) },
+  { requiredKeys: [] },
+);
+
 describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () => {
   let redis: StartedRedis;
   let client: Redis;
@@ -72,10 +135,11 @@ describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () 
 
   it('gives the same result for every operation and the same usage after any sequence', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), async (steps) => {
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), query, async (steps, window) => {
         const reference = memoryLedger();
         const shared = redisLedger({ client, prefix: uniquePrefix('diff') });
-        let now = 1_800_000_000_000;
+        const start = 1_800_000_000_000;
+        let now = start;
         for (const [index, current] of steps.entries()) {
           if (current.op === 'advance') {
             now += current.by;
@@ -91,6 +155,16 @@ describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () 
         for (const holdId of HOLDS) {
           expect(await shared.commit(holdId, now + 1_000)).toBe(await reference.commit(holdId, now + 1_000));
         }
+        for (const requestId of REQUESTS) {
+          expect(await shared.linkOf(requestId, now + 1_000)).toEqual(await reference.linkOf(requestId, now + 1_000));
+        }
+        expect(await shared.inspect(now + 1_000)).toEqual(await reference.inspect(now + 1_000));
+        expect(await journalOf(shared)).toEqual(await journalOf(reference));
+        const bounded = {
+          ...(window.since === undefined ? {} : { since: start + window.since }),
+          ...(window.until === undefined ? {} : { until: start + window.until }),
+        };
+        expect(await journalOf(shared, bounded)).toEqual(await journalOf(reference, bounded));
       }),
       { numRuns: 200 },
     );

@@ -167,5 +167,12 @@ export interface Ledger {
    * expired). It writes nothing a later operation would not have written anyway.
    */
   inspect(now: number): Promise<BudgetKeyStatus[]>;
+  /**
+   * The ledger's own clock (epoch ms), for a ledger whose every user reads the same one (Redis:
+   * its TIME). A guard given no `now` option picks budget windows by it, so instances whose
+   * clocks differ still agree on the day, week or month a call belongs to. Optional: a ledger
+   * without it leaves the guard on its own clock.
+   */
+  clock?(): Promise<number>;
   close?(): Promise<void>;
 }

@@ -30,6 +30,11 @@ export interface RedisConnection {
   readonly location: string;
   /** What the client prepends to every declared key by itself (ioredis `keyPrefix`), else ''. */
   readonly keyPrefix: string;
+  /**
+   * Counts the connections made so far (each may reach another server, e.g. after a failover),
+   * so the ledger checks each one's eviction policy. A client the app owns counts as one.
+   */
+  generation(): number;
   close(): Promise<void>;
 }
 
@@ -72,6 +77,7 @@ export function wrapClient(client: unknown): RedisConnection {
       send: (args) => client.call(args[0]!, ...args.slice(1)),
       location: options.path ? `unix:${options.path}` : `redis://${options.host ?? '127.0.0.1'}:${options.port ?? 6379}`,
       keyPrefix: options.keyPrefix ?? '',
+      generation: () => 0,
       close: async () => {},
     };
   }
@@ -84,6 +90,7 @@ export function wrapClient(client: unknown): RedisConnection {
       send: (args, timeoutMs) => client.sendCommand(args, { timeout: timeoutMs }),
       location: options.url ? redactUrl(options.url) : socket.path ? `unix:${socket.path}` : `redis://${socket.host ?? 'localhost'}:${socket.port ?? 6379}`,
       keyPrefix: '',
+      generation: () => 0,
       close: async () => {},
     };
   }
@@ -112,6 +119,10 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
   // Without a listener ioredis prints every connection error; the ledger reports them as causes.
   client.on('error', (error) => {
     lastError = error;
+  });
+  let connections = 0;
+  client.on('ready', () => {
+    connections += 1;
   });
   let readiness: Promise<void> | undefined;
   const whenReady = (): Promise<void> => {
@@ -158,10 +169,22 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
     },
     location: redactUrl(url),
     keyPrefix: '',
+    generation: () => connections,
     close: async () => {
       client.disconnect();
     },
   };
+}
+
+/**
+ * The time left before `deadline` (a performance.now() time), in whole ms for a command's own
+ * timeout. None left: nothing is sent. The caller has already failed closed, and a command sent
+ * with no time left only clogs a client (node-redis < 6.2 stalled on such commands).
+ */
+export function timeLeft(deadline: number): number {
+  const left = Math.ceil(deadline - performance.now());
+  if (left <= 0) throw new Error('no time left before the deadline; not sent');
+  return left;
 }
 
 /** A Lua script sent by SHA1 (EVALSHA), and in full (EVAL) when this Redis has not seen it yet. */
@@ -175,12 +198,11 @@ export class LuaScript {
   /** `deadline` is a performance.now() time; each command gets what is left of it. */
   async run(send: SendCommand, keys: readonly string[], args: readonly string[], deadline: number): Promise<unknown> {
     const tail = [String(keys.length), ...keys, ...args];
-    const left = () => Math.max(1, Math.ceil(deadline - performance.now()));
     try {
-      return await send(['EVALSHA', this.sha, ...tail], left());
+      return await send(['EVALSHA', this.sha, ...tail], timeLeft(deadline));
     } catch (error) {
       // A restarted or flushed Redis has an empty script cache; EVAL runs and caches it again.
-      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return send(['EVAL', this.source, ...tail], left());
+      if (error instanceof Error && error.message.startsWith('NOSCRIPT')) return send(['EVAL', this.source, ...tail], timeLeft(deadline));
       throw error;
     }
   }

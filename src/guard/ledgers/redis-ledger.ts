@@ -1,10 +1,18 @@
-import { RETENTION_MS } from '../../core/budget/ledger-state.js';
-import type { Ledger, ReserveRequest, ReserveResult, SettleResult, Usage } from '../../core/budget/ledger-types.js';
+import { JOURNAL_RETENTION_MS, RETENTION_MS } from '../../core/budget/ledger-state.js';
+import type {
+  BudgetKeyStatus, HoldDetails, JournalEntry, JournalQuery, Ledger, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement,
+  SettleResult, Usage,
+} from '../../core/budget/ledger-types.js';
+import { amountToNano, limitToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { InvalidOptionError } from '../errors/invalid-option-error.js';
-import { connectUrl, LuaScript, redactUrl, wrapClient, type RedisConnection } from './redis-client.js';
-import { amountToNano, limitToNano, nanoToMoney } from './redis-nano-usd.js';
-import { RESERVE_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT } from './redis-scripts.js';
+import { retentionOption } from './memory-ledger.js';
+import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConnection } from './redis-client.js';
+import { checkEvictionPolicy } from './redis-eviction-check.js';
+import { readJournal, type JournalBounds } from './redis-journal.js';
+import {
+  INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
+} from './redis-scripts.js';
 
 /** An ioredis instance or a node-redis client; told apart by shape, so neither package is required. */
 export type RedisLedgerClient = object;
@@ -18,8 +26,22 @@ export interface RedisLedgerOptions {
   readonly prefix?: string;
   /** How long one operation may take before it fails closed with LedgerUnavailableError. Default 1000 ms. */
   readonly timeoutMs?: number;
-  /** How long settled holds (and finished windows) are remembered, in ms. Default 24 hours. */
+  /** How long settled holds, their request links (and finished windows) are remembered, in ms. Default 24 hours. */
   readonly holdRetentionMs?: number;
+  /** How long the spend journal keeps an entry, in ms. Default 90 days. */
+  readonly journalRetentionMs?: number;
+  /**
+   * Declares that this Redis never evicts keys (its maxmemory-policy is noeviction), for a Redis
+   * that does not allow CONFIG GET (managed Redis, an ACL user without `config`). Without it such
+   * a Redis is refused. A policy Redis does report always wins over this declaration.
+   */
+  readonly assumeNoEviction?: boolean;
+  /**
+   * Read only, as an operator looks (`fal-budget ledger`): inspect answers as of `now` without
+   * expiring anything in Redis (a due hold counts as spent in the answer only) and journal reads
+   * the stream; every other operation is refused. Nothing is written.
+   */
+  readonly readOnly?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 1000;
@@ -28,15 +50,22 @@ export const DEFAULT_PREFIX = 'fal-budget';
 const SCRIPTS = {
   reserve: new LuaScript(RESERVE_SCRIPT),
   settle: new LuaScript(SETTLE_SCRIPT),
+  settleRequest: new LuaScript(SETTLE_REQUEST_SCRIPT),
+  link: new LuaScript(LINK_SCRIPT),
+  linkOf: new LuaScript(LINK_OF_SCRIPT),
   usage: new LuaScript(USAGE_SCRIPT),
+  inspect: new LuaScript(INSPECT_SCRIPT),
+  inspectReadOnly: new LuaScript(INSPECT_READ_ONLY_SCRIPT),
+  journalBounds: new LuaScript(JOURNAL_BOUNDS_SCRIPT),
 };
 
 const SETTLE_RESULTS: ReadonlySet<string> = new Set<SettleResult>([
-  'committed', 'released', 'already_committed', 'already_released', 'expired', 'unknown',
+  'committed', 'released', 'already_committed', 'already_released', 'expired', 'unknown', 'endpoint_mismatch',
 ]);
+const HOLD_STATUSES: ReadonlySet<string> = new Set(['held', 'committed', 'released', 'expired']);
 
-function invalid(code: string, message: string): FalBudgetError {
-  return new FalBudgetError(code, `redisLedger: ${message}`);
+function invalid(message: string): FalBudgetError {
+  return new FalBudgetError('invalid_ledger_request', `redisLedger: ${message}`);
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
@@ -45,13 +74,20 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+/** `now`: whole epoch ms, as every clock gives them (they also become stream ids). */
+function instant(field: string, value: unknown): string {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw invalid(`${field} must be a whole, non-negative epoch time in ms, got ${String(value)}`);
+  return String(value);
+}
+
+/** Expiries and window ends: any time, as long as Redis's TTL arithmetic on it stays exact. */
 function epochMs(field: string, value: unknown): string {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw invalid('invalid_ledger_request', `${field} must be a finite epoch time in ms, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(`${field} must be a whole epoch time in ms, got ${String(value)}`);
   return String(value);
 }
 
 function text(field: string, value: unknown): string {
-  if (typeof value !== 'string') throw invalid('invalid_ledger_request', `${field} must be a string, got ${String(value)}`);
+  if (typeof value !== 'string') throw invalid(`${field} must be a string, got ${String(value)}`);
   return value;
 }
 
@@ -60,12 +96,59 @@ function strings(reply: unknown): string[] {
   return reply.map((item) => String(item));
 }
 
+function settleResult(reply: unknown): SettleResult {
+  const result = String(reply);
+  if (!SETTLE_RESULTS.has(result)) throw new Error(`unexpected reply from Redis: ${result}`);
+  return result as SettleResult;
+}
+
+const DETAIL_TEXT = ['endpoint', 'provider', 'pricingVersion', 'pricingSha256'] as const;
+
+/** An inspect script's reply: key, limit, spent, reserved, open, windowEndsAt for each budget. */
+function inspectReply(reply: unknown): BudgetKeyStatus[] {
+  const values = strings(reply);
+  if (values.length % 6 !== 0) throw new Error(`unexpected reply from Redis: ${values.length} values`);
+  const statuses: BudgetKeyStatus[] = [];
+  for (let index = 0; index < values.length; index += 6) {
+    const [name, limit, spent, reserved, open, windowEndsAt] = values.slice(index, index + 6) as [string, string, string, string, string, string];
+    statuses.push({
+      key: name,
+      ...(limit === '' ? {} : { limit: nanoToMoney(limit) }),
+      spent: nanoToMoney(spent),
+      reserved: nanoToMoney(reserved),
+      openHolds: Number(open),
+      ...(windowEndsAt === '' ? {} : { windowEndsAt: Number(windowEndsAt) }),
+    });
+  }
+  // Sorted here, as the memory ledger sorts (UTF-16 code units), not by Lua's locale.
+  return statuses.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** A hold's details as hash field/value pairs; the scope as JSON, its key order kept. */
+function detailFields(details: HoldDetails | undefined): string[] {
+  if (details === undefined) return [];
+  if (typeof details !== 'object' || details === null) throw invalid(`details must be an object, got ${String(details)}`);
+  const fields: string[] = [];
+  for (const name of DETAIL_TEXT) {
+    if (details[name] !== undefined) fields.push(name, text(`details.${name}`, details[name]));
+  }
+  if (details.scope !== undefined) {
+    const scope = details.scope;
+    if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw invalid(`details.scope must map scope kinds to ids, got ${String(scope)}`);
+    for (const [kind, id] of Object.entries(scope)) text(`details.scope.${kind}`, id);
+    fields.push('scope', JSON.stringify(scope));
+  }
+  return fields;
+}
+
 /**
- * A ledger in Redis, shared by every process that points at the same Redis and prefix. Reserve,
- * commit, release and the expiry that precedes each of them and every read are single Lua
- * scripts, applying the same rule as the memory ledger (src/core/budget/decide.ts) to amounts
- * stored as integer nano-USD. Redis down or slow: each call rejects with LedgerUnavailableError
- * within `timeoutMs`; never a pass.
+ * A ledger in Redis, shared by every process that points at the same Redis and prefix. Every
+ * operation (reserve, commit, release, a link, a settle by request id, and the reads) is one Lua
+ * script, beginning with the expiry of what is due and applying the same rule as the memory
+ * ledger (src/core/budget/ledger-state.ts) to amounts stored as integer nano-USD; each
+ * settlement writes its journal entry to a stream in the same script. Redis down or slow: each
+ * call rejects with LedgerUnavailableError within `timeoutMs`; a Redis that may evict keys is
+ * refused (RedisEvictionPolicyError). Never a pass.
  */
 export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('redisLedger', 'takes { url } or { client }');
@@ -73,13 +156,25 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
   // setTimeout fires at once beyond 2^31 - 1 ms: a deadline that large would be no deadline.
   if (timeoutMs > 2_147_483_647) throw new InvalidOptionError('timeoutMs', `must be at most 2147483647 ms (got ${timeoutMs})`);
-  const retention = String(Math.ceil(positive('holdRetentionMs', options.holdRetentionMs, RETENTION_MS)));
+  const retentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
+  const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
+  const assumeNoEviction = options.assumeNoEviction ?? false;
+  if (typeof assumeNoEviction !== 'boolean') throw new InvalidOptionError('assumeNoEviction', `must be true or false (got ${String(assumeNoEviction)})`);
+  const readOnly = options.readOnly ?? false;
+  if (typeof readOnly !== 'boolean') throw new InvalidOptionError('readOnly', `must be true or false (got ${String(readOnly)})`);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   if (typeof prefix !== 'string' || prefix === '' || /[{}]/.test(prefix)) throw new InvalidOptionError('prefix', `must be a non-empty string without braces (got ${JSON.stringify(prefix)})`);
   const tag = `{${prefix}}:`;
-  const budgetKey = (key: string) => `${tag}budget:${key}`;
-  const openHolds = `${tag}open`;
-  const holdKey = (id: string) => `${tag}hold:${id}`;
+  const key = {
+    budget: (name: string) => `${tag}budget:${name}`,
+    hold: (id: string) => `${tag}hold:${id}`,
+    request: (id: string) => `${tag}request:${id}`,
+    open: `${tag}open`,
+    index: `${tag}budgets`,
+    journal: `${tag}journal`,
+    journalLag: `${tag}journal-lag`,
+  };
+  const retention = [String(retentionMs), String(journalRetentionMs)];
 
   let connection: () => Promise<RedisConnection>;
   let opened: Promise<RedisConnection> | undefined;
@@ -98,12 +193,12 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   let closed = false;
   // A guard sends the same few limits, and mostly the same few prices, with every call:
   // convert each once (a small cache, emptied when it fills).
-  const cached = (convert: (field: string, value: unknown) => string) => {
+  const cached = (convert: (field: string, value: unknown) => bigint) => {
     const seen = new Map<unknown, string>();
     return (field: string, value: unknown): string => {
       let nano = seen.get(value);
       if (nano === undefined) {
-        nano = convert(field, value);
+        nano = convert(field, value).toString();
         if (seen.size >= 1024) seen.clear();
         seen.set(value, nano);
       }
@@ -116,20 +211,31 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
 
-  /** Runs one operation against a deadline: an answer, or LedgerUnavailableError. Never a hang. */
-  async function withinTimeout<T>(operation: string, script: LuaScript, keys: string[], args: string[], read: (reply: unknown) => T): Promise<T> {
+  // Each connection's eviction policy is checked once, before anything else is sent on it.
+  let checkedGeneration: number | undefined;
+  async function verified(connected: RedisConnection, deadline: number): Promise<void> {
+    if (checkedGeneration !== undefined && checkedGeneration === connected.generation()) return;
+    const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
+    await checkEvictionPolicy(send, location, assumeNoEviction);
+    // Read after the answer: the connection that answered is the one now checked.
+    checkedGeneration = connected.generation();
+  }
+
+  /** Runs one step against a deadline: an answer, or LedgerUnavailableError. Never a hang. */
+  async function withinTimeout<T>(operation: string, work: (connected: RedisConnection, deadline: number) => Promise<T>): Promise<T> {
     if (closed) throw unavailable(operation, 'was called after close()');
     const deadline = performance.now() + timeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(unavailable(operation, `got no answer within ${timeoutMs} ms`)), timeoutMs);
     });
-    const work = (async () => {
-      const { send, keyPrefix } = await connection();
-      return read(await script.run(send, keys, [keyPrefix + tag, ...args], deadline));
+    const run = (async () => {
+      const connected = await connection();
+      await verified(connected, deadline);
+      return work(connected, deadline);
     })();
     try {
-      return await Promise.race([work, timeout]);
+      return await Promise.race([run, timeout]);
     } catch (error) {
       if (error instanceof LedgerUnavailableError) throw error;
       throw unavailable(operation, `failed: ${error instanceof Error ? error.message : String(error)}`, error);
@@ -138,41 +244,69 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     }
   }
 
-  async function settle(operation: 'commit' | 'release', holdId: string, now: number): Promise<SettleResult> {
-    const id = text('holdId', holdId);
-    const args = [epochMs('now', now), retention, id, operation === 'commit' ? 'committed' : 'released'];
-    return withinTimeout(operation, SCRIPTS.settle, [holdKey(id), openHolds], args, (reply) => {
-      const result = String(reply);
-      if (!SETTLE_RESULTS.has(result)) throw new Error(`unexpected reply from Redis: ${result}`);
-      return result as SettleResult;
-    });
+  /** One script: its KEYS (for routing), then the prefix and its ARGV. */
+  function run<T>(operation: string, lua: LuaScript, keys: string[], args: string[], read: (reply: unknown) => T): Promise<T> {
+    return withinTimeout(operation, async (connected, deadline) => read(await lua.run(connected.send, keys, [connected.keyPrefix + tag, ...args], deadline)));
   }
 
-  return {
+  /** An operation's script: the common ARGV (prefix, now, retentions), then its own. */
+  function script<T>(operation: string, lua: LuaScript, keys: string[], now: string, args: string[], read: (reply: unknown) => T): Promise<T> {
+    return run(operation, lua, keys, [now, ...retention, ...args], read);
+  }
+
+  function settle(operation: 'commit' | 'release', holdId: string, now: number): Promise<SettleResult> {
+    const id = text('holdId', holdId);
+    const args = [id, operation === 'commit' ? 'committed' : 'released'];
+    return script(operation, SCRIPTS.settle, [key.hold(id), key.open, key.journal], instant('now', now), args, settleResult);
+  }
+
+  function appArgs(app: unknown): string[] {
+    return app === undefined ? ['0', ''] : ['1', text('app', app)];
+  }
+
+  async function* journal(query: JournalQuery): AsyncGenerator<JournalEntry> {
+    const bounds = await run('journal', SCRIPTS.journalBounds, [key.journal, key.journalLag], [], (reply): JournalBounds => {
+      const [top, lagText] = strings(reply);
+      const lag = Number(lagText);
+      if (top === undefined || !Number.isSafeInteger(lag) || lag < 0) throw new Error(`unexpected reply from Redis: ${String(reply)}`);
+      return { topMs: top === '' ? undefined : Number(top.split('-')[0]), lag };
+    });
+    // A plain command: ioredis adds its keyPrefix to the key itself (it does not to a script's ARGV).
+    const range = (start: string, end: string, count: number) => withinTimeout('journal', (connected, deadline) =>
+      connected.send(['XRANGE', key.journal, start, end, 'COUNT', String(count)], timeLeft(deadline)));
+    try {
+      yield* readJournal(range, bounds, journalRetentionMs, query);
+    } catch (error) {
+      if (error instanceof FalBudgetError) throw error;
+      throw unavailable('journal', `failed: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+  }
+
+  const ledger: Ledger = {
     async reserve(request: ReserveRequest): Promise<ReserveResult> {
       const holdId = text('holdId', request.holdId);
       const amount = nanoAmount('amount', request.amount);
-      if (!Array.isArray(request.budgets)) throw invalid('invalid_ledger_request', 'budgets must be an array');
+      if (!Array.isArray(request.budgets)) throw invalid('budgets must be an array');
       const budgetArgs: string[] = [];
       const keys: string[] = [];
       request.budgets.forEach((budget, index) => {
-        const key = text(`budgets[${index}].key`, budget.key);
+        const name = text(`budgets[${index}].key`, budget.key);
         const limit = nanoLimit(`budgets[${index}].limit`, budget.limit);
         const windowEndsAt = budget.windowEndsAt === undefined ? '' : epochMs(`budgets[${index}].windowEndsAt`, budget.windowEndsAt);
-        budgetArgs.push(key, limit, windowEndsAt);
-        if (!keys.includes(key)) keys.push(key);
+        budgetArgs.push(name, limit, windowEndsAt);
+        if (!keys.includes(name)) keys.push(name);
       });
-      const args = [
-        epochMs('now', request.now), retention, holdId, amount, epochMs('expiresAt', request.expiresAt), JSON.stringify(keys), ...budgetArgs,
-      ];
-      const redisKeys = [holdKey(holdId), openHolds, ...keys.map(budgetKey)];
-      return withinTimeout('reserve', SCRIPTS.reserve, redisKeys, args, (reply): ReserveResult => {
-        const [verdict, key, limit, spent, reserved, remaining] = strings(reply);
+      const details = detailFields(request.details);
+      const now = instant('now', request.now);
+      const args = [holdId, amount, epochMs('expiresAt', request.expiresAt), JSON.stringify(keys), String(details.length / 2), ...details, ...budgetArgs];
+      const redisKeys = [key.hold(holdId), key.open, key.index, key.journal, ...keys.map(key.budget)];
+      return script('reserve', SCRIPTS.reserve, redisKeys, now, args, (reply): ReserveResult => {
+        const [verdict, refusedKey, limit, spent, reserved, remaining] = strings(reply);
         if (verdict === 'ok') return { ok: true };
-        if (verdict !== 'refused' || key === undefined || remaining === undefined) throw new Error(`unexpected reply from Redis: ${String(reply)}`);
+        if (verdict !== 'refused' || refusedKey === undefined || remaining === undefined) throw new Error(`unexpected reply from Redis: ${String(reply)}`);
         return {
           ok: false,
-          refusal: { key, limit: nanoToMoney(limit!), spent: nanoToMoney(spent!), reserved: nanoToMoney(reserved!), remaining: nanoToMoney(remaining) },
+          refusal: { key: refusedKey, limit: nanoToMoney(limit!), spent: nanoToMoney(spent!), reserved: nanoToMoney(reserved!), remaining: nanoToMoney(remaining) },
         };
       });
     },
@@ -181,23 +315,62 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     release: (holdId, now) => settle('release', holdId, now),
 
     async usage(keys: readonly string[], now: number): Promise<Usage[]> {
-      if (!Array.isArray(keys)) throw invalid('invalid_ledger_request', 'keys must be an array');
-      const checked = keys.map((key, index) => text(`keys[${index}]`, key));
-      const unique = [...new Set(checked)];
-      const redisKeys = [openHolds, ...unique.map(budgetKey)];
-      return withinTimeout('usage', SCRIPTS.usage, redisKeys, [epochMs('now', now), retention, ...checked], (reply) => {
+      if (!Array.isArray(keys)) throw invalid('keys must be an array');
+      const checked = keys.map((name, index) => text(`keys[${index}]`, name));
+      const redisKeys = [key.open, key.journal, ...[...new Set(checked)].map(key.budget)];
+      return script('usage', SCRIPTS.usage, redisKeys, instant('now', now), checked, (reply) => {
         const values = strings(reply);
         if (values.length !== checked.length * 2) throw new Error(`unexpected reply from Redis: ${values.length} values for ${checked.length} keys`);
-        return checked.map((key, index) => ({ key, spent: nanoToMoney(values[2 * index]!), reserved: nanoToMoney(values[2 * index + 1]!) }));
+        return checked.map((name, index) => ({ key: name, spent: nanoToMoney(values[2 * index]!), reserved: nanoToMoney(values[2 * index + 1]!) }));
       });
     },
 
-    // TEMPORARY on the ledger-core branch: the Redis ledger's links, journal and inspect are being written.
-    link: async () => { throw new Error('redisLedger.link: not yet implemented on this branch'); },
-    settleRequest: async () => { throw new Error('redisLedger.settleRequest: not yet implemented on this branch'); },
-    linkOf: async () => { throw new Error('redisLedger.linkOf: not yet implemented on this branch'); },
-    inspect: async () => { throw new Error('redisLedger.inspect: not yet implemented on this branch'); },
-    journal: () => { throw new Error('redisLedger.journal: not yet implemented on this branch'); },
+    async link(request: LinkRequest): Promise<boolean> {
+      const requestId = text('requestId', request.requestId);
+      const holdId = text('holdId', request.holdId);
+      const redisKeys = [key.request(requestId), key.hold(holdId), key.open, key.journal];
+      return script('link', SCRIPTS.link, redisKeys, instant('now', request.now), [requestId, holdId, ...appArgs(request.app)], (reply) => Number(reply) === 1);
+    },
+
+    async settleRequest(requestId: string, settlement: Settlement, now: number, app?: string): Promise<SettleResult> {
+      const id = text('requestId', requestId);
+      if (settlement !== 'commit' && settlement !== 'release') throw invalid(`settlement must be 'commit' or 'release', got ${String(settlement)}`);
+      const args = [id, settlement === 'commit' ? 'committed' : 'released', ...appArgs(app)];
+      return script('settleRequest', SCRIPTS.settleRequest, [key.request(id), key.open, key.journal], instant('now', now), args, settleResult);
+    },
+
+    async linkOf(requestId: string, now: number): Promise<RequestLink | undefined> {
+      const id = text('requestId', requestId);
+      return script('linkOf', SCRIPTS.linkOf, [key.request(id), key.open, key.journal], instant('now', now), [id], (reply) => {
+        const values = strings(reply);
+        if (values.length === 0) return undefined;
+        const [holdId, status, hasApp, app] = values;
+        if (holdId === undefined || status === undefined || !HOLD_STATUSES.has(status) || app === undefined) throw new Error(`unexpected reply from Redis: ${String(reply)}`);
+        return { requestId: id, holdId, status: status as RequestLink['status'], ...(hasApp === '1' ? { app } : {}) };
+      });
+    },
+
+    journal(query: JournalQuery = {}): AsyncIterable<JournalEntry> {
+      if (typeof query !== 'object' || query === null) throw invalid('journal takes { since?, until? }');
+      for (const field of ['since', 'until'] as const) {
+        const value = query[field];
+        if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value))) throw invalid(`journal ${field} must be epoch ms, got ${String(value)}`);
+      }
+      return journal(query);
+    },
+
+    inspect: (now: number): Promise<BudgetKeyStatus[]> => (readOnly
+      ? run('inspect', SCRIPTS.inspectReadOnly, [key.index, key.open], [instant('now', now)], inspectReply)
+      : script('inspect', SCRIPTS.inspect, [key.index, key.open, key.journal], instant('now', now), [], inspectReply)),
+
+    // Redis's TIME: the one clock every instance on this Redis reads, for picking windows.
+    clock: () => withinTimeout('clock', async (connected, deadline) => {
+      const reply = await connected.send(['TIME'], timeLeft(deadline));
+      const [seconds, micros] = strings(reply);
+      const ms = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+      if (!Number.isSafeInteger(ms) || ms < 0) throw new Error(`unexpected reply from Redis to TIME: ${String(reply)}`);
+      return ms;
+    }),
 
     async close(): Promise<void> {
       if (closed) return;
@@ -206,5 +379,14 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       const own = await opened?.catch(() => undefined);
       await own?.close();
     },
+  };
+  if (!readOnly) return ledger;
+  const refuse = (operation: string) => async (): Promise<never> => {
+    throw new LedgerUnavailableError(`Redis ledger at ${location} is open read-only: ${operation} is refused`, { ledger: 'redis', location });
+  };
+  return {
+    reserve: refuse('reserve'), commit: refuse('commit'), release: refuse('release'), usage: refuse('usage'),
+    link: refuse('link'), settleRequest: refuse('settleRequest'), linkOf: refuse('linkOf'),
+    inspect: ledger.inspect, journal: ledger.journal, close: ledger.close!,
   };
 }

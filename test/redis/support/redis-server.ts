@@ -88,16 +88,18 @@ async function pong(port: number): Promise<boolean> {
 /**
  * A redis-server on 127.0.0.1 with its own port and directory, persisting every write
  * (appendonly yes, appendfsync always), which a test can kill and start again on the same data.
+ * `config` adds redis.conf directives as command-line options, e.g.
+ * `['--maxmemory', '2mb', '--maxmemory-policy', 'volatile-lru']`.
  */
 export class RedisServer {
   private child: ChildProcess | undefined;
   private output = '';
 
-  private constructor(readonly port: number, readonly dir: string) {}
+  private constructor(readonly port: number, readonly dir: string, private readonly config: readonly string[]) {}
 
-  static async start(): Promise<RedisServer> {
+  static async start(config: readonly string[] = []): Promise<RedisServer> {
     if (!BINARY) throw new Error('redis-server is not installed');
-    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'fal-budget-redis-')));
+    const server = new RedisServer(await freePort(), mkdtempSync(join(tmpdir(), 'fal-budget-redis-')), config);
     await server.start();
     return server;
   }
@@ -111,6 +113,7 @@ export class RedisServer {
       '--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir,
       '--appendonly', 'yes', '--appendfsync', 'always', '--save', '',
       '--daemonize', 'no', '--logfile', '', '--loglevel', 'warning',
+      ...this.config,
     ];
     const child = spawn(BINARY!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
