@@ -1,5 +1,3 @@
-import type { JournalEntry, Ledger } from '../../../core/budget/ledger-types.js';
-import { FalBudgetError, LedgerUnavailableError } from '../../../core/errors/index.js';
 import { parseInstant } from '../../../core/instant.js';
 import type { BillingEvent } from '../../../fal/platform/billing-event.js';
 import { billingEvents } from '../../../fal/platform/billing-events.js';
@@ -9,6 +7,7 @@ import { readInputText } from '../../read-input.js';
 import { CATEGORIES, joinBilling } from './join-billing.js';
 import { openLedger } from './open-ledger.js';
 import { parseEventsFile } from './read-events-file.js';
+import { readLedgerSide } from './read-ledger-side.js';
 import type { ReconcileReport } from './reconcile-report.js';
 
 export interface ReconcileFlags {
@@ -49,17 +48,6 @@ export function parseSettleDelay(text: string | undefined): number {
   return Number(match[1]) * UNIT_MS[match[2]!]!;
 }
 
-async function readJournal(ledger: Ledger, since: number, until: number): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  try {
-    for await (const entry of ledger.journal({ since, until })) entries.push(entry);
-  } catch (error) {
-    if (error instanceof FalBudgetError) throw error;
-    throw new LedgerUnavailableError(`cannot read the ledger's journal: ${error instanceof Error ? error.message : String(error)}`, { ledger: 'custom', cause: error });
-  }
-  return entries;
-}
-
 async function collect(events: AsyncIterable<BillingEvent>): Promise<BillingEvent[]> {
   const out: BillingEvent[] = [];
   for await (const event of events) out.push(event);
@@ -69,7 +57,8 @@ async function collect(events: AsyncIterable<BillingEvent>): Promise<BillingEven
 /**
  * `fal-budget reconcile`: the ledger's journal joined with fal's billing events by request id,
  * per request and per endpoint. Reads both sides 24 h past each end of the range, so a request
- * whose bill and settlement straddle an end is still joined.
+ * whose bill and settlement straddle an end is still joined; a billed request the ledger settled
+ * later than that is found through its link (readLedgerSide).
  */
 export async function reconcileCommand(flags: ReconcileFlags, io: ReconcileIo): Promise<ReconcileReport> {
   const now = io.now().getTime();
@@ -92,17 +81,8 @@ export async function reconcileCommand(flags: ReconcileFlags, io: ReconcileIo): 
 
   const ledger = openLedger(flags.ledger);
   try {
-    const entries = await readJournal(ledger, readSince, until + JOIN_MARGIN_MS);
-    const journaled = new Set(entries.map((entry) => entry.requestId));
-    // A billed request with no journal entry may still have an open hold: pending, not unguarded.
-    const openHolds = new Set<string>();
-    for (const event of events) {
-      if (journaled.has(event.requestId) || event.at < since || event.at >= until) continue;
-      const link = await ledger.linkOf(event.requestId, now).catch((error: unknown) => {
-        throw error instanceof FalBudgetError ? error : new LedgerUnavailableError(`cannot read the ledger's request links: ${error instanceof Error ? error.message : String(error)}`, { ledger: 'custom', cause: error });
-      });
-      if (link?.status === 'held') openHolds.add(event.requestId);
-    }
+    const billed = events.filter((event) => event.at >= since && event.at < until).map((event) => event.requestId);
+    const { entries, openHolds } = await readLedgerSide(ledger, { since: readSince, until: until + JOIN_MARGIN_MS, now, billed });
     const joined = joinBilling({ entries, events, since, until, now, settleDelayMs, openHolds });
     const counts = Object.fromEntries(CATEGORIES.map((category) => [category, joined.grandTotal.categories[category].count])) as ReconcileReport['counts'];
     return {
