@@ -214,6 +214,15 @@ describe('the built CLI', () => {
     expect(result.stderr).not.toContain('s3cr3t');
   });
 
+  it('billing events that page without end: exit 2, one line naming the endpoint', async () => {
+    platform.endless = 'empty';
+    try {
+      expect(failureLine(await runCli(cliArgs(), { env }))).toBe('fal-budget: GET /v1/models/billing-events: page 1 has no billing_events but says has_more: true');
+    } finally {
+      platform.endless = undefined;
+    }
+  });
+
   it('no FAL_KEY and no --events: exit 2 before anything is asked', async () => {
     const calls = platform.calls.length;
     const result = await runCli(cliArgs(), { env: { FAL_KEY: undefined } });

@@ -19,6 +19,7 @@ beforeEach(() => {
   platform.calls.length = 0;
   platform.rateLimited = 0;
   platform.truncateNext = false;
+  platform.endless = undefined;
 });
 
 const client = (options: Parameters<typeof falPlatformClient>[0] = {}) => falPlatformClient({ key: platform.key, baseUrl: platform.url, retryDelayMs: 0, ...options });
@@ -115,6 +116,42 @@ describe('billing events', () => {
       expect(error.message).toBe(`GET /v1/models/billing-events: ${message}`);
     });
   }
+});
+
+describe('paging that would never end', () => {
+  const day = { since: Date.parse('2026-11-24'), until: Date.parse('2026-11-25') };
+
+  it('an empty page that says has_more: an error after that one page', async () => {
+    platform.endless = 'empty';
+    const error = await caught(all(billingEvents(client(), day)));
+    expect(error).toMatchObject({ code: 'platform_malformed_response', endpoint: '/v1/models/billing-events' });
+    expect(error.message).toBe('GET /v1/models/billing-events: page 1 has no billing_events but says has_more: true');
+    expect(platform.calls).toHaveLength(1);
+  });
+
+  it('rows and a new cursor on every page: an error naming maxPages once that many pages are read', async () => {
+    platform.endless = 'rows';
+    const seen: string[] = [];
+    const error = await caught((async () => {
+      for await (const event of billingEvents(client({ maxPages: 5 }), day)) seen.push(event.requestId);
+    })());
+    expect(error).toMatchObject({ code: 'platform_page_limit', status: 200, endpoint: '/v1/models/billing-events' });
+    expect(error.message).toBe("GET /v1/models/billing-events: still has_more after 5 pages (the client's maxPages): stopped rather than page on; ask for less, e.g. a shorter range");
+    expect(platform.calls).toHaveLength(5);
+    expect(seen).toEqual(['endless-0', 'endless-1', 'endless-2', 'endless-3', 'endless-4']);
+  });
+
+  it('exactly maxPages pages, the last without has_more: every row, no error', async () => {
+    platform.events = Array.from({ length: 6 }, (_, index) => billingRow(`r${index}`, V2V, '2026-11-24T10:00:00Z', '1'));
+    const events = await all(billingEvents(client({ maxPages: 3 }), { ...day, pageSize: 2 }));
+    expect(events).toHaveLength(6);
+    expect(platform.calls).toHaveLength(3);
+  });
+
+  it('the default is 1000 pages; maxPages must be a whole number >= 1', () => {
+    expect(client().maxPages).toBe(1000);
+    for (const bad of [0, 1.5, -1]) expect(() => client({ maxPages: bad })).toThrow(`maxPages: must be a whole number >= 1 (got ${bad})`);
+  });
 });
 
 /** One raw row through billingEvents, as a client answering a single page with it. */

@@ -4,7 +4,9 @@ export type FalPlatformErrorCode =
   | 'platform_key_missing'
   | 'platform_unreachable'
   | 'platform_http_error'
-  | 'platform_malformed_response';
+  | 'platform_malformed_response'
+  /** A query still had pages after the client's maxPages. */
+  | 'platform_page_limit';
 
 /**
  * A call to fal's platform API (api.fal.ai) that did not give an answer to use. The message names

@@ -1,5 +1,6 @@
 import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
 import { FalPlatformError } from './fal-platform-error.js';
+import { DEFAULT_MAX_PAGES } from './pages.js';
 import { parseExactJson } from './parse-exact-json.js';
 
 export const FAL_API_URL = 'https://api.fal.ai';
@@ -16,11 +17,19 @@ export interface FalPlatformOptions {
   readonly retries?: number;
   /** The first retry's wait in ms, doubling each time (a Retry-After header wins). Default 1000. */
   readonly retryDelayMs?: number;
+  /**
+   * How many pages one paged query (one 90-day range of billing events, one batch of pricing ids)
+   * may take before it is an error (platform_page_limit). Default 1000: 10 million billing events
+   * at the default page size.
+   */
+  readonly maxPages?: number;
 }
 
 /** One GET of fal's platform API, its JSON read with numbers kept as their exact text. */
 export interface FalPlatformClient {
   get(path: string, query: Readonly<Record<string, string | undefined>>): Promise<unknown>;
+  /** The most pages one paged query may take (pageRows); default DEFAULT_MAX_PAGES. */
+  readonly maxPages?: number;
 }
 
 const MAX_RETRY_DELAY_MS = 60_000;
@@ -67,9 +76,11 @@ export function falPlatformClient(options: FalPlatformOptions = {}): FalPlatform
   const timeoutMs = whole('timeoutMs', options.timeoutMs, 30_000, 1);
   const retries = whole('retries', options.retries, 5, 0);
   const retryDelayMs = whole('retryDelayMs', options.retryDelayMs, 1000, 0);
+  const maxPages = whole('maxPages', options.maxPages, DEFAULT_MAX_PAGES, 1);
   const key = options.key ?? environmentKey();
 
   return {
+    maxPages,
     async get(path, query) {
       if (key === undefined || key.length === 0) {
         throw new FalPlatformError('platform_key_missing', `GET ${path}: no API key: set FAL_KEY (billing events need an ADMIN key)`, { endpoint: path });

@@ -27,6 +27,11 @@ export class FakePlatform {
   truncateNext = false;
   /** Pricing rows per page (to test its pagination too). */
   pricingPageSize = 100;
+  /**
+   * Billing events that never end: every page says has_more with a cursor never given before,
+   * carrying no rows ('empty') or one new row ('rows'), as a broken or hostile server might.
+   */
+  endless: 'empty' | 'rows' | undefined;
   private server: Server | undefined;
 
   constructor(readonly key = 'test-admin-key') {}
@@ -76,6 +81,10 @@ export class FakePlatform {
     if (end - start > 90 * DAY_MS) return send(400, '{"detail":"Date range cannot exceed 90 days"}');
     const limit = Number(url.searchParams.get('limit') ?? '1000');
     const offset = Number(url.searchParams.get('cursor') ?? '0');
+    if (this.endless) {
+      const rows = this.endless === 'rows' ? billingRow(`endless-${offset}`, 'fal-ai/flux/dev', new Date(start).toISOString(), '1') : '';
+      return send(200, `{"billing_events":[${rows}],"next_cursor":"${offset + 1}","has_more":true}`);
+    }
     const inRange = this.events.filter((row) => {
       const at = Date.parse((JSON.parse(row) as { timestamp: string }).timestamp);
       return at >= start && at < end;
