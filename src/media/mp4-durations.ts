@@ -2,6 +2,11 @@ import { Decimal } from '../core/money.js';
 import type { SourceDuration } from '../core/source-durations.js';
 import type { Mp4Box } from './parse-mp4.js';
 
+/** More movie headers than this is a forgery we do not try to read (the format has one per moov). */
+export const MAX_MOVIE_HEADERS = 4;
+/** More tracks than this is unreadable: a real source has a handful (video, audio, subtitles, timecode). */
+export const MAX_TRACKS = 256;
+
 /**
  * Every length an MP4 declares, each exact (a whole count of timescale units over its whole
  * timescale, as a Decimal), named by the box that declares it:
@@ -12,34 +17,40 @@ import type { Mp4Box } from './parse-mp4.js';
  * - per fragmented track, `fragments`: the samples in its sample table plus every sample of every
  *   `trun` (its own duration, else the `tfhd` default, else the `trex` default).
  *
+ * Each name is listed once, at the longest length any box of that name declares: where a forged
+ * file gives several movie or media headers, a count is read against each of their timescales,
+ * and its longest reading is the count over the smallest. So the work is one pass over the boxes,
+ * and the list holds at most 2 + 5 x MAX_TRACKS lengths, whatever the file.
+ *
  * A length of zero states nothing (fragmented files leave their headers at 0) and is left out;
  * so is a header duration of all ones, which the format reserves for "unknown". A file whose
  * lengths cannot all be worked out (a timescale of 0, a fragment of an undeclared track, a
- * truncated run) is an error, never a guess: the caller then quotes the endpoint's maximum.
+ * truncated run, more than MAX_MOVIE_HEADERS movie headers or MAX_TRACKS tracks) is an error,
+ * never a guess: the caller then quotes the endpoint's maximum.
  * Decode times (`tfdt`) are not lengths: a clip cut from a live stream starts hours in.
  */
 export function readMp4Durations(boxes: readonly Mp4Box[]): { durations: SourceDuration[] } | { error: string } {
   try {
-    const durations: SourceDuration[] = [];
-    const listed = new Set<string>();
-    const declare = (box: string, units: bigint, timescale: number) => {
+    const longest = new Map<string, Decimal>();
+    const declare: Declare = (box, units, timescale) => {
       if (units === 0n) return;
       const seconds = new Decimal(units.toString()).div(timescale);
-      // A box read twice (a track's samples over each of its media headers) is listed once.
-      const key = `${box} ${seconds.toFixed()}`;
-      if (listed.has(key)) return;
-      listed.add(key);
-      durations.push({ box, seconds });
+      const known = longest.get(box);
+      if (known === undefined || seconds.gt(known)) longest.set(box, seconds);
     };
+    const movies = boxes.filter((box) => box.type === 'moov');
+    const movieHeaders = movies.reduce((count, moov) => count + childrenOf(moov, 'mvhd').length, 0);
+    if (movieHeaders > MAX_MOVIE_HEADERS) throw new UnreadableLength(`${movieHeaders} movie headers (mvhd), more than ${MAX_MOVIE_HEADERS}`);
+    const trackCount = movies.reduce((count, moov) => count + childrenOf(moov, 'trak').length, 0);
+    if (trackCount > MAX_TRACKS) throw new UnreadableLength(`${trackCount} tracks, more than ${MAX_TRACKS}`);
     const tracks = new Map<number, Track>();
-    for (const moov of boxes.filter((box) => box.type === 'moov')) readMovie(moov, declare, tracks);
+    for (const moov of movies) readMovie(moov, declare, tracks);
     readFragments(boxes, tracks);
     for (const track of tracks.values()) {
-      if (!track.fragmented) continue;
-      for (const timescale of track.timescales) declare(`${track.name} fragments`, track.sampleUnits + track.fragmentUnits, timescale);
+      if (track.fragmented) declare(`${track.name} fragments`, track.sampleUnits + track.fragmentUnits, track.mediaTimescale!);
     }
-    if (durations.length === 0) return { error: 'the MP4 does not state a duration' };
-    return { durations };
+    if (longest.size === 0) return { error: 'the MP4 does not state a duration' };
+    return { durations: [...longest].map(([box, seconds]) => ({ box, seconds })) };
   } catch (error) {
     // Whatever a hostile file makes of the boxes, it is an unreadable length, never a crash.
     return { error: `not a readable MP4: ${error instanceof Error ? error.message : String(error)}` };
@@ -51,7 +62,8 @@ class UnreadableLength extends Error {}
 
 interface Track {
   readonly name: string;
-  readonly timescales: number[];
+  /** The smallest timescale of its media headers (mdhd): its counts' longest reading; undefined without one. */
+  readonly mediaTimescale: number | undefined;
   /** What its sample table (stts) adds up to, in its media timescale. */
   sampleUnits: bigint;
   /** What its fragments (trun) add up to, in its media timescale. */
@@ -103,17 +115,21 @@ function sum(values: readonly unknown[], what: string): bigint {
   return total;
 }
 
+/** The smallest timescale (a loop, not Math.min(...): a forged track may carry any number of headers). */
+function smallest(timescales: readonly number[]): number | undefined {
+  let least: number | undefined;
+  for (const timescale of timescales) if (least === undefined || timescale < least) least = timescale;
+  return least;
+}
+
 function readMovie(moov: Mp4Box, declare: Declare, tracks: Map<number, Track>): void {
-  const movieTimescales = childrenOf(moov, 'mvhd').map((mvhd) => {
+  const movieTimescale = smallest(childrenOf(moov, 'mvhd').map((mvhd) => {
     const timescale = timescaleOf(mvhd);
     declare('mvhd', headerUnits(mvhd), timescale);
     return timescale;
-  });
-  if (movieTimescales.length === 0) throw new UnreadableLength('moov has no movie header (mvhd)');
-  const inMovieTime = (box: string, count: bigint) => {
-    for (const timescale of movieTimescales) declare(box, count, timescale);
-  };
-  for (const mehd of descendants(moov, ['mvex', 'mehd'])) inMovieTime('mehd', units(mehd['fragment_duration'], 'mehd duration'));
+  }));
+  if (movieTimescale === undefined) throw new UnreadableLength('moov has no movie header (mvhd)');
+  for (const mehd of descendants(moov, ['mvex', 'mehd'])) declare('mehd', units(mehd['fragment_duration'], 'mehd duration'), movieTimescale);
   const trexDefaults = new Map<number, bigint>();
   for (const trex of descendants(moov, ['mvex', 'trex'])) {
     const id = Number(units(trex['track_id'], 'trex track_id'));
@@ -126,17 +142,16 @@ function readMovie(moov: Mp4Box, declare: Declare, tracks: Map<number, Track>): 
     const id = headers.length > 0 ? Number(units(headers[0]!['track_id'], 'tkhd track_id')) : index + 1;
     if (tracks.has(id)) throw new UnreadableLength(`two tracks have the id ${id}`);
     const name = `track ${id}`;
-    for (const tkhd of headers) inMovieTime(`${name} tkhd`, headerUnits(tkhd));
+    for (const tkhd of headers) declare(`${name} tkhd`, headerUnits(tkhd), movieTimescale);
     for (const elst of descendants(trak, ['edts', 'elst'])) {
       const entries = (elst['entries'] ?? []) as readonly { segment_duration?: unknown }[];
-      inMovieTime(`${name} elst`, sum(entries.map((entry) => entry.segment_duration), 'elst segment duration'));
+      declare(`${name} elst`, sum(entries.map((entry) => entry.segment_duration), 'elst segment duration'), movieTimescale);
     }
-    const timescales: number[] = [];
-    for (const mdhd of descendants(trak, ['mdia', 'mdhd'])) {
+    const mediaTimescale = smallest(descendants(trak, ['mdia', 'mdhd']).map((mdhd) => {
       const timescale = timescaleOf(mdhd);
-      timescales.push(timescale);
       declare(`${name} mdhd`, headerUnits(mdhd), timescale);
-    }
+      return timescale;
+    }));
     let sampleUnits = 0n;
     for (const stts of descendants(trak, ['mdia', 'minf', 'stbl', 'stts'])) {
       const counts = (stts['sample_counts'] ?? []) as readonly unknown[];
@@ -146,11 +161,11 @@ function readMovie(moov: Mp4Box, declare: Declare, tracks: Map<number, Track>): 
       counts.forEach((count, entry) => {
         total += units(count, 'stts sample count') * units(deltas[entry], 'stts sample delta');
       });
-      if (total > 0n && timescales.length === 0) throw new UnreadableLength(`${name} has samples but no media header (mdhd)`);
-      for (const timescale of timescales) declare(`${name} stts`, total, timescale);
+      if (total > 0n && mediaTimescale === undefined) throw new UnreadableLength(`${name} has samples but no media header (mdhd)`);
+      if (mediaTimescale !== undefined) declare(`${name} stts`, total, mediaTimescale);
       if (total > sampleUnits) sampleUnits = total;
     }
-    tracks.set(id, { name, timescales, sampleUnits, fragmentUnits: 0n, fragmented: false, defaultSampleUnits: trexDefaults.get(id) });
+    tracks.set(id, { name, mediaTimescale, sampleUnits, fragmentUnits: 0n, fragmented: false, defaultSampleUnits: trexDefaults.get(id) });
   });
 }
 
@@ -164,7 +179,7 @@ function readFragments(boxes: readonly Mp4Box[], tracks: Map<number, Track>): vo
     const tfhd = headers[0]!;
     const id = Number(units(tfhd['track_id'], 'tfhd track_id'));
     const track = tracks.get(id);
-    if (!track || track.timescales.length === 0) throw new UnreadableLength(`a fragment is of track ${id}, which the movie does not declare`);
+    if (!track || track.mediaTimescale === undefined) throw new UnreadableLength(`a fragment is of track ${id}, which the movie does not declare`);
     track.fragmented = true;
     const fallback = (Number(tfhd['flags']) & TFHD_DEFAULT_DURATION) !== 0
       ? units(tfhd['default_sample_duration'], 'tfhd default duration')

@@ -212,3 +212,47 @@ export function withTfhdDefault(bytes: Buffer, units: number): Buffer {
 export function withFragmentTrack(bytes: Buffer, trackId: number): Buffer {
   return setWord(bytes, [...TRAF, 'tfhd'], 12, trackId);
 }
+
+/** A header's timescale and duration, in its own units. */
+export interface Header {
+  readonly timescale: number;
+  readonly units: number;
+}
+
+/**
+ * The movie rebuilt with these movie headers (copies of its mvhd) and `tracks` copies of its one
+ * track, numbered 1, 2, ...: the many-headers, many-tracks forgery. Other boxes of the moov are
+ * left out.
+ */
+export function withMovieHeadersAndTracks(bytes: Buffer, headers: readonly Header[], tracks: number): Buffer {
+  const moov = only(bytes, ['moov']);
+  const mvhd = only(bytes, MOVIE);
+  const trak = only(bytes, TRACK);
+  const tkhd = only(bytes, [...TRACK, 'tkhd']);
+  const movieHeaders = headers.map(({ timescale, units }) => {
+    const copy = Buffer.from(bytes.subarray(mvhd.start, mvhd.start + mvhd.size));
+    copy.writeUInt32BE(timescale, 20);
+    copy.writeUInt32BE(units, 24);
+    return copy;
+  });
+  const trackCopies = Array.from({ length: tracks }, (_, index) => {
+    const copy = Buffer.from(bytes.subarray(trak.start, trak.start + trak.size));
+    copy.writeUInt32BE(index + 1, tkhd.start - trak.start + 20);
+    return copy;
+  });
+  return splice(bytes, moov, box('moov', ...movieHeaders, ...trackCopies));
+}
+
+/** The file's one track's header and edit durations, in movie units. */
+export function trackMovieUnits(bytes: Buffer): { tkhd: number; elst: number } {
+  return { tkhd: word(bytes, [...TRACK, 'tkhd'], 28), elst: word(bytes, [...TRACK, 'edts', 'elst'], 16) };
+}
+
+/** A second media header in the track's mdia with its own timescale and duration. */
+export function withMediaHeader(bytes: Buffer, header: Header): Buffer {
+  const mdhd = only(bytes, MEDIA);
+  const copy = Buffer.from(bytes.subarray(mdhd.start, mdhd.start + mdhd.size));
+  copy.writeUInt32BE(header.timescale, 20);
+  copy.writeUInt32BE(header.units, 24);
+  return insertBox(bytes, [...TRACK, 'mdia'], copy);
+}
