@@ -83,7 +83,7 @@ describe('readLedgerSide', () => {
   const at = Date.parse('2026-11-24T12:00:00Z');
   const HOUR = 60 * 60 * 1000;
   const reserve = (ledger: Ledger, holdId: string) =>
-    ledger.reserve({ holdId, amount: '0.72', budgets: [{ key: 'global', limit: '100' }], expiresAt: at + HOUR, now: at, details: { endpoint: V2V } });
+    ledger.reserve({ holdId, amount: '0.72', budgets: [{ key: 'global', limit: '1000' }], expiresAt: at + HOUR, now: at, details: { endpoint: V2V } });
 
   it('linked and settled, but no journal entry anywhere: an error naming the request, never a guess', async () => {
     const ledger = memoryLedger({ journalRetentionMs: 1 });
@@ -96,6 +96,30 @@ describe('readLedgerSide', () => {
     const side = readLedgerSide(ledger, { since: at - 24 * HOUR, until: at + 24 * HOUR, now: at + 2 * HOUR, billed: ['req-1'] });
     await expect(side).rejects.toBeInstanceOf(LedgerUnavailableError);
     await expect(side).rejects.toThrow('the ledger links request req-1 to hold h1, settled, but its journal has no entry for that hold: cannot tell what it counted');
+  });
+
+  it('links are looked up many at a time (a file ledger answers a queue under one lock), each answer kept with its request', async () => {
+    const inner = memoryLedger();
+    for (let index = 0; index < 600; index += 1) {
+      await reserve(inner, `h${index}`);
+      await inner.link({ requestId: `req-${index}`, holdId: `h${index}`, now: at });
+    }
+    let inFlight = 0;
+    let most = 0;
+    const ledger: Ledger = {
+      ...inner,
+      linkOf: async (requestId, now) => {
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise((resolve) => setImmediate(resolve));
+        inFlight -= 1;
+        return inner.linkOf(requestId, now);
+      },
+    };
+    const billed = [...Array.from({ length: 600 }, (_, index) => `req-${index}`), 'not-linked'];
+    const side = await readLedgerSide(ledger, { since: at - HOUR, until: at + HOUR, now: at + 1, billed });
+    expect(most).toBe(256);
+    expect([...side.openHolds].sort()).toEqual(billed.slice(0, 600).sort());
   });
 
   it('a hold linked after it settled: its entry is joined by the link, not also counted as without a request id', async () => {

@@ -17,6 +17,13 @@ export interface LedgerSide {
   readonly openHolds: ReadonlySet<string>;
 }
 
+/**
+ * Link lookups in flight at once: a file ledger answers the operations queued together under one
+ * lock (up to 256), a Redis ledger pipelines them; one at a time, 100,000 billed requests took
+ * 39 s of lock files.
+ */
+const LOOKUPS_AT_ONCE = 256;
+
 function unavailable(what: string, error: unknown): FalBudgetError {
   if (error instanceof FalBudgetError) return error;
   return new LedgerUnavailableError(`cannot read the ledger's ${what}: ${error instanceof Error ? error.message : String(error)}`, { ledger: 'custom', cause: error });
@@ -60,17 +67,20 @@ export async function readLedgerSide(ledger: Ledger, query: LedgerSideQuery): Pr
   const openHolds = new Set<string>();
   /** Hold id -> the billed request id linked to it, for holds settled outside the window. */
   const wanted = new Map<string, string>();
-  for (const requestId of new Set(query.billed)) {
-    if (journaled.has(requestId)) continue;
-    let link;
+  const unjoined = [...new Set(query.billed)].filter((requestId) => !journaled.has(requestId));
+  for (let start = 0; start < unjoined.length; start += LOOKUPS_AT_ONCE) {
+    const slice = unjoined.slice(start, start + LOOKUPS_AT_ONCE);
+    let links;
     try {
-      link = await ledger.linkOf(requestId, query.now);
+      links = await Promise.all(slice.map((requestId) => ledger.linkOf(requestId, query.now)));
     } catch (error) {
       throw unavailable('request links', error);
     }
-    if (link === undefined) continue;
-    if (link.status === 'held') openHolds.add(requestId);
-    else wanted.set(link.holdId, requestId);
+    links.forEach((link, index) => {
+      if (link === undefined) return;
+      if (link.status === 'held') openHolds.add(slice[index]!);
+      else wanted.set(link.holdId, slice[index]!);
+    });
   }
   if (wanted.size === 0) return { entries, openHolds };
 
