@@ -16,6 +16,7 @@ import { parseCommandLine, type Invocation, type OutputFormat } from './parser.j
 import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
+import { reconcileJsonPieces } from './render/reconcile-json.js';
 import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
@@ -63,7 +64,7 @@ function writer(stream: Writable) {
   };
 }
 
-/** Runs the command. Only a batch writes as it goes (JSON items stream); everything else returns data first. */
+/** Runs the command. A batch and reconcile --json write as they go (JSON items stream); everything else returns data first. */
 async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
   switch (invocation.command) {
     case 'quote': return { report: await quoteCommand(invocation.flags, io), written: false };
@@ -71,7 +72,13 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     case 'versions': return { report: versionsCommand(invocation.flags, io.now), written: false };
     case 'diff': return { report: await diffCommand(invocation.flags, io.now), written: false };
     case 'validate': return { report: validateCommand(invocation.flags), written: false };
-    case 'reconcile': return { report: await reconcileCommand(invocation.flags, io), written: false };
+    case 'reconcile': {
+      const report = await reconcileCommand(invocation.flags, io);
+      if (invocation.format !== 'json') return { report, written: false };
+      // Piece by piece: a report of millions of requests is more than one string can hold.
+      for (const piece of reconcileJsonPieces(report)) await write(piece);
+      return { report, written: true };
+    }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
     case 'batch': {
       if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };

@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { CliError } from './cli-error.js';
 
 /** Where a command reads "-" from; main passes process.stdin. */
@@ -21,6 +22,23 @@ export async function readInputText(path: string, flag: string, stdin: Stdin): P
   } catch (error) {
     throw new CliError('unreadable_input', `${flag} ${path}: cannot read (${reason(error)})`, { cause: error });
   }
+}
+
+/**
+ * A file to read as a stream, or `stdin` for "-": opened (and checked not to be a directory)
+ * before anything is read, so an unreadable one is an exit-2 error `${label}: cannot read (...)`.
+ */
+export async function openInputStream<S>(path: string, label: string, stdin: S): Promise<S | Readable> {
+  if (path === '-') return stdin;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+  } catch (error) {
+    await handle?.close();
+    throw new CliError('unreadable_input', `${label}: cannot read (${reason(error)})`, { cause: error });
+  }
+  return handle.createReadStream();
 }
 
 export async function readInputBytes(path: string, flag: string): Promise<Uint8Array> {

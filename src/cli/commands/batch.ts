@@ -1,4 +1,3 @@
-import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { quoteBatchEntry } from '../../core/batch.js';
 import type { CoreQuoteOptions } from '../../core/quote.js';
@@ -6,7 +5,7 @@ import { probeInlineMp4 } from '../../media/mp4-seconds.js';
 import { checkBudget, parseMax } from '../budget-check.js';
 import { CliError } from '../cli-error.js';
 import { pricingContext, type PricingFlags } from '../pricing-context.js';
-import { fileErrorReason } from '../read-input.js';
+import { fileErrorReason, openInputStream } from '../read-input.js';
 import type { BatchReport, BatchReportError, BatchReportItem, TableRef, WarningSummary } from '../report.js';
 import { BatchTally } from './batch-tally.js';
 
@@ -26,19 +25,6 @@ export interface BatchIo {
    * them; return a promise only when the caller must wait (its output is backed up).
    */
   readonly onItem?: (item: BatchReportItem) => void | Promise<void>;
-}
-
-async function openInput(path: string, stdin: Readable): Promise<Readable> {
-  if (path === '-') return stdin;
-  let handle;
-  try {
-    handle = await open(path, 'r');
-    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-  } catch (error) {
-    await handle?.close();
-    throw new CliError('unreadable_input', `batch ${path}: cannot read (${fileErrorReason(error)})`, { cause: error });
-  }
-  return handle.createReadStream();
 }
 
 /**
@@ -76,7 +62,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     // One instant for every line, as a number: the engine need not re-read a date per line.
     at: at.getTime(), version, strict: flags.strict, probeSource: probeInlineMp4,
   };
-  const input = await openInput(flags.file, io.stdin);
+  const input = await openInputStream(flags.file, `batch ${flags.file}`, io.stdin);
 
   const tally = new BatchTally();
   const items: BatchReportItem[] = [];

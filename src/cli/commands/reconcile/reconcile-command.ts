@@ -3,10 +3,9 @@ import type { BillingEvent } from '../../../fal/platform/billing-event.js';
 import { billingEvents } from '../../../fal/platform/billing-events.js';
 import { falPlatformClient } from '../../../fal/platform/platform-client.js';
 import { CliError } from '../../cli-error.js';
-import { readInputText } from '../../read-input.js';
 import { CATEGORIES, joinBilling } from './join-billing.js';
 import { openLedger } from './open-ledger.js';
-import { parseEventsFile } from './read-events-file.js';
+import { readEventsFile } from './read-events-file.js';
 import { readLedgerSide } from './read-ledger-side.js';
 import type { ReconcileReport } from './reconcile-report.js';
 
@@ -72,7 +71,7 @@ export async function reconcileCommand(flags: ReconcileFlags, io: ReconcileIo): 
   // The billing side first: a bad file or key fails before the ledger is opened.
   let events: BillingEvent[];
   if (flags.events !== undefined) {
-    events = parseEventsFile(await readInputText(flags.events, '--events', io.stdin), flags.events).filter((event) => event.at >= readSince && event.at < readUntil);
+    events = await readEventsFile(flags.events, io.stdin, { keep: (event) => event.at >= readSince && event.at < readUntil });
   } else {
     // The key comes from io.env only (never this process's own environment behind its back).
     const client = falPlatformClient({ key: io.env.FAL_KEY ?? '', ...(flags.apiUrl === undefined ? {} : { baseUrl: flags.apiUrl }) });
