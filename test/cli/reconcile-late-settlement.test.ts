@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { joinBilling } from '../../src/cli/commands/reconcile/join-billing.js';
 import { readLedgerSide } from '../../src/cli/commands/reconcile/read-ledger-side.js';
 import type { ReconcileReport } from '../../src/cli/commands/reconcile/reconcile-report.js';
@@ -67,15 +67,20 @@ describe('reconcile: a billed request whose hold expired and was journaled after
 
 describeWithRedisServer('reconcile on a Redis ledger: the same late expiry', () => {
   let server: RedisServer;
-  beforeAll(async () => {
-    // A server of its own: reconcile reads the default prefix.
+  beforeEach(async () => {
+    // A server of its own for each case: reconcile reads the default prefix, and the seeder's request ids repeat.
     server = await RedisServer.start();
   });
-  afterAll(async () => server?.stop());
+  afterEach(async () => server?.stop());
 
   it('quoted below billed, exit 3', async () => {
     const { requestId, events } = await lateExpiry(redisLedger({ url: server.url }), { writeLater: true });
     await expectQuotedBelow(server.url, events, requestId, '2026-11-26T09:00:00.000Z');
+  });
+
+  it('no write since: the expiry reconcile itself finds due is read too', async () => {
+    const { requestId, events } = await lateExpiry(redisLedger({ url: server.url }), { writeLater: false });
+    await expectQuotedBelow(server.url, events, requestId, undefined);
   });
 });
 
