@@ -1,0 +1,102 @@
+/**
+ * A fal URL read the way fal routes it, and the way @fal-ai/client 1.10 addresses fal:
+ * POST queue.fal.run/<endpoint> submits; queue.fal.run/<app>/requests/<id>[/status[/stream] |
+ * /cancel] reads or cancels one request; any method to fal.run/<endpoint>[/stream] runs;
+ * rest.fal.ai is fal's REST API (storage, tokens). Pure (no node:*), so the client wrapper and the
+ * proxy middleware read targets the same way.
+ */
+export type FalHostKind = 'queue' | 'run' | 'rest' | 'other';
+
+export type FalRequestAction = 'result' | 'status' | 'status_stream' | 'cancel';
+
+export interface FalUrl {
+  readonly host: FalHostKind;
+  /**
+   * queue and run hosts: the path's segments, percent-decoded, joined by "/" with no leading or
+   * trailing slash (for a request URL, the app part). Undefined when the path names no endpoint:
+   * empty, an empty segment ("a//b"), or a character no endpoint id has.
+   */
+  readonly endpointId: string | undefined;
+  /** owner/alias (namespace/owner/alias under workflows/ and comfy/): what the queue's polls address. */
+  readonly app: string | undefined;
+  /** What follows the app in the path ("ray/v3.2/video-to-video", "requests/<id>/status"). */
+  readonly pathRest: string;
+  /** A queue URL of one request: its id and what it does. */
+  readonly request: { readonly id: string; readonly action: FalRequestAction } | undefined;
+  /** The query's parameters in order, decoded. */
+  readonly query: ReadonlyArray<readonly [string, string]>;
+}
+
+/** The client's ENDPOINT_NAMESPACES: an app under these has three segments. */
+const NAMESPACES: ReadonlySet<string> = new Set(['workflows', 'comfy']);
+
+/** Endpoint ids are plain path words ("luma", "v3.2", "video-to-video"); anything else is refused. */
+const SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
+
+const ACTIONS: Readonly<Record<string, FalRequestAction>> = { '': 'result', status: 'status', 'status/stream': 'status_stream', cancel: 'cancel' };
+
+function hostKind(url: URL): FalHostKind {
+  // Only what the client itself builds: https, default port, no credentials in the URL.
+  if (url.protocol !== 'https:' || url.port !== '' || url.username !== '' || url.password !== '') return 'other';
+  if (url.hostname === 'queue.fal.run') return 'queue';
+  if (url.hostname === 'fal.run') return 'run';
+  if (url.hostname === 'rest.fal.ai') return 'rest';
+  return 'other';
+}
+
+/** The path's segments, decoded; undefined when one is not an endpoint word. One trailing slash is allowed. */
+function segmentsOf(pathname: string): string[] | undefined {
+  const raw = pathname.replace(/^\//, '').replace(/\/$/, '').split('/');
+  const segments: string[] = [];
+  for (const part of raw) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(part);
+    } catch {
+      return undefined;
+    }
+    if (!SEGMENT.test(decoded)) return undefined;
+    segments.push(decoded);
+  }
+  return segments;
+}
+
+const appLength = (segments: readonly string[]) => (NAMESPACES.has(segments[0] ?? '') ? 3 : 2);
+
+/** Parses a URL; undefined when it is not one. Hosts other than fal's come back as `other`. */
+export function parseFalUrl(text: string): FalUrl | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const host = hostKind(url);
+  const query = [...url.searchParams.entries()] as Array<readonly [string, string]>;
+  const segments = host === 'queue' || host === 'run' ? segmentsOf(url.pathname) : undefined;
+  if (segments === undefined) return { host, endpointId: undefined, app: undefined, pathRest: '', request: undefined, query };
+  const length = appLength(segments);
+  const app = segments.length >= length ? segments.slice(0, length).join('/') : undefined;
+  const rest = segments.slice(length);
+  if (host === 'queue' && app !== undefined && rest[0] === 'requests') {
+    const action = rest.length >= 2 ? ACTIONS[rest.slice(2).join('/')] : undefined;
+    // A path under /requests that the client never builds is no request and no endpoint.
+    const request = action === undefined ? undefined : { id: rest[1]!, action };
+    return { host, endpointId: request ? app : undefined, app, pathRest: rest.join('/'), request, query };
+  }
+  return { host, endpointId: segments.join('/'), app, pathRest: rest.join('/'), request: undefined, query };
+}
+
+/**
+ * The app path the client's queue readers (status, result, cancel) address for an endpoint id,
+ * as its parseEndpointId does: owner/alias, or namespace/owner/alias; "123-app" means "123/app".
+ * Undefined when the client would refuse the id.
+ */
+export function appOfEndpointId(endpointId: string): string | undefined {
+  const parts = endpointId.split('/');
+  if (parts.length === 1) {
+    const legacy = /^([0-9]+)-([a-zA-Z0-9-]+)$/.exec(endpointId);
+    return legacy ? `${legacy[1]}/${legacy[2]}` : undefined;
+  }
+  return parts.slice(0, appLength(parts)).join('/');
+}
