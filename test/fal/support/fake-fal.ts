@@ -16,6 +16,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly url: string;
   readonly body: string | undefined;
+  /** Lower-cased names. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 interface QueuedRequest {
@@ -64,7 +66,9 @@ export class FakeFal {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(String(input), init as RequestInit);
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-    const recorded: RecordedRequest = { method: request.method, url: request.url, body };
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => { headers[key] = value; });
+    const recorded: RecordedRequest = { method: request.method, url: request.url, body, headers };
     this.requests.push(recorded);
     if (this.beforeAnswer) await this.beforeAnswer(recorded);
     return this.answer(recorded);

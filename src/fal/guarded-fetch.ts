@@ -1,0 +1,153 @@
+import type { BudgetGuard } from '../guard/guard-types.js';
+import { UnsupportedCallError } from './errors/unsupported-call-error.js';
+import { parseFalUrl } from './fal-url.js';
+import { takeArmedCall, type GuardedCall } from './guarded-call.js';
+
+type Fetch = typeof globalThis.fetch;
+
+/** The app a transport check polls: answered by the guarded fetch itself, never sent. */
+const PROBE_APP = 'fal-budget/transport-check';
+
+interface Transport {
+  /** Tokens of transport checks under way. */
+  readonly probes: Set<string>;
+  /** Clients seen to send through this guard's fetch. */
+  readonly verified: WeakSet<object>;
+  readonly verifying: WeakMap<object, Promise<void>>;
+}
+
+const transports = new WeakMap<BudgetGuard, Transport>();
+
+function transportOf(guard: BudgetGuard): Transport {
+  let transport = transports.get(guard);
+  if (!transport) {
+    transport = { probes: new Set(), verified: new WeakSet(), verifying: new WeakMap() };
+    transports.set(guard, transport);
+  }
+  return transport;
+}
+
+/**
+ * Whether a request could start a billed job: anything to fal.run (a GET runs too, its input in
+ * the query), and anything to queue.fal.run that is not a read or cancel of one request.
+ */
+function couldSpend(target: string): boolean {
+  const parsed = parseFalUrl(target);
+  if (!parsed) return false;
+  if (parsed.host === 'run') return true;
+  return parsed.host === 'queue' && parsed.request === undefined;
+}
+
+function urlOf(input: string | URL | Request): string {
+  if (typeof input === 'string') return input;
+  return input instanceof URL ? input.href : input.url;
+}
+
+/** fal answers an error with a JSON object; a proxy's error page or an empty body is not fal's. */
+async function isFalError(response: Response): Promise<boolean> {
+  if (!(response.headers.get('content-type') ?? '').includes('application/json')) return false;
+  try {
+    const body: unknown = await response.clone().json();
+    return typeof body === 'object' && body !== null;
+  } catch {
+    return false;
+  }
+}
+
+const probeAnswer = (token: string) =>
+  new Response(JSON.stringify({ status: 'COMPLETED', request_id: token, fal_budget: 'transport-check' }), {
+    status: 200, headers: { 'content-type': 'application/json' },
+  });
+
+async function sendAttempt(call: GuardedCall, base: Fetch, url: string, init: RequestInit | undefined, headers: Headers): Promise<Response> {
+  await call.beginAttempt();
+  // So the model that runs is the model priced: no rerouting to an "equivalent" endpoint.
+  if (!call.allowFallbacks) headers.set('x-fal-disable-fallbacks', 'true');
+  let response: Response;
+  try {
+    response = await base(url, { ...init, headers });
+  } catch (error) {
+    call.observe(undefined, false);
+    throw error;
+  }
+  call.observe(response.status, response.ok || (await isFalError(response)));
+  return response;
+}
+
+/**
+ * A fetch for `createFalClient({ fetch: guardedFetch(guard) })`, the transport of a wrapped
+ * client (`guard.wrap(client)` refuses a client without it). For each attempt of a guarded call
+ * it checks the request is the one priced (method, target), reserves every retry anew before
+ * sending it, settles the attempt before by what fal answered, and sends
+ * `x-fal-disable-fallbacks: true`. A request that could start a billed job but belongs to no
+ * guarded call (the unwrapped client's `run`, say) is refused. Everything else (polls, uploads,
+ * tokens) goes to `fetch` (default: the global fetch) untouched.
+ */
+export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
+  const transport = transportOf(guard);
+  if (fetch !== undefined && typeof fetch !== 'function') {
+    throw new UnsupportedCallError('(guardedFetch)', 'fetch', 'must be a fetch function');
+  }
+  const base: Fetch = fetch ?? ((input, init) => globalThis.fetch(input, init));
+  return async function falBudgetFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    // First, in the same synchronous step as the client's JSON.stringify of the body.
+    const call = takeArmedCall();
+    const url = urlOf(input);
+    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    // Behind the client's proxy middleware the URL is the proxy's; the target is in this header.
+    const target = headers.get('x-fal-target-url') ?? url;
+    const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
+    if (call === undefined) {
+      const probe = parseFalUrl(target);
+      if (probe?.request && probe.app === PROBE_APP && transport.probes.has(probe.request.id)) return probeAnswer(probe.request.id);
+      if (couldSpend(target) && method !== 'OPTIONS') {
+        throw new UnsupportedCallError(target, 'fetch', `${method} ${target} could start a billed job, but no guarded call priced it: call it through guard.wrap(client)`);
+      }
+      return base(input, init);
+    }
+    if (call.guard !== guard) {
+      call.refused += 1;
+      throw new UnsupportedCallError(call.target.endpoint, 'fetch', 'the client sends through the guardedFetch of another guard; not sent');
+    }
+    if (method !== 'POST' || target !== call.target.url) {
+      call.refused += 1;
+      throw new UnsupportedCallError(call.target.endpoint, 'fetch', `the client is sending ${method} ${target}, not the POST ${call.target.url} that was priced; not sent`);
+    }
+    return sendAttempt(call, base, url, init, headers);
+  };
+}
+
+/**
+ * Makes sure `client` sends through this guard's guardedFetch before its first guarded call,
+ * without sending anything: it asks the client for a status with an already-aborted signal. The
+ * guarded fetch answers that itself; any other fetch rejects it at once (an aborted fetch sends
+ * nothing), and the call is refused.
+ */
+export function checkTransport(guard: BudgetGuard, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> {
+  const transport = transportOf(guard);
+  if (transport.verified.has(client)) return Promise.resolve();
+  let pending = transport.verifying.get(client);
+  if (!pending) {
+    pending = probe(transport, client).finally(() => transport.verifying.delete(client));
+    transport.verifying.set(client, pending);
+  }
+  return pending;
+}
+
+async function probe(transport: Transport, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> {
+  const token = globalThis.crypto.randomUUID();
+  transport.probes.add(token);
+  let answer: unknown;
+  try {
+    answer = await client.queue.status(PROBE_APP, { requestId: token, abortSignal: AbortSignal.abort() });
+  } catch {
+    answer = undefined;
+  } finally {
+    transport.probes.delete(token);
+  }
+  const { request_id: echoed, fal_budget: mark } = (answer ?? {}) as { request_id?: unknown; fal_budget?: unknown };
+  if (echoed !== token || mark !== 'transport-check') {
+    throw new UnsupportedCallError('(client)', 'fetch', 'the client does not send through guardedFetch(guard): create it with createFalClient({ ..., fetch: guardedFetch(guard) }), so retries are reserved and fallbacks switched off');
+  }
+  transport.verified.add(client);
+}
