@@ -33,8 +33,8 @@ describe('an endpoint spelled as a URL, a path or a stream URL is priced by its 
     await fal.subscribe(`https://queue.fal.run/${V2V}`, { input: SDR_540, pollInterval: 1 });
     await (await fal.stream(`https://fal.run/${V2V}`, { input: SDR_540 })).done();
     await (await fal.stream('luma/agent', { input: SDR_540, url: `https://fal.run/${V2V}/stream` })).done();
-    await fal.run('luma/agent', { input: SDR_540, path: '/ray/v3.2/video-to-video' });
-    await fal.run(V2V, { input: SDR_540, subdomain: 'queue' });
+    await fal.run('luma/agent', { input: SDR_540, path: '/ray/v3.2/video-to-video' } as never);
+    await fal.run(V2V, { input: SDR_540, subdomain: 'queue' } as never);
     expect(posts(fake)).toHaveLength(8);
     // Eight calls at $0.72 each, by the table; none at the declared $0.01.
     const status = await guard.status();
@@ -54,7 +54,7 @@ describe('an endpoint spelled as a URL, a path or a stream URL is priced by its 
 
   it('a path the table does not price is refused, not admitted as unknown', async () => {
     const { fake, fal } = setup();
-    await expect(fal.run('luma/agent', { input: SDR_540, path: 'ray/v3.2/video-to-video/extra' })).rejects.toMatchObject({ name: 'UnknownEndpointError' });
+    await expect(fal.run('luma/agent', { input: SDR_540, path: 'ray/v3.2/video-to-video/extra' } as never)).rejects.toMatchObject({ name: 'UnknownEndpointError' });
     expect(fake.requests).toEqual([]);
   });
 });
@@ -63,7 +63,7 @@ describe('what could send something else is refused before anything is sent', ()
   const cases: Array<[string, (fal: ReturnType<typeof setup>['fal']) => Promise<unknown>, string]> = [
     ["run with method 'get' (input as query strings)", (fal) => fal.run(V2V, { input: SDR_540, method: 'get' }), 'method'],
     ['submit with a PUT', (fal) => fal.queue.submit(V2V, { input: SDR_540, method: 'put' }), 'method'],
-    ['run with query parameters', (fal) => fal.run(V2V, { input: SDR_540, query: { hdr: 'true' } }), 'query.hdr'],
+    ['run with query parameters', (fal) => fal.run(V2V, { input: SDR_540, query: { hdr: 'true' } } as never), 'query.hdr'],
     ['a URL carrying a query', (fal) => fal.run(`https://fal.run/${V2V}?resolution=1080p`, { input: SDR_540 }), 'endpointId'],
     ['a stream to another host', (fal) => fal.stream(V2V, { input: SDR_540, url: 'https://example.com/stream' }), 'url'],
     ['a stream to the queue', (fal) => fal.stream(V2V, { input: SDR_540, url: `https://queue.fal.run/${V2V}` }), 'url'],
