@@ -46,20 +46,25 @@ function hostKind(url: URL): FalHostKind {
 
 /** The path's segments, decoded; undefined when one is not an endpoint word. One trailing slash is allowed. */
 function segmentsOf(pathname: string): string[] | undefined {
-  const raw = pathname.replace(/^\//, '').replace(/\/$/, '').split('/');
-  const segments: string[] = [];
-  for (const part of raw) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(part);
-    } catch {
-      return undefined;
+  // Every request of a wrapped client is parsed: plain string work, no regex replaces.
+  const end = pathname.endsWith('/') ? pathname.length - 1 : pathname.length;
+  const segments = pathname.slice(1, Math.max(end, 1)).split('/');
+  for (let index = 0; index < segments.length; index += 1) {
+    let segment = segments[index]!;
+    if (segment.includes('%')) {
+      try {
+        segment = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+      segments[index] = segment;
     }
-    if (!SEGMENT.test(decoded)) return undefined;
-    segments.push(decoded);
+    if (!SEGMENT.test(segment)) return undefined;
   }
   return segments;
 }
+
+const NO_QUERY: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
 
 const appLength = (segments: readonly string[]) => (NAMESPACES.has(segments[0] ?? '') ? 3 : 2);
 
@@ -72,7 +77,7 @@ export function parseFalUrl(text: string): FalUrl | undefined {
     return undefined;
   }
   const host = hostKind(url);
-  const query = [...url.searchParams.entries()] as Array<readonly [string, string]>;
+  const query = url.search === '' ? NO_QUERY : ([...url.searchParams.entries()] as Array<readonly [string, string]>);
   const segments = host === 'queue' || host === 'run' ? segmentsOf(url.pathname) : undefined;
   if (segments === undefined) return { host, endpointId: undefined, app: undefined, pathRest: '', request: undefined, query };
   const length = appLength(segments);

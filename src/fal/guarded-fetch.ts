@@ -1,6 +1,6 @@
 import type { BudgetGuard } from '../guard/guard-types.js';
 import { UnsupportedCallError } from './errors/unsupported-call-error.js';
-import { parseFalUrl } from './fal-url.js';
+import { parseFalUrl, type FalUrl } from './fal-url.js';
 import { takeArmedCall, type GuardedCall } from './guarded-call.js';
 
 type Fetch = typeof globalThis.fetch;
@@ -31,11 +31,26 @@ function transportOf(guard: BudgetGuard): Transport {
  * Whether a request could start a billed job: anything to fal.run (a GET runs too, its input in
  * the query), and anything to queue.fal.run that is not a read or cancel of one request.
  */
-function couldSpend(target: string): boolean {
-  const parsed = parseFalUrl(target);
+function couldSpend(parsed: FalUrl | undefined): boolean {
   if (!parsed) return false;
   if (parsed.host === 'run') return true;
   return parsed.host === 'queue' && parsed.request === undefined;
+}
+
+/**
+ * The client passes its headers as a plain object: read and extend that without building a
+ * Headers (this runs on every request of a wrapped client). Anything else goes through Headers.
+ */
+function headersOf(input: string | URL | Request, init: RequestInit | undefined): Record<string, string> {
+  const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+  if (given !== undefined && !(given instanceof Headers) && !Array.isArray(given)) {
+    const plain: Record<string, string> = {};
+    for (const key of Object.keys(given)) plain[key.toLowerCase()] = String((given as Record<string, unknown>)[key]);
+    return plain;
+  }
+  const plain: Record<string, string> = {};
+  new Headers(given).forEach((value, key) => { plain[key] = value; });
+  return plain;
 }
 
 function urlOf(input: string | URL | Request): string {
@@ -59,10 +74,10 @@ const probeAnswer = (token: string) =>
     status: 200, headers: { 'content-type': 'application/json' },
   });
 
-async function sendAttempt(call: GuardedCall, base: Fetch, url: string, init: RequestInit | undefined, headers: Headers): Promise<Response> {
+async function sendAttempt(call: GuardedCall, base: Fetch, url: string, init: RequestInit | undefined, headers: Record<string, string>): Promise<Response> {
   await call.beginAttempt();
   // So the model that runs is the model priced: no rerouting to an "equivalent" endpoint.
-  if (!call.allowFallbacks) headers.set('x-fal-disable-fallbacks', 'true');
+  if (!call.allowFallbacks) headers['x-fal-disable-fallbacks'] = 'true';
   let response: Response;
   try {
     response = await base(url, { ...init, headers });
@@ -93,14 +108,14 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
     // First, in the same synchronous step as the client's JSON.stringify of the body.
     const call = takeArmedCall();
     const url = urlOf(input);
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+    const headers = headersOf(input, init);
     // Behind the client's proxy middleware the URL is the proxy's; the target is in this header.
-    const target = headers.get('x-fal-target-url') ?? url;
+    const target = headers['x-fal-target-url'] ?? url;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     if (call === undefined) {
-      const probe = parseFalUrl(target);
-      if (probe?.request && probe.app === PROBE_APP && transport.probes.has(probe.request.id)) return probeAnswer(probe.request.id);
-      if (couldSpend(target) && method !== 'OPTIONS') {
+      const parsed = parseFalUrl(target);
+      if (parsed?.request && parsed.app === PROBE_APP && transport.probes.has(parsed.request.id)) return probeAnswer(parsed.request.id);
+      if (couldSpend(parsed) && method !== 'OPTIONS') {
         throw new UnsupportedCallError(target, 'fetch', `${method} ${target} could start a billed job, but no guarded call priced it: call it through guard.wrap(client)`);
       }
       return base(input, init);
@@ -109,7 +124,7 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
       call.refused += 1;
       throw new UnsupportedCallError(call.target.endpoint, 'fetch', 'the client sends through the guardedFetch of another guard; not sent');
     }
-    if (method !== 'POST' || target !== call.target.url) {
+    if (method !== 'POST' || target !== call.target.url || input instanceof Request) {
       call.refused += 1;
       throw new UnsupportedCallError(call.target.endpoint, 'fetch', `the client is sending ${method} ${target}, not the POST ${call.target.url} that was priced; not sent`);
     }
