@@ -153,16 +153,21 @@ async function probe(transport: Transport, client: { queue: { status(endpointId:
   const token = globalThis.crypto.randomUUID();
   transport.probes.add(token);
   let answer: unknown;
+  let failure: unknown;
   try {
     answer = await client.queue.status(PROBE_APP, { requestId: token, abortSignal: AbortSignal.abort() });
-  } catch {
-    answer = undefined;
+  } catch (error) {
+    failure = error;
   } finally {
     transport.probes.delete(token);
   }
   const { request_id: echoed, fal_budget: mark } = (answer ?? {}) as { request_id?: unknown; fal_budget?: unknown };
   if (echoed !== token || mark !== 'transport-check') {
-    throw new UnsupportedCallError('(client)', 'fetch', 'the client does not send through guardedFetch(guard): create it with createFalClient({ ..., fetch: guardedFetch(guard) }), so retries are reserved and fallbacks switched off');
+    throw new UnsupportedCallError(
+      '(client)', 'fetch',
+      'the client does not send through guardedFetch(guard): create it with createFalClient({ ..., fetch: guardedFetch(guard) }), so retries are reserved and fallbacks switched off',
+      failure === undefined ? undefined : { cause: failure },
+    );
   }
   transport.verified.add(client);
 }
