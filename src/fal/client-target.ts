@@ -44,6 +44,14 @@ const TARGETING: Readonly<Record<GuardedMethod, readonly string[]>> = {
   stream: ['method', 'url', 'queryParams', 'connectionMode'],
 };
 
+/** Every option a method takes, `input` included (its snapshot is taken apart). */
+const KNOWN: Readonly<Record<GuardedMethod, ReadonlySet<string>>> = {
+  run: new Set(['input', ...HARMLESS.run, ...TARGETING.run]),
+  submit: new Set(['input', ...HARMLESS.submit, ...TARGETING.submit]),
+  subscribe: new Set(['input', ...HARMLESS.subscribe, ...TARGETING.subscribe]),
+  stream: new Set(['input', ...HARMLESS.stream, ...TARGETING.stream]),
+};
+
 /**
  * Extra submit headers that change nothing about which model runs: fal's own settings of the
  * request, and tracing. Anything else (x-fal-target-url, which a proxy follows; a fallback
@@ -91,22 +99,21 @@ function buildUrl(endpoint: string, id: string, path: string, query: Record<stri
   return `${`https://${prefix}fal.run/${appId}/${cleanPath}`.replace(/\/$/, '')}${queryText}`;
 }
 
-/** Reads each known option once into a fresh object; an unknown one is refused. */
+/** Reads each own option once into a fresh object; an unknown one is refused. */
 function readOptions(endpoint: string, method: GuardedMethod, options: unknown): Record<string, unknown> {
   if (options === undefined || options === null) return {};
   if (typeof options !== 'object') throw new UnsupportedCallError(endpoint, 'options', `must be an object (got ${typeof options})`);
-  const known = new Set(['input', ...HARMLESS[method], ...TARGETING[method]]);
-  for (const key of Object.keys(options)) {
-    if (!known.has(key) && (options as Record<string, unknown>)[key] !== undefined) {
-      throw new UnsupportedCallError(endpoint, key, `is not an option the guard knows for ${method}; it could change where the call goes`);
-    }
-  }
+  const known = KNOWN[method];
+  const given = options as Record<string, unknown>;
   const fresh: Record<string, unknown> = {};
-  for (const key of known) {
+  for (const key of Object.keys(given)) {
     if (key === 'input') continue;
-    const value = (options as Record<string, unknown>)[key];
-    if (value !== undefined) fresh[key] = value;
+    const value = given[key];
+    if (value === undefined) continue;
+    if (!known.has(key)) throw new UnsupportedCallError(endpoint, key, `is not an option the guard knows for ${method}; it could change where the call goes`);
+    fresh[key] = value;
   }
+  // Only own options: the client is handed this copy, so an inherited one reaches neither.
   return fresh;
 }
 

@@ -88,17 +88,23 @@ export class GuardedCall {
     return this.taken === 0 && this.serialized === this.refused;
   }
 
-  /** The guarded fetch is about to send an attempt: a retry gets its own hold first (or throws). */
-  async beginAttempt(): Promise<void> {
+  /**
+   * The guarded fetch is about to send an attempt: a retry gets its own hold first (or rejects).
+   * The first attempt has its hold already: nothing to wait for.
+   */
+  beginAttempt(): Promise<void> | undefined {
     this.taken += 1;
-    if (this.taken > 1) {
-      const previous = this.current;
-      this.current = undefined;
-      // Settled first, so a retry of a refused attempt (a 429) fits where the refused one was.
-      if (previous) await settleHold(this.guard, previous, this.outcomeOfObserved());
-      this.current = await this.reserveAgain();
-    }
+    return this.taken > 1 ? this.reserveRetry() : undefined;
+  }
+
+  private async reserveRetry(): Promise<void> {
+    const previous = this.current;
+    const outcome = this.outcomeOfObserved();
+    this.current = undefined;
     this.observed = undefined;
+    // Settled first, so a retry of a refused attempt (a 429) fits where the refused one was.
+    if (previous) await settleHold(this.guard, previous, outcome);
+    this.current = await this.reserveAgain();
   }
 
   observe(status: number | undefined, fromFal: boolean): void {

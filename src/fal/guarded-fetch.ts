@@ -38,19 +38,30 @@ function couldSpend(parsed: FalUrl | undefined): boolean {
 }
 
 /**
- * The client passes its headers as a plain object: read and extend that without building a
- * Headers (this runs on every request of a wrapped client). Anything else goes through Headers.
+ * The request's headers as a plain object with lower-case names. The client passes a plain
+ * object: copied without building a Headers (this runs on every request of a wrapped client).
  */
 function headersOf(input: string | URL | Request, init: RequestInit | undefined): Record<string, string> {
   const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
-  if (given !== undefined && !(given instanceof Headers) && !Array.isArray(given)) {
-    const plain: Record<string, string> = {};
-    for (const key of Object.keys(given)) plain[key.toLowerCase()] = String((given as Record<string, unknown>)[key]);
-    return plain;
-  }
   const plain: Record<string, string> = {};
-  new Headers(given).forEach((value, key) => { plain[key] = value; });
+  if (given !== undefined && !(given instanceof Headers) && !Array.isArray(given)) {
+    for (const key of Object.keys(given)) plain[key.toLowerCase()] = String((given as Record<string, unknown>)[key]);
+  } else {
+    new Headers(given).forEach((value, key) => { plain[key] = value; });
+  }
   return plain;
+}
+
+/** The x-fal-target-url header, looked up without copying the headers. */
+function targetHeader(input: string | URL | Request, init: RequestInit | undefined): string | undefined {
+  const given = init?.headers ?? (input instanceof Request ? input.headers : undefined);
+  if (given === undefined) return undefined;
+  if (given instanceof Headers) return given.get('x-fal-target-url') ?? undefined;
+  if (Array.isArray(given)) return new Headers(given).get('x-fal-target-url') ?? undefined;
+  for (const key of Object.keys(given)) {
+    if (key.length === 16 && key.toLowerCase() === 'x-fal-target-url') return String((given as Record<string, unknown>)[key]);
+  }
+  return undefined;
 }
 
 function urlOf(input: string | URL | Request): string {
@@ -75,7 +86,8 @@ const probeAnswer = (token: string) =>
   });
 
 async function sendAttempt(call: GuardedCall, base: Fetch, url: string, init: RequestInit | undefined, headers: Record<string, string>): Promise<Response> {
-  await call.beginAttempt();
+  const retry = call.beginAttempt();
+  if (retry) await retry;
   // So the model that runs is the model priced: no rerouting to an "equivalent" endpoint.
   if (!call.allowFallbacks) headers['x-fal-disable-fallbacks'] = 'true';
   let response: Response;
@@ -104,17 +116,27 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
     throw new UnsupportedCallError('(guardedFetch)', 'fetch', 'must be a fetch function');
   }
   const base: Fetch = fetch ?? ((input, init) => globalThis.fetch(input, init));
-  return async function falBudgetFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+  // Not async: a refusal is a rejected promise, a request passed on is the base fetch's own.
+  return function falBudgetFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
+    try {
+      return route(input, init);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+
+  function route(input: string | URL | Request, init: RequestInit | undefined): Promise<Response> {
     // First, in the same synchronous step as the client's JSON.stringify of the body.
     const call = takeArmedCall();
     const url = urlOf(input);
-    const headers = headersOf(input, init);
+    // Copied only for a guarded attempt, which adds a header; a request passed on keeps its own.
+    const headers = call === undefined ? undefined : headersOf(input, init);
     // Behind the client's proxy middleware the URL is the proxy's; the target is in this header.
-    const target = headers['x-fal-target-url'] ?? url;
+    const target = (headers ? headers['x-fal-target-url'] : targetHeader(input, init)) ?? url;
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
-    if (call === undefined) {
+    if (call === undefined || headers === undefined) {
       const parsed = parseFalUrl(target);
-      if (parsed?.request && parsed.app === PROBE_APP && transport.probes.has(parsed.request.id)) return probeAnswer(parsed.request.id);
+      if (parsed?.request && parsed.app === PROBE_APP && transport.probes.has(parsed.request.id)) return Promise.resolve(probeAnswer(parsed.request.id));
       if (couldSpend(parsed) && method !== 'OPTIONS') {
         throw new UnsupportedCallError(target, 'fetch', `${method} ${target} could start a billed job, but no guarded call priced it: call it through guard.wrap(client)`);
       }
@@ -129,7 +151,7 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
       throw new UnsupportedCallError(call.target.endpoint, 'fetch', `the client is sending ${method} ${target}, not the POST ${call.target.url} that was priced; not sent`);
     }
     return sendAttempt(call, base, url, init, headers);
-  };
+  }
 }
 
 /**
@@ -138,9 +160,10 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
  * guarded fetch answers that itself; any other fetch rejects it at once (an aborted fetch sends
  * nothing), and the call is refused.
  */
-export function checkTransport(guard: BudgetGuard, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> {
+export function checkTransport(guard: BudgetGuard, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> | undefined {
   const transport = transportOf(guard);
-  if (transport.verified.has(client)) return Promise.resolve();
+  // Checked already: nothing to wait for (this runs before every guarded call).
+  if (transport.verified.has(client)) return undefined;
   let pending = transport.verifying.get(client);
   if (!pending) {
     pending = probe(transport, client).finally(() => transport.verifying.delete(client));

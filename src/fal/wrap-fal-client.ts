@@ -95,7 +95,8 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   async function prepare(method: GuardedMethod, endpointId: unknown, callOptions: unknown) {
     const target = targetOf(method, endpointId, callOptions);
     const snapshot = snapshotInput(target.endpoint, inputOf(callOptions));
-    await checkTransport(guard, fal);
+    const checking = checkTransport(guard, fal);
+    if (checking) await checking;
     const context = contextOf();
     const reserve = (input: unknown) => guard.reserve(target.endpoint, input, { context, provider });
     const reservation = await reserve(snapshot.input);

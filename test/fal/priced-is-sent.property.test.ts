@@ -174,7 +174,14 @@ describe('what is priced is what is sent (fast-check over client options and inp
       const owed = billable.reduce((sum, exchange) => sum.plus(priceOfReceived(exchange.request)), new Decimal(0));
       const status = await guard.status();
       expect(new Decimal(status.spent).plus(status.reserved).gte(owed), `owed ${owed.toFixed(2)}, spent ${status.spent} + reserved ${status.reserved}`).toBe(true);
-    }), { numRuns: 40 });
+    }), {
+      numRuns: 40,
+      // Retries are rare in random runs (they cost real backoff): one run that surely has them.
+      examples: [['30.00', [
+        { method: 'run', spelling: { id: V2V, options: {} }, input: 'getter cheap then dear', first: 'drop', fate: 'success' },
+        { method: 'submit', spelling: { id: `https://queue.fal.run/${V2V}`, options: {} }, input: 'toJSON dear', first: '429', fate: 'success' },
+      ]]],
+    });
     // Not vacuous: calls went out, calls were refused, attempts were retried.
     expect(seen.sent).toBeGreaterThan(10);
     expect(seen.refused).toBeGreaterThan(5);
