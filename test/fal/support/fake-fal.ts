@@ -50,6 +50,8 @@ export class FakeFal {
   fate: Fate;
   submitFailures: number[];
   runFailures: number[];
+  /** Over HTTP: read and record each request, then close the connection without answering (a connection reset). */
+  dropConnections = false;
   private readonly beforeAnswer: FakeFalOptions['beforeAnswer'];
   private nextId = 1;
 
@@ -161,6 +163,11 @@ export class FakeFal {
         // The proxy addresses the real host names; they arrive here in the x-fake-host header.
         const host = String(req.headers['x-fake-host'] ?? req.headers.host);
         const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
+        if (this.dropConnections) {
+          this.requests.push({ method: req.method!, url: `https://${host}${req.url}`, body });
+          req.socket.destroy();
+          return;
+        }
         const response = await this.fetch(`https://${host}${req.url}`, { method: req.method, body: req.method === 'GET' ? undefined : body });
         const headers: Record<string, string> = {};
         response.headers.forEach((value, key) => { headers[key] = value; });
