@@ -34,7 +34,7 @@ export type {
   HoldDetails, LinkRequest, RequestLink, HoldStatus, JournalEntry, JournalQuery, BudgetKeyStatus,
 } from './core/budget/ledger-types.js';
 export { wrapFalClient } from './fal/wrap-fal-client.js';
-export { budgetMiddleware } from './fal/proxy/express-middleware.js';
+export { budgetMiddleware, type ExpressGuardOptions } from './fal/proxy/express-middleware.js';
 export { withBudget, type FetchGuardOptions } from './fal/proxy/fetch-handler.js';
 export type { ProxyGuardOptions } from './fal/proxy/proxy-guard.js';
 export { ProxyRequestError, type ProxyRequestProblem } from './fal/proxy/proxy-request-error.js';

@@ -5,8 +5,7 @@ import { fromHeaders, handleRequest, resolveProxyConfig, responsePassthrough, ty
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll } from 'vitest';
-import { budgetMiddleware, withBudget, type BudgetGuard, type FetchGuardOptions } from '../../../src/index.js';
-import type { ExpressGuardOptions } from '../../../src/fal/proxy/express-middleware.js';
+import { budgetMiddleware, withBudget, type BudgetGuard, type ExpressGuardOptions, type FetchGuardOptions } from '../../../src/index.js';
 import { FakeFal } from './fake-fal.js';
 
 /**
