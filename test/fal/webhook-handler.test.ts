@@ -323,6 +323,25 @@ describe('the JWKS: cached, refetched once when no key verifies, never hammered'
     expect((await deliver(webhookBody(requestId, 'OK'), { requestId })).status).toBe(200);
   });
 
+  // x of 5 characters (4n+1: atob throws on it), of 1, not base64url, a number; not an object at all.
+  const malformed = [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAAA' }, { kty: 'OKP', crv: 'Ed25519', x: 'A' }, { kty: 'OKP', crv: 'Ed25519', x: 'AA+/' }, { kty: 'OKP', crv: 'Ed25519', x: 42 }, null, 'key'] as object[];
+
+  it('a malformed key is skipped, and the rest of the set verifies', async () => {
+    const { submit, deliver, guard } = setup();
+    jwks.keys = [...malformed, signer.jwk];
+    const requestId = await submit(SDR_540);
+    expect(await deliver(webhookBody(requestId, 'OK'), { requestId })).toMatchObject({ status: 200, body: { result: 'committed' } });
+    expect(await guard.status()).toMatchObject({ spent: '0.72', reserved: '0.00' });
+  });
+
+  it('a set of malformed keys alone verifies nothing: 401, not a 503 (the JWKS answered)', async () => {
+    const { submit, deliver, guard } = setup();
+    jwks.keys = malformed;
+    const requestId = await submit(SDR_540);
+    expect(await deliver(webhookBody(requestId, 'OK'), { requestId })).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
+    expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '0.72' });
+  });
+
   it('JWKS unreachable: 503 (fal delivers again), nothing changes, one attempt per interval', async () => {
     const { submit, deliver, guard, clock } = setup();
     jwks.failWith = 502;
