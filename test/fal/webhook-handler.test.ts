@@ -109,6 +109,11 @@ describe('a verified delivery settles the hold its submit linked', () => {
     ['Invalid status code: 422', 'commit', '0.72'],
     ['Invalid status code: 400', 'commit', '0.72'],
     ['Request timed out', 'commit', '0.72'],
+    // A status named any other way is the app's text, not fal's: counted.
+    ['Upstream replied with status code 503 (retry)', 'commit', '0.72'],
+    ['Invalid status code: 503 (retry)', 'commit', '0.72'],
+    ['error: Invalid status code: 500', 'commit', '0.72'],
+    ['invalid status code: 500', 'commit', '0.72'],
     [null, 'commit', '0.72'],
   ];
   for (const [error, settlement, spent] of errors) {
