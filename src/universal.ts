@@ -34,6 +34,9 @@ export type {
   HoldDetails, LinkRequest, RequestLink, HoldStatus, JournalEntry, JournalQuery, BudgetKeyStatus,
 } from './core/budget/ledger-types.js';
 export { wrapFalClient } from './fal/wrap-fal-client.js';
+export { guardedFetch } from './fal/guarded-fetch.js';
+export { UnsupportedCallError } from './fal/errors/unsupported-call-error.js';
+export { parseFalUrl, type FalUrl, type FalHostKind, type FalRequestAction } from './fal/fal-url.js';
 export { budgetMiddleware, type ExpressGuardOptions } from './fal/proxy/express-middleware.js';
 export { withBudget, type FetchGuardOptions } from './fal/proxy/fetch-handler.js';
 export type { ProxyGuardOptions } from './fal/proxy/proxy-guard.js';

@@ -120,6 +120,12 @@ export interface WrapOptions {
   readonly context?: CallContext | (() => CallContext);
   /** Pricing provider of the wrapped client's endpoints. Default "fal". */
   readonly provider?: string;
+  /**
+   * Let fal reroute a failing call to an "equivalent alternative endpoint". Default false: guarded
+   * calls send `x-fal-disable-fallbacks: true`, so the model that runs is the model priced. When
+   * true, the hold is still the quote of the endpoint asked for; a fallback bills at its own price.
+   */
+  readonly allowFallbacks?: boolean;
 }
 
 export interface BudgetGuard {

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createFalClient } from '@fal-ai/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FakeFal } from './support/fake-fal.js';
+import { FakeFal, type RecordedRequest } from './support/fake-fal.js';
 
 /**
  * The README's Express setup (express.json(), budgetMiddleware with createHandler() of
@@ -56,13 +56,18 @@ function startApp(fakeOrigin: string, env: Record<string, string> = {}): Promise
 let fake: FakeFal;
 let fakeServer: Server;
 let fakeOrigin: string;
+/** Every request the fake fal read over HTTP, answered or dropped. */
+let received: RecordedRequest[];
+/** While set, the fake fal reads each request and then resets the connection. */
+let dropping = false;
 let app: AppProcess;
 
 beforeAll(async () => {
   fake = new FakeFal();
-  const listening = await fake.listen();
+  const listening = await fake.listen({ dropAfterReading: () => dropping });
   fakeServer = listening.server;
   fakeOrigin = listening.origin;
+  received = listening.received;
   app = await startApp(fakeOrigin);
 });
 
@@ -221,7 +226,7 @@ describe('methods the client never sends, to every target kind, through the READ
 
   for (const [name, route] of Object.entries(ROUTES)) {
     it(`${name}: each is refused 403 before anything reaches fal, and the process stays alive`, async () => {
-      const before = fake.requests.length;
+      const before = received.length;
       for (const target of targets) {
         for (const method of methods) {
           const answer = await send(route, method, { 'x-fal-target-url': target });
@@ -229,7 +234,7 @@ describe('methods the client never sends, to every target kind, through the READ
           alive();
         }
       }
-      expect(fake.requests.length - before).toBe(0);
+      expect(received.length - before).toBe(0);
     });
   }
 
@@ -250,10 +255,10 @@ describe('methods the client never sends, to every target kind, through the READ
       fetch: toFake,
       requestMiddleware: async (request) => ({ ...request, headers: { ...request.headers, 'x-user': 'carol' } }),
     });
-    const before = fake.requests.length;
+    const before = received.length;
     const fileUrl = await browser.storage.upload(new Blob(['not really a video'], { type: 'video/mp4' }));
     expect(fileUrl).toMatch(/^https:\/\/v3\.fal\.media\/files\/fake\//);
-    expect(fake.requests.slice(before).map((request) => `${request.method} ${new URL(request.url).host}${new URL(request.url).pathname}`))
+    expect(received.slice(before).map((request) => `${request.method} ${new URL(request.url).host}${new URL(request.url).pathname}`))
       .toEqual(['POST rest.fal.ai/storage/upload/initiate', expect.stringMatching(/^PUT upload\.fake\//)]);
     alive();
   });
@@ -261,13 +266,13 @@ describe('methods the client never sends, to every target kind, through the READ
 
 describe('a fal that drops the connection after reading the request', () => {
   const submit = { 'x-fal-target-url': `https://queue.fal.run/${V2V}`, 'content-type': 'application/json' };
-  beforeAll(() => { fake.dropConnections = true; });
-  afterAll(() => { fake.dropConnections = false; });
+  beforeAll(() => { dropping = true; });
+  afterAll(() => { dropping = false; });
 
   for (const [name, route] of Object.entries(ROUTES)) {
     it(`${name}: a submit and a run are answered 502 proxy_failed, the process stays alive, and each hold stays held`, async () => {
       const user = `dora-${route.split('/')[1]}`;
-      const received = fake.requests.length;
+      const before = received.length;
       const submitted = await send(route, 'POST', { ...submit, 'x-user': user }, JSON.stringify(SDR_540));
       expect(submitted).toMatchObject({ status: 502, code: 'proxy_failed' });
       expect(JSON.parse(submitted.text)).toMatchObject({ error: { message: expect.stringContaining('its hold is kept') } });
@@ -276,7 +281,7 @@ describe('a fal that drops the connection after reading the request', () => {
       expect(ran).toMatchObject({ status: 502, code: 'proxy_failed' });
       alive();
       // fal read both: either may have started a billed job, so neither hold is released.
-      expect(fake.requests.length - received).toBe(2);
+      expect(received.length - before).toBe(2);
       expect(await statusOf(user)).toMatchObject({ spent: '0.00', reserved: '1.44' });
     });
   }
@@ -287,19 +292,19 @@ describe('a fal that drops the connection after reading the request', () => {
       proxyUrl: { url: `${app.origin}/api/fal/proxy`, when: 'always' },
       requestMiddleware: async (request) => ({ ...request, headers: { ...request.headers, 'x-user': 'frank' } }),
     });
-    const received = fake.requests.length;
+    const before = received.length;
     await expect(browser.queue.submit(V2V, { input: SDR_540 })).rejects.toMatchObject({ status: 502 });
-    expect(fake.requests.length - received).toBe(4);
+    expect(received.length - before).toBe(4);
     expect(await statusOf('frank')).toMatchObject({ spent: '0.00', reserved: '2.88' });
     alive();
   });
 
   it('a poll that breaks off settles nothing', async () => {
-    fake.dropConnections = false;
+    dropping = false;
     fake.fate = 'success';
     const { text } = await send(ROUTES['with express.json()'], 'POST', { ...submit, 'x-user': 'erin' }, JSON.stringify(SDR_540));
     const requestId = (JSON.parse(text) as { request_id: string }).request_id;
-    fake.dropConnections = true;
+    dropping = true;
     for (const poll of [`https://queue.fal.run/luma/agent/requests/${requestId}/status`, `https://queue.fal.run/luma/agent/requests/${requestId}`]) {
       expect(await send(ROUTES['with express.json()'], 'GET', { 'x-fal-target-url': poll, 'x-user': 'erin' })).toMatchObject({ status: 502, code: 'proxy_failed' });
     }

@@ -16,7 +16,8 @@ const SDR_540 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp
 type Word = 'held' | 'committed' | 'released' | 'unchanged';
 
 function proxyRows(): { readonly sees: string; readonly word: Word }[] {
-  const section = README.slice(README.indexOf('### What counts as spent'), README.indexOf('### Proxy middleware'));
+  const start = README.indexOf('### What counts as spent');
+  const section = README.slice(start, README.indexOf('\n### ', start + 1));
   return section.split('\n').filter((line) => line.startsWith('| proxy')).map((line) => {
     const [, sees = '', hold = ''] = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
     const word = /^\**(held|committed|released|unchanged)\b/.exec(hold)?.[1];

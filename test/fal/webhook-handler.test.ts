@@ -2,7 +2,7 @@ import { createFalClient } from '@fal-ai/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
-import { createBudgetGuard, InvalidOptionError, webhookHandler, type WebhookEvent, type WebhookOptions } from '../../src/index.js';
+import { createBudgetGuard, InvalidOptionError, webhookHandler, type WebhookEvent, type WebhookOptions, guardedFetch } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
@@ -32,7 +32,7 @@ function setup(options: Partial<WebhookOptions> = {}, ledger: Ledger = memoryLed
   const clock = { now: T0 };
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => clock.now, ledger, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
   const events: WebhookEvent[] = [];
   const handle = webhookHandler(guard, { jwksUrl: jwks.url, onEvent: (event) => { events.push(event); }, ...options });
   const submit = async (input: Record<string, unknown>) => (await fal.queue.submit(V2V, { input, webhookUrl: WEBHOOK_URL })).request_id;

@@ -4,7 +4,7 @@ import { createFalClient } from '@fal-ai/client';
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetMiddleware, createBudgetGuard, webhookMiddleware, type BudgetGuard } from '../../src/index.js';
+import { budgetMiddleware, createBudgetGuard, webhookMiddleware, type BudgetGuard, guardedFetch } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
@@ -30,7 +30,7 @@ async function listen(app: express.Express): Promise<{ origin: string; close: ()
 async function webhookApp(before: RequestHandler[]) {
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => T0, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
   const app = express();
   for (const parser of before) app.use(parser);
   app.post('/fal/webhook', webhookMiddleware(guard, { jwksUrl: jwks.url }));

@@ -13,6 +13,7 @@ import { createFalClient } from '@fal-ai/client';
 import { createBudgetGuard } from '../../../src/guard/create-budget-guard.js';
 import { fileLedger } from '../../../src/guard/ledgers/file-ledger.js';
 import { lockLedger } from '../../../src/guard/ledgers/file-ledger-lock.js';
+import { guardedFetch } from '../../../src/fal/guarded-fetch.js';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const now = 1_800_000_000_000;
@@ -103,7 +104,7 @@ async function main(): Promise<void> {
   if (mode === 'guard-submit' || mode === 'guard-result') {
     const [origin, argument] = rest as [string, string];
     const guard = createBudgetGuard({ limit: '100.00', ledger: fileLedger({ path: file! }), onWarning: () => {} });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: forwardingFetch(origin) }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, forwardingFetch(origin) as typeof fetch) }));
     if (mode === 'guard-submit') {
       const input = { prompt: argument, video_url: 'https://example.com/in.mp4', resolution: '1080p', hdr: true };
       const { request_id: requestId } = await fal.queue.submit(V2V, { input });
