@@ -37,6 +37,11 @@ export interface RedisLedgerOptions {
    */
   readonly assumeNoEviction?: boolean;
   /**
+   * How often the eviction policy is read again on a connection already checked, in ms, so a
+   * policy changed while the app runs is seen within this time. Default 10 seconds.
+   */
+  readonly evictionCheckIntervalMs?: number;
+  /**
    * Read only, as an operator looks (`fal-budget ledger`): inspect answers as of `now` without
    * expiring anything in Redis (a due hold counts as spent in the answer only) and journal reads
    * the stream; every other operation is refused. Nothing is written.
@@ -46,6 +51,7 @@ export interface RedisLedgerOptions {
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_PREFIX = 'fal-budget';
+export const DEFAULT_EVICTION_CHECK_INTERVAL_MS = 10_000;
 
 const SCRIPTS = {
   reserve: new LuaScript(RESERVE_SCRIPT),
@@ -158,6 +164,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (timeoutMs > 2_147_483_647) throw new InvalidOptionError('timeoutMs', `must be at most 2147483647 ms (got ${timeoutMs})`);
   const retentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
+  const evictionCheckIntervalMs = positive('evictionCheckIntervalMs', options.evictionCheckIntervalMs, DEFAULT_EVICTION_CHECK_INTERVAL_MS);
   const assumeNoEviction = options.assumeNoEviction ?? false;
   if (typeof assumeNoEviction !== 'boolean') throw new InvalidOptionError('assumeNoEviction', `must be true or false (got ${String(assumeNoEviction)})`);
   const readOnly = options.readOnly ?? false;
@@ -211,14 +218,43 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
 
-  // Each connection's eviction policy is checked once, before anything else is sent on it.
+  // Each connection's eviction policy is checked before anything else is sent on it, and again
+  // every evictionCheckIntervalMs, since an operator can change it at any time. Scripts also
+  // refuse a budget that is gone before its time (see LOST_BUDGET in redis-scripts.ts).
   let checkedGeneration: number | undefined;
+  let checkedAt = 0;
+  let checking: Promise<void> | undefined;
   async function verified(connected: RedisConnection, deadline: number): Promise<void> {
-    if (checkedGeneration !== undefined && checkedGeneration === connected.generation()) return;
-    const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
-    await checkEvictionPolicy(send, location, assumeNoEviction);
-    // Read after the answer: the connection that answered is the one now checked.
-    checkedGeneration = connected.generation();
+    if (checkedGeneration === connected.generation() && performance.now() - checkedAt < evictionCheckIntervalMs) return;
+    // Calls arriving together share one CONFIG GET.
+    checking ??= (async () => {
+      try {
+        const started = performance.now();
+        const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
+        await checkEvictionPolicy(send, location, assumeNoEviction);
+        // Read after the answer: the connection that answered is the one now checked.
+        checkedGeneration = connected.generation();
+        checkedAt = started;
+      } finally {
+        checking = undefined;
+      }
+    })();
+    await checking;
+  }
+
+  /** A script's own refusal (error({err = 'FALBUDGET_...'})), in words, or undefined. */
+  function scriptRefusal(operation: string, error: unknown): LedgerUnavailableError | undefined {
+    const message = error instanceof Error ? error.message : '';
+    const lost = /^FALBUDGET_LOST (.*?)(?: script: [0-9a-f]+, on @user_script:\d+\.)?$/s.exec(message);
+    if (lost) {
+      return new LedgerUnavailableError(
+        `Redis ledger at ${location} lost data: budget ${JSON.stringify(lost[1])} is gone from Redis before its time (evicted, or deleted), `
+        + `so its spend would read as zero and ${operation} is refused. Restore Redis from a backup, or accept that its spend is forgotten: `
+        + `ZREM ${tag}budgets ${JSON.stringify(lost[1])}.`,
+        { ledger: 'redis', location, cause: error },
+      );
+    }
+    return undefined;
   }
 
   /** Runs one step against a deadline: an answer, or LedgerUnavailableError. Never a hang. */
@@ -238,7 +274,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
       return await Promise.race([run, timeout]);
     } catch (error) {
       if (error instanceof LedgerUnavailableError) throw error;
-      throw unavailable(operation, `failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw scriptRefusal(operation, error) ?? unavailable(operation, `failed: ${error instanceof Error ? error.message : String(error)}`, error);
     } finally {
       clearTimeout(timer);
     }
