@@ -40,7 +40,7 @@ describeWithRedis('Redis ledger: what it stores, and for how long', () => {
       await ledger.reserve({ holdId: 'h', amount: '1', budgets: [{ key: 'g', limit: '5' }], now: T0, expiresAt: T0 + HOUR });
       await ledger.commit('h', T0);
       expect((await client.keys(`*{${prefix}}*`)).sort()).toEqual(
-        ['budget:g', 'budgets', 'hold:h', 'journal'].map((name) => `someapp:{${prefix}}:${name}`),
+        ['budget:g', 'budgets', 'epoch', 'hold:h', 'journal'].map((name) => `someapp:{${prefix}}:${name}`),
       );
       const entries = [];
       for await (const entry of ledger.journal()) entries.push(entry);
@@ -124,7 +124,7 @@ describeWithRedis('Redis ledger: what it stores, and for how long', () => {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
       // What stays is the journal, and the index entry of the budget, dropped by the next reserve or inspect.
-      expect((await client.keys(`{${prefix}}:*`)).sort()).toEqual([`{${prefix}}:budgets`, `{${prefix}}:journal`]);
+      expect((await client.keys(`{${prefix}}:*`)).sort()).toEqual([`{${prefix}}:budgets`, `{${prefix}}:epoch`, `{${prefix}}:journal`]);
       await expect(ledger.inspect(Date.now())).resolves.toEqual([]);
       expect(await client.zcard(`{${prefix}}:budgets`)).toBe(0);
       // After retention a repeated settle no longer remembers the hold: the same as the memory ledger after pruning.

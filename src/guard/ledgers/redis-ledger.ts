@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JOURNAL_RETENTION_MS, RETENTION_MS } from '../../core/budget/ledger-state.js';
 import type {
   BudgetKeyStatus, HoldDetails, JournalEntry, JournalQuery, Ledger, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement,
@@ -11,7 +12,7 @@ import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConne
 import { checkEvictionPolicy } from './redis-eviction-check.js';
 import { readJournal, type JournalBounds } from './redis-journal.js';
 import {
-  INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
+  EPOCH_SCRIPT, INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
 } from './redis-scripts.js';
 
 /** An ioredis instance or a node-redis client; told apart by shape, so neither package is required. */
@@ -63,6 +64,7 @@ const SCRIPTS = {
   inspect: new LuaScript(INSPECT_SCRIPT),
   inspectReadOnly: new LuaScript(INSPECT_READ_ONLY_SCRIPT),
   journalBounds: new LuaScript(JOURNAL_BOUNDS_SCRIPT),
+  epoch: new LuaScript(EPOCH_SCRIPT),
 };
 
 const SETTLE_RESULTS: ReadonlySet<string> = new Set<SettleResult>([
@@ -180,6 +182,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     index: `${tag}budgets`,
     journal: `${tag}journal`,
     journalLag: `${tag}journal-lag`,
+    epoch: `${tag}epoch`,
   };
   const retention = [String(retentionMs), String(journalRetentionMs)];
 
@@ -242,6 +245,15 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     await checking;
   }
 
+  // The epoch this ledger found (or wrote) on its first operation: a Redis that loses its data
+  // (restarted without persistence, flushed, an empty replica promoted) loses it too, and every
+  // script then refuses instead of counting from zero. Kept across reconnects on purpose.
+  let epoch: string | undefined;
+  async function epochOf(connected: RedisConnection, deadline: number): Promise<string> {
+    epoch ??= String(await SCRIPTS.epoch.run(connected.send, [key.epoch], [connected.keyPrefix + tag, randomUUID()], deadline));
+    return epoch;
+  }
+
   /** A script's own refusal (error({err = 'FALBUDGET_...'})), in words, or undefined. */
   function scriptRefusal(operation: string, error: unknown): LedgerUnavailableError | undefined {
     const message = error instanceof Error ? error.message : '';
@@ -251,6 +263,16 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
         `Redis ledger at ${location} lost data: budget ${JSON.stringify(lost[1])} is gone from Redis before its time (evicted, or deleted), `
         + `so its spend would read as zero and ${operation} is refused. Restore Redis from a backup, or accept that its spend is forgotten: `
         + `ZREM ${tag}budgets ${JSON.stringify(lost[1])}.`,
+        { ledger: 'redis', location, cause: error },
+      );
+    }
+    const epochError = /^FALBUDGET_EPOCH (\S*)/.exec(message);
+    if (epochError) {
+      const found = epochError[1] === '' ? `its epoch key ${tag}epoch is gone` : `its epoch key ${tag}epoch is ${epochError[1]}, not ${epoch}`;
+      return new LedgerUnavailableError(
+        `Redis ledger at ${location} lost data: ${found}, so Redis was emptied or replaced since this ledger first used it (restarted without persistence, flushed, `
+        + `or an empty replica promoted) and every budget would read as nothing spent; ${operation} is refused. Restore Redis from a backup, `
+        + 'or accept starting from what Redis holds now: close this ledger and open a new one (or restart the app).',
         { ledger: 'redis', location, cause: error },
       );
     }
@@ -285,9 +307,12 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     return withinTimeout(operation, async (connected, deadline) => read(await lua.run(connected.send, keys, [connected.keyPrefix + tag, ...args], deadline)));
   }
 
-  /** An operation's script: the common ARGV (prefix, now, retentions), then its own. */
+  /** An operation's script: the common ARGV (prefix, now, retentions, epoch), then its own. */
   function script<T>(operation: string, lua: LuaScript, keys: string[], now: string, args: string[], read: (reply: unknown) => T): Promise<T> {
-    return run(operation, lua, keys, [now, ...retention, ...args], read);
+    return withinTimeout(operation, async (connected, deadline) => {
+      const common = [connected.keyPrefix + tag, now, ...retention, await epochOf(connected, deadline)];
+      return read(await lua.run(connected.send, [...keys, key.epoch], [...common, ...args], deadline));
+    });
   }
 
   function settle(operation: 'commit' | 'release', holdId: string, now: number): Promise<SettleResult> {

@@ -15,10 +15,11 @@
  *   {P}:request:<requestId>  string  holdId; expires with its hold
  *   {P}:journal              stream  one entry per settled hold, trimmed by age (MINID ~)
  *   {P}:journal-lag          string  how far (ms) an entry's id has run ahead of its `at`
+ *   {P}:epoch                string  a random id, written with the ledger's first operation
  *
  * Every ARGV starts with: prefix ("{P}:", after an ioredis keyPrefix if the client has one), now
  * (the caller's clock, epoch ms, a non-negative integer), hold retention (ms), journal retention
- * (ms). Scripts build every key from that prefix; KEYS are declared for routing only (ioredis
+ * (ms), the epoch this process saw (refused when {P}:epoch is gone or another: Redis lost data). Scripts build every key from that prefix; KEYS are declared for routing only (ioredis
  * prepends its keyPrefix to them, never to ARGV). Money only ever moves through HINCRBY on
  * integer strings; Lua numbers (doubles) are used for comparisons, and every value they hold
  * stays below 2^53 (see src/core/budget/nano-usd.ts).
@@ -62,6 +63,12 @@ local nowText = ARGV[2]
 local now = tonumber(nowText)
 local retention = tonumber(ARGV[3])
 local journalRetention = tonumber(ARGV[4])
+
+-- The epoch this process saw (see EPOCH_SCRIPT), taken out of ARGV so that each script's own
+-- arguments still start at ARGV[5].
+local expectedEpoch = table.remove(ARGV, 5)
+local storedEpoch = redis.call('GET', prefix .. 'epoch')
+if storedEpoch ~= expectedEpoch then error({err = 'FALBUDGET_EPOCH ' .. (storedEpoch or '')}) end
 
 local openHolds = prefix .. 'open'
 local budgetIndex = prefix .. 'budgets'
@@ -429,4 +436,17 @@ for _, key in ipairs(redis.call('ZRANGE', prefix .. 'budgets', 0, -1)) do
   end
 end
 return out
+`;
+
+/**
+ * KEYS: the epoch key. ARGV: the prefix, a fresh random id. Returns the epoch every later script
+ * of this process must find: the stored one, or (none stored: a new prefix, or one written
+ * before epochs existed) the fresh id, stored now.
+ */
+export const EPOCH_SCRIPT = `
+local key = ARGV[1] .. 'epoch'
+local epoch = redis.call('GET', key)
+if epoch then return epoch end
+redis.call('SET', key, ARGV[2])
+return ARGV[2]
 `;
