@@ -96,6 +96,9 @@ function epochMs(field: string, value: unknown): string {
 
 function text(field: string, value: unknown): string {
   if (typeof value !== 'string') throw invalid(`${field} must be a string, got ${String(value)}`);
+  // A lone surrogate reaches Redis as bytes cjson cannot read back: once such a hold was due,
+  // every script's expiry would fail, for every instance.
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw invalid(`${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -143,7 +146,7 @@ function detailFields(details: HoldDetails | undefined): string[] {
   if (details.scope !== undefined) {
     const scope = details.scope;
     if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw invalid(`details.scope must map scope kinds to ids, got ${String(scope)}`);
-    for (const [kind, id] of Object.entries(scope)) text(`details.scope.${kind}`, id);
+    for (const [kind, id] of Object.entries(scope)) text(`details.scope.${text('details.scope kind', kind)}`, id);
     fields.push('scope', JSON.stringify(scope));
   }
   return fields;
