@@ -250,6 +250,13 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.000000001' }]);
       });
 
+      it('rounds up an amount whose deciding digit lies past 60 significant digits', async () => {
+        const l = await ledger();
+        await expect(l.reserve(hold('a', `1.${'0'.repeat(60)}1`, [budget('g', '1.00')]))).resolves.toMatchObject({ ok: false, refusal: { remaining: '1.00' } });
+        await expect(l.reserve(hold('b', `0.${'0'.repeat(60)}1`, [budget('g', '1.00')]))).resolves.toEqual({ ok: true });
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.000000001' }]);
+      });
+
       it('refuses a limit with more than 9 decimals instead of rounding it', async () => {
         const l = await ledger();
         const limit = `1.${'0'.repeat(63)}1`;
@@ -347,6 +354,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
         await expect(l.link({ requestId: 'req', holdId: 'a', now: T0 })).resolves.toBe(true);
         await expect(l.settleRequest('req', 'commit', T0)).resolves.toBe('committed');
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+      });
+
+      it('links a hold to one request id only', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '1.00', [budget('g', '10')]));
+        await expect(l.link({ requestId: 'first', holdId: 'h', now: T0 })).resolves.toBe(true);
+        await expect(l.link({ requestId: 'second', holdId: 'h', now: T0 })).resolves.toBe(false);
+        await expect(l.linkOf('second', T0)).resolves.toBeUndefined();
+        await expect(l.settleRequest('second', 'release', T0)).resolves.toBe('unknown');
+        await expect(l.settleRequest('first', 'commit', T0)).resolves.toBe('committed');
       });
 
       it('answers expired for a linked hold whose time ran out', async () => {

@@ -59,6 +59,8 @@ const snapshotSchema = z.strictObject({
   /** The sequence number the next journal entry gets. */
   nextSeq: count,
   budgets: z.array(z.strictObject({ key: z.string(), spent: money, reserved: money, limit: money.optional(), windowEndsAt: instant.optional() })),
+  /** The latest end of a window whose budget was pruned (absent: none was): see LedgerState. */
+  windowsForgottenThrough: instant.optional(),
   /** Settled holds in the order they settled, then open holds. */
   holds: z.array(z.strictObject({
     holdId: z.string(),
@@ -154,7 +156,8 @@ export function serializeSnapshot(state: LedgerState, nextSeq: number, generatio
   // Settled holds in settlement order, so pruning after a reload stops where it would have.
   for (const holdId of state.settledOrder.keys()) holds.push(hold(holdId, state.holds.get(holdId)!));
   for (const [holdId, record] of state.holds) if (record.status === 'held') holds.push(hold(holdId, record));
-  const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, holds, links: [...state.requests] })}\n`;
+  const forgotten = Number.isFinite(state.windowsForgottenThrough) ? { windowsForgottenThrough: state.windowsForgottenThrough } : {};
+  const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, ...forgotten, holds, links: [...state.requests] })}\n`;
   const header: LedgerHeader = {
     format: LEDGER_FORMAT, version: LEDGER_VERSION, kind: 'header', generation, snapshotBytes: Buffer.byteLength(snapshot), contents: contentsOf(state, nextSeq),
   };
@@ -184,6 +187,7 @@ export function parseSnapshot(text: string, file: string, header: LedgerHeader):
   const parsed = snapshotSchema.safeParse(json);
   if (!parsed.success) throw corruptFile(file, `line 2 at ${issuePath(parsed.error)}`);
   const state = emptyLedgerState();
+  if (parsed.data.windowsForgottenThrough !== undefined) state.windowsForgottenThrough = parsed.data.windowsForgottenThrough;
   for (const record of parsed.data.budgets) {
     if (state.budgets.has(record.key)) throw corruptFile(file, `budget ${record.key} appears twice`);
     state.budgets.set(record.key, {

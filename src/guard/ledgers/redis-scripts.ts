@@ -325,6 +325,9 @@ end
 local hold = holdKey(holdId)
 local holdTtl = redis.call('PTTL', hold)
 if holdTtl == -2 then return 0 end
+-- One request per hold (as in every ledger): a second id would outlive what it points at.
+local current = redis.call('HGET', hold, 'requestId')
+if current and current ~= requestId then return 0 end
 -- As long as the hold: its TTL, or for a hold that has none yet (under a budget that never
 -- ends), until a retention period after it expires; settling it sets both to the retention.
 local ttl = holdTtl
