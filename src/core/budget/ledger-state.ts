@@ -162,9 +162,17 @@ function checkHoldId(holdId: unknown): string {
   return holdId;
 }
 
+// A lone surrogate cannot be stored as UTF-8 (JSON, Redis's cjson): every ledger refuses it.
+function checkWellFormed(texts: Record<string, unknown>): void {
+  for (const [field, text] of Object.entries(texts)) {
+    if (typeof text === 'string' && !(text as string & { isWellFormed(): boolean }).isWellFormed()) throw new FalBudgetError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
+  }
+}
+
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
   const holdId = checkHoldId(request.holdId);
+  checkWellFormed({ holdId, ...Object.fromEntries(request.budgets.map((limitKey, index) => [`budgets[${index}].key`, limitKey.key])) });
   if (state.holds.has(holdId)) return { ok: true };
   const amount = cachedNano(amountToNano, 'a', request.amount, 'amount');
   const usages: BudgetUsage[] = [];
@@ -237,6 +245,7 @@ export function releaseHold(state: LedgerState, holdId: string, now: number): Se
 
 export function linkRequest(state: LedgerState, request: LinkRequest): boolean {
   expireHolds(state, request.now);
+  checkWellFormed({ requestId: request.requestId, holdId: request.holdId, app: request.app });
   const linked = state.requests.get(request.requestId);
   if (linked !== undefined) return linked === request.holdId;
   const hold = state.holds.get(request.holdId);
