@@ -1,3 +1,5 @@
+// The public list of errors. Inside core, import an error from its own file: this barrel also
+// brings BudgetExceededError, whose Quote type depends on billing and endpoints (a cycle).
 export { FalBudgetError, isFalBudgetError } from './fal-budget-error.js';
 export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';

@@ -1,4 +1,4 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import {
   planProxyExchange, resolveProxyOptions, type IncomingProxyRequest, type Observer, type ProxyGuardOptions,
 } from './proxy-guard.js';
