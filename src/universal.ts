@@ -38,7 +38,7 @@ export { wrapFalClient, type WrapOptions } from './fal/wrap-fal-client.js';
 export { guardedFetch } from './fal/guarded-fetch.js';
 export { UnsupportedCallError } from './fal/errors/unsupported-call-error.js';
 export { parseFalUrl, type FalUrl, type FalHostKind, type FalRequestAction } from './fal/fal-url.js';
-export { budgetMiddleware } from './fal/proxy/express-middleware.js';
+export { budgetMiddleware, type ExpressGuardOptions } from './fal/proxy/express-middleware.js';
 export { withBudget, type FetchGuardOptions } from './fal/proxy/fetch-handler.js';
 export type { ProxyGuardOptions } from './fal/proxy/proxy-guard.js';
 export { ProxyRequestError, type ProxyRequestProblem } from './fal/proxy/proxy-request-error.js';
