@@ -28,7 +28,6 @@ export type {
 } from './guard/guard-types.js';
 export type { BudgetOptions, CallContext, ScopeId, ScopeOption } from './guard/budget-spec.js';
 export type { WindowPeriod, CalendarWindow } from './guard/calendar-window.js';
-export { InvalidOptionError } from './guard/errors/invalid-option-error.js';
 export { memoryLedger, type MemoryLedgerOptions } from './guard/ledgers/memory-ledger.js';
 export type {
   Ledger, BudgetKey, ReserveRequest, ReserveResult, Refusal, SettleResult, Usage,

@@ -1,5 +1,5 @@
 import type { CallContext } from '../guard/budget-spec.js';
-import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 import type { CoreBudgetGuard, Reservation } from '../guard/guard-types.js';
 import { snapshotInput } from './input-snapshot.js';
 import { mediaBlobs, replaceMediaBlobs } from './media-placeholders.js';

@@ -10,7 +10,7 @@ import { PriceBook } from '../core/pricing/price-book.js';
 import { quoteRequest } from '../core/quote.js';
 import type { Quote } from '../core/quote-types.js';
 import { applyBudgets, parseBudgets, parseMoneyOption, type AppliedBudget, type CallContext } from './budget-spec.js';
-import { InvalidOptionError } from './errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 import type {
   BudgetGuardOptions, BudgetReport, BudgetStatus, CheckResult, CoreBudgetGuard, GuardBinding, GuardCallOptions, GuardWarning, Reservation,
 } from './guard-types.js';
