@@ -1,4 +1,4 @@
-import type { BudgetGuard, Reservation } from '../guard/guard-types.js';
+import type { CoreBudgetGuard, Reservation } from '../guard/guard-types.js';
 import type { CallTarget } from './client-target.js';
 import { UnsupportedCallError } from './errors/unsupported-call-error.js';
 import { outcomeOfStart, type Outcome } from './settlement.js';
@@ -11,7 +11,7 @@ interface Observation {
 }
 
 /** Commits or releases a hold; a ledger failure then is a warning, never the caller's error. */
-export async function settleHold(guard: BudgetGuard, reservation: Reservation, outcome: Outcome): Promise<void> {
+export async function settleHold(guard: CoreBudgetGuard, reservation: Reservation, outcome: Outcome): Promise<void> {
   if (outcome === 'hold') return;
   try {
     await (outcome === 'commit' ? reservation.commit() : reservation.release());
@@ -56,7 +56,7 @@ export class GuardedCall {
   private observed: Observation | undefined;
 
   constructor(
-    readonly guard: BudgetGuard,
+    readonly guard: CoreBudgetGuard,
     readonly target: CallTarget,
     first: Reservation,
     private readonly reserveAgain: () => Promise<Reservation>,

@@ -1,4 +1,4 @@
-import type { BudgetGuard } from '../guard/guard-types.js';
+import type { CoreBudgetGuard } from '../guard/guard-types.js';
 import { UnsupportedCallError } from './errors/unsupported-call-error.js';
 import { parseFalUrl, type FalUrl } from './fal-url.js';
 import { takeArmedCall, type GuardedCall } from './guarded-call.js';
@@ -16,9 +16,9 @@ interface Transport {
   readonly verifying: WeakMap<object, Promise<void>>;
 }
 
-const transports = new WeakMap<BudgetGuard, Transport>();
+const transports = new WeakMap<CoreBudgetGuard, Transport>();
 
-function transportOf(guard: BudgetGuard): Transport {
+function transportOf(guard: CoreBudgetGuard): Transport {
   let transport = transports.get(guard);
   if (!transport) {
     transport = { probes: new Set(), verified: new WeakSet(), verifying: new WeakMap() };
@@ -110,7 +110,7 @@ async function sendAttempt(call: GuardedCall, base: Fetch, url: string, init: Re
  * guarded call (the unwrapped client's `run`, say) is refused. Everything else (polls, uploads,
  * tokens) goes to `fetch` (default: the global fetch) untouched.
  */
-export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
+export function guardedFetch(guard: CoreBudgetGuard, fetch?: Fetch): Fetch {
   const transport = transportOf(guard);
   if (fetch !== undefined && typeof fetch !== 'function') {
     throw new UnsupportedCallError('(guardedFetch)', 'fetch', 'must be a fetch function');
@@ -160,7 +160,7 @@ export function guardedFetch(guard: BudgetGuard, fetch?: Fetch): Fetch {
  * guarded fetch answers that itself; any other fetch rejects it at once (an aborted fetch sends
  * nothing), and the call is refused.
  */
-export function checkTransport(guard: BudgetGuard, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> | undefined {
+export function checkTransport(guard: CoreBudgetGuard, client: { queue: { status(endpointId: string, options: object): Promise<unknown> } }): Promise<void> | undefined {
   const transport = transportOf(guard);
   // Checked already: nothing to wait for (this runs before every guarded call).
   if (transport.verified.has(client)) return undefined;

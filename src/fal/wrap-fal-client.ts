@@ -1,8 +1,8 @@
 import type { CallContext } from '../guard/budget-spec.js';
-import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
-import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
-import { snapshotInput } from '../guard/input-snapshot.js';
-import { mediaBlobs, replaceMediaBlobs } from '../guard/media-placeholders.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard, Reservation } from '../guard/guard-types.js';
+import { snapshotInput } from './input-snapshot.js';
+import { mediaBlobs, replaceMediaBlobs } from './media-placeholders.js';
 import { targetOf, type GuardedMethod } from './client-target.js';
 import { appOfEndpointId } from './fal-url.js';
 import { GuardedCall, settleHold } from './guarded-call.js';
@@ -49,6 +49,19 @@ function parseAllowFallbacks(value: unknown): boolean {
   return value;
 }
 
+export interface WrapOptions {
+  /** The budget context of every call through this wrapper, or a function read at each call. */
+  readonly context?: CallContext | (() => CallContext);
+  /** Pricing provider of the wrapped client's endpoints. Default "fal". */
+  readonly provider?: string;
+  /**
+   * Let fal reroute a failing call to an "equivalent alternative endpoint". Default false: guarded
+   * calls send `x-fal-disable-fallbacks: true`, so the model that runs is the model priced. When
+   * true, the hold is still the quote of the endpoint asked for; a fallback bills at its own price.
+   */
+  readonly allowFallbacks?: boolean;
+}
+
 /** The caller's input, read once (a getter on `input` gets one chance to answer). */
 const inputOf = (options: unknown): unknown => (typeof options === 'object' && options !== null ? (options as Options).input : undefined);
 
@@ -58,7 +71,7 @@ const inputOf = (options: unknown): unknown => (typeof options === 'object' && o
  * anything, uploads included; queue.result, queue.status, queue.subscribeToStatus and
  * queue.cancel settle the holds they learn the outcome of. Everything else is the client's own.
  */
-export function wrapFalClient<Client extends object>(guard: BudgetGuard, client: Client, options: WrapOptions = {}): Client {
+export function wrapFalClient<Client extends object>(guard: CoreBudgetGuard, client: Client, options: WrapOptions = {}): Client {
   assertFalClient(client);
   const fal = client;
   const provider = options.provider ?? 'fal';

@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { FalBudgetError, LedgerUnavailableError } from '../../src/core/errors/index.js';
-import { InvalidOptionError } from '../../src/guard/errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../src/core/errors/invalid-option-error.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
 import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 

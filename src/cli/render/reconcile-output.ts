@@ -1,5 +1,5 @@
 import type { ReconcileReport } from '../commands/reconcile/reconcile-report.js';
-import type { OutputFormat } from '../parser.js';
+import type { OutputFormat } from '../output-format.js';
 import { renderReconcileMarkdown } from './reconcile-markdown.js';
 
 /** `reconcile` in the format asked for; JSON is the report's data, every request in it. */

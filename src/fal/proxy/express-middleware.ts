@@ -1,5 +1,5 @@
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import {
   planProxyExchange, resolveProxyOptions, type IncomingProxyRequest, type Observer, type ProxyGuardOptions,
 } from './proxy-guard.js';

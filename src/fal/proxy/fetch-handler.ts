@@ -1,5 +1,5 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { planProxyExchange, resolveProxyOptions, type ProxyGuardOptions } from './proxy-guard.js';
 import { chunksOf, readJsonBody } from './request-body.js';
 

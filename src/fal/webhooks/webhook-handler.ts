@@ -1,4 +1,4 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import { collectBody, streamChunks } from './read-body.js';
 import { refuse, webhookReceiver } from './webhook-receiver.js';
 import type { WebhookAnswer, WebhookOptions } from './webhook-types.js';

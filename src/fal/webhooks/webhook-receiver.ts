@@ -1,7 +1,7 @@
 import type { SettleResult } from '../../core/budget/ledger-types.js';
 import { FalBudgetError } from '../../core/errors/fal-budget-error.js';
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import { FAL_JWKS_URLS, JwksCache, JwksUnavailableError } from './jwks-cache.js';
 import { settlementOfWebhook, webhookBodySchema, type WebhookBody } from './webhook-event.js';
 import { signatureBytes, signedMessage, verifiedByAny } from './webhook-signature.js';

@@ -4,7 +4,7 @@ import {
 } from '../../core/budget/ledger-state.js';
 import type { JournalEntry, JournalQuery, Ledger } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { checkTime, linkCommand, reserveCommand, settleCommand, settleRequestCommand, type LedgerCommand } from './file-ledger-commands.js';
 import { JournalFiles } from './file-ledger-journal.js';
 import { lockLedger, type LedgerLock } from './file-ledger-lock.js';

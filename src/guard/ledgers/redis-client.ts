@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 
 /** One Redis command, as strings in and whatever the client decoded out. */
 export type SendCommand = (args: readonly string[], timeoutMs: number) => Promise<unknown>;

@@ -6,7 +6,7 @@ import type {
 } from '../../core/budget/ledger-types.js';
 import { amountToNano, limitToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { retentionOption } from './memory-ledger.js';
 import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConnection } from './redis-client.js';
 import { checkEvictionPolicy } from './redis-eviction-check.js';

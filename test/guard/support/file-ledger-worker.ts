@@ -15,7 +15,7 @@
 import { existsSync } from 'node:fs';
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { createFalClient } from '@fal-ai/client';
-import { createBudgetGuard } from '../../../src/guard/create-budget-guard.js';
+import { createBudgetGuard } from '../../../src/create-budget-guard.js';
 import { fileLedger } from '../../../src/guard/ledgers/file-ledger.js';
 import { lockLedger } from '../../../src/guard/ledgers/file-ledger-lock.js';
 import { guardedFetch } from '../../../src/fal/guarded-fetch.js';

@@ -1,6 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { OutputFormat, Parsed } from '../../parser.js';
-import type { JournalFormat } from './ledger-flags.js';
+import type { OutputFormat } from '../../output-format.js';
+import type { JournalFormat, LedgerInvocation } from './ledger-flags.js';
+
+/** What yargs made of a ledger command line (the parser's Parsed, narrowed to ledger commands). */
+export type LedgerParsed =
+  | { readonly kind: 'run'; readonly invocation: LedgerInvocation }
+  | { readonly kind: 'usage'; readonly message: string };
 
 const EXIT_CODES = `Exit codes: 0 printed; 2 a bad command line or --ledger value (no such file, a directory, not a redis:// URL) or a bad --since/--until (one line on stderr); 4 the ledger is unavailable: Redis unreachable or too slow, no ledger under that --prefix and --key-prefix, a ledger file that cannot be read or is corrupt; 1 a bug.`;
 
@@ -57,7 +62,7 @@ function formatGiven(args: readonly string[]): boolean {
 }
 
 /** The ledger invocation yargs captured, or the usage error in it. */
-export function ledgerInvocation(argv: Record<string, unknown>, args: readonly string[]): Parsed {
+export function ledgerInvocation(argv: Record<string, unknown>, args: readonly string[]): LedgerParsed {
   const action = (argv._ as unknown[])[1];
   const keyPrefix = argv['key-prefix'];
   const flags = {

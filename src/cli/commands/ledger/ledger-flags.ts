@@ -1,4 +1,4 @@
-import type { OutputFormat } from '../../parser.js';
+import type { OutputFormat } from '../../output-format.js';
 
 /**
  * Which ledger to look inside: a file path or a redis:// URL, a Redis ledger's prefix, and the
