@@ -236,10 +236,12 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     checking ??= (async () => {
       try {
         const started = performance.now();
-        const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
+        // Pinned: the answer comes from this connection, or the check fails and is made again.
+        await connected.ready?.();
+        const generation = connected.generation();
+        const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline), generation);
         await checkEvictionPolicy(send, location, assumeNoEviction);
-        // Read after the answer: the connection that answered is the one now checked.
-        checkedGeneration = connected.generation();
+        checkedGeneration = generation;
         checkedAt = started;
       } finally {
         checking = undefined;
@@ -293,7 +295,10 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     const run = (async () => {
       const connected = await connection();
       await verified(connected, deadline);
-      return work(connected, deadline);
+      // Every command of this step goes out on the connection just verified, or not at all.
+      const generation = connected.generation();
+      const pinned: RedisConnection = { ...connected, send: (args, timeout) => connected.send(args, timeout, generation) };
+      return work(pinned, deadline);
     })();
     try {
       return await Promise.race([run, timeout]);
