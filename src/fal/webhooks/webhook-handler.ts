@@ -1,5 +1,6 @@
 import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
-import { collectBody, streamChunks } from './read-body.js';
+import { chunksOf } from '../stream-chunks.js';
+import { collectBody } from './read-body.js';
 import { refuse, webhookReceiver } from './webhook-receiver.js';
 import type { WebhookAnswer, WebhookOptions } from './webhook-types.js';
 
@@ -19,7 +20,7 @@ export function webhookHandler(guard: BudgetGuard, options: WebhookOptions = {})
     if (request.method.toUpperCase() !== 'POST') return answer(refuse(405, 'method_not_allowed', 'fal delivers webhooks with POST'));
     return answer(await receive({
       header: (name) => request.headers.get(name) ?? undefined,
-      readBody: (limit) => collectBody(streamChunks(request.body), limit),
+      readBody: (limit) => collectBody(chunksOf(request.body), limit),
     }));
   };
 }
