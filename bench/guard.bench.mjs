@@ -4,7 +4,7 @@
 // in-memory ledger: one reserve + commit pair, in ns. (The file ledger: bench/file-ledger.bench.mjs.)
 import { cpus } from 'node:os';
 import { createFalClient } from '@fal-ai/client';
-import { createBudgetGuard, memoryLedger } from '../dist/index.js';
+import { createBudgetGuard, guardedFetch, memoryLedger } from '../dist/index.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const INPUT = { prompt: 'a cat surfing a wave at dusk', video_url: 'https://example.com/in.mp4', resolution: '1080p', hdr: true };
@@ -27,9 +27,11 @@ function fakeFetch() {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 async function subscribeOverhead() {
-  const client = createFalClient({ credentials: 'bench', fetch: fakeFetch() });
+  const fetch = fakeFetch();
+  const client = createFalClient({ credentials: 'bench', fetch });
   const guard = createBudgetGuard({ limit: '9000000.00' });
-  const guarded = guard.wrap(client);
+  // A wrapped client sends through guardedFetch (it reserves retries and checks each attempt).
+  const guarded = guard.wrap(createFalClient({ credentials: 'bench', fetch: guardedFetch(guard, fetch) }));
   const CALLS = 20_000;
   const once = async (fal) => {
     const start = process.hrtime.bigint();

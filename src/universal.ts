@@ -20,21 +20,24 @@ export { readMp4Seconds } from './media/mp4-seconds.js';
 export { Decimal, formatMoney } from './core/money.js';
 export * from './core/errors/index.js';
 // The budget guard: quote, reserve across every budget that applies, call, settle.
-export { createBudgetGuard } from './guard/create-budget-guard.js';
+export { createBudgetGuard } from './create-budget-guard.js';
+export type { BudgetGuard } from './fal/budget-guard.js';
 export type {
-  BudgetGuard, BudgetGuardOptions, BudgetStatus, BudgetReport, CheckResult, Reservation, GuardCallOptions,
-  ThresholdEvent, GuardWarning, WrapOptions, Settlement,
+  BudgetGuardOptions, BudgetStatus, BudgetReport, CheckResult, Reservation, GuardCallOptions,
+  ThresholdEvent, GuardWarning, Settlement,
 } from './guard/guard-types.js';
 export type { BudgetOptions, CallContext, ScopeId, ScopeOption } from './guard/budget-spec.js';
 export type { WindowPeriod, CalendarWindow } from './guard/calendar-window.js';
-export { InvalidOptionError } from './guard/errors/invalid-option-error.js';
 export { memoryLedger, type MemoryLedgerOptions } from './guard/ledgers/memory-ledger.js';
 export type {
   Ledger, BudgetKey, ReserveRequest, ReserveResult, Refusal, SettleResult, Usage,
   HoldDetails, LinkRequest, RequestLink, HoldStatus, JournalEntry, JournalQuery, BudgetKeyStatus,
 } from './core/budget/ledger-types.js';
-export { wrapFalClient } from './fal/wrap-fal-client.js';
-export { budgetMiddleware } from './fal/proxy/express-middleware.js';
+export { wrapFalClient, type WrapOptions } from './fal/wrap-fal-client.js';
+export { guardedFetch } from './fal/guarded-fetch.js';
+export { UnsupportedCallError } from './fal/errors/unsupported-call-error.js';
+export { parseFalUrl, type FalUrl, type FalHostKind, type FalRequestAction } from './fal/fal-url.js';
+export { budgetMiddleware, type ExpressGuardOptions } from './fal/proxy/express-middleware.js';
 export { withBudget, type FetchGuardOptions } from './fal/proxy/fetch-handler.js';
 export type { ProxyGuardOptions } from './fal/proxy/proxy-guard.js';
 export { ProxyRequestError, type ProxyRequestProblem } from './fal/proxy/proxy-request-error.js';

@@ -23,3 +23,20 @@ describe('pruning settled holds', () => {
     expect(usageOf(state, ['global'], 1300)).toEqual([{ key: 'global', spent: '2.00', reserved: '2.00' }]);
   });
 });
+
+describe('a window whose record was pruned is never started afresh', () => {
+  it('refuses a call dated into a forgotten window (a clock stepped back), in the state every ledger but Redis shares', async () => {
+    const { emptyLedgerState, pruneLedger, reserveHold, commitHold } = await import('../src/core/budget/ledger-state.js');
+    const state = emptyLedgerState();
+    const day = { key: 'daily/day=2026-12-02@UTC', limit: '25.00', windowEndsAt: 10_000 };
+    expect(reserveHold(state, { holdId: 'a', amount: '20.00', budgets: [day], expiresAt: 9_000, now: 5_000 })).toEqual({ ok: true });
+    commitHold(state, 'a', 6_000);
+    // A clock days ahead prunes the finished window...
+    pruneLedger(state, 10_000 + 2_000, 1_000);
+    expect(state.budgets.has(day.key)).toBe(false);
+    // ...and once the clock is back, that window is not counted from zero again.
+    expect(() => reserveHold(state, { holdId: 'b', amount: '20.00', budgets: [day], expiresAt: 9_500, now: 7_000 })).toThrow(/already forgotten/);
+    // A later window starts as usual.
+    expect(reserveHold(state, { holdId: 'c', amount: '20.00', budgets: [{ ...day, key: 'daily/day=2026-12-03@UTC', windowEndsAt: 20_000 }], expiresAt: 19_000, now: 13_000 })).toEqual({ ok: true });
+  });
+});

@@ -12,7 +12,8 @@ import { pricingCheckCommand } from './commands/pricing-check/pricing-check-comm
 import type { PricingCheckReport } from './commands/pricing-check/pricing-check-report.js';
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
-import { parseCommandLine, type Invocation, type OutputFormat } from './parser.js';
+import type { OutputFormat } from './output-format.js';
+import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';

@@ -10,9 +10,8 @@ import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
 import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
 import type { PricingCheckFlags } from './commands/pricing-check/pricing-check-command.js';
 import { pricingCheckFlagsOf, pricingCheckOptions } from './commands/pricing-check/pricing-check-flags.js';
+import type { OutputFormat } from './output-format.js';
 import type { PricingFlags } from './pricing-context.js';
-
-export type OutputFormat = 'table' | 'json' | 'markdown';
 
 /** How many priced lines a batch table or markdown report lists by default. */
 export const DEFAULT_TABLE_ITEMS = 20;

@@ -1,4 +1,4 @@
-import type { RequestIssue } from './errors/index.js';
+import type { RequestIssue } from './errors/invalid-request-error.js';
 
 /** An issue with a quote option (not a request field): its path is the option's name. */
 export function optionIssue(name: string, message: string): RequestIssue {

@@ -46,34 +46,36 @@ function hostKind(url: URL): FalHostKind {
 
 /** The path's segments, decoded; undefined when one is not an endpoint word. One trailing slash is allowed. */
 function segmentsOf(pathname: string): string[] | undefined {
-  const raw = pathname.replace(/^\//, '').replace(/\/$/, '').split('/');
-  const segments: string[] = [];
-  for (const part of raw) {
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(part);
-    } catch {
-      return undefined;
+  // Every request of a wrapped client is parsed: plain string work, no regex replaces.
+  const end = pathname.endsWith('/') ? pathname.length - 1 : pathname.length;
+  const segments = pathname.slice(1, Math.max(end, 1)).split('/');
+  for (let index = 0; index < segments.length; index += 1) {
+    let segment = segments[index]!;
+    if (segment.includes('%')) {
+      try {
+        segment = decodeURIComponent(segment);
+      } catch {
+        return undefined;
+      }
+      segments[index] = segment;
     }
-    if (!SEGMENT.test(decoded)) return undefined;
-    segments.push(decoded);
+    if (!SEGMENT.test(segment)) return undefined;
   }
   return segments;
 }
 
+const NO_QUERY: ReadonlyArray<readonly [string, string]> = Object.freeze([]);
+
 const appLength = (segments: readonly string[]) => (NAMESPACES.has(segments[0] ?? '') ? 3 : 2);
 
-/** Parses a URL; undefined when it is not one. Hosts other than fal's come back as `other`. */
-export function parseFalUrl(text: string): FalUrl | undefined {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return undefined;
-  }
-  const host = hostKind(url);
-  const query = [...url.searchParams.entries()] as Array<readonly [string, string]>;
-  const segments = host === 'queue' || host === 'run' ? segmentsOf(url.pathname) : undefined;
+/**
+ * A URL exactly as the client writes one for fal.run or queue.fal.run: lower-case host, plain
+ * path words, a simple query. For such a string the URL parser changes nothing, so it is read
+ * without one (every request of a wrapped client is parsed); anything else takes the full parse.
+ */
+const CANONICAL = /^https:\/\/(queue\.fal\.run|fal\.run)((?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)+)\/?(\?[A-Za-z0-9_.~%=&+-]*)?$/;
+
+function read(host: FalHostKind, segments: string[] | undefined, query: FalUrl['query']): FalUrl {
   if (segments === undefined) return { host, endpointId: undefined, app: undefined, pathRest: '', request: undefined, query };
   const length = appLength(segments);
   const app = segments.length >= length ? segments.slice(0, length).join('/') : undefined;
@@ -85,6 +87,23 @@ export function parseFalUrl(text: string): FalUrl | undefined {
     return { host, endpointId: request ? app : undefined, app, pathRest: rest.join('/'), request, query };
   }
   return { host, endpointId: segments.join('/'), app, pathRest: rest.join('/'), request: undefined, query };
+}
+
+const queryOf = (search: string | undefined): FalUrl['query'] =>
+  (search === undefined || search.length <= 1 ? NO_QUERY : ([...new URLSearchParams(search).entries()] as Array<readonly [string, string]>));
+
+/** Parses a URL; undefined when it is not one. Hosts other than fal's come back as `other`. */
+export function parseFalUrl(text: string): FalUrl | undefined {
+  const canonical = CANONICAL.exec(text);
+  if (canonical) return read(canonical[1] === 'fal.run' ? 'run' : 'queue', canonical[2]!.slice(1).split('/'), queryOf(canonical[3]));
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  const host = hostKind(url);
+  return read(host, host === 'queue' || host === 'run' ? segmentsOf(url.pathname) : undefined, queryOf(url.search));
 }
 
 /**

@@ -1,7 +1,12 @@
 import type { CallContext } from '../guard/budget-spec.js';
-import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
-import type { BudgetGuard, Reservation, WrapOptions } from '../guard/guard-types.js';
-import { snapshotInput } from '../guard/input-snapshot.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard, Reservation } from '../guard/guard-types.js';
+import { snapshotInput } from './input-snapshot.js';
+import { mediaBlobs, replaceMediaBlobs } from './media-placeholders.js';
+import { targetOf, type GuardedMethod } from './client-target.js';
+import { appOfEndpointId } from './fal-url.js';
+import { GuardedCall, settleHold } from './guarded-call.js';
+import { checkTransport } from './guarded-fetch.js';
 import { outcomeOfResultError, outcomeOfStartError, outcomeOfStatus, statusOfError, type Outcome } from './settlement.js';
 
 /* The parts of @fal-ai/client 1.10's FalClient the guard touches, typed loosely on purpose: the
@@ -20,7 +25,7 @@ interface StreamLike {
 }
 interface FalClientLike {
   queue: QueueLike;
-  storage: { transformInput(input: unknown): Promise<unknown> };
+  storage: { upload(file: Blob): Promise<unknown> };
   streaming?: { stream(endpointId: string, options: Options): Promise<StreamLike> };
   stream(endpointId: string, options: Options): Promise<StreamLike>;
   run(endpointId: string, options?: Options): Promise<unknown>;
@@ -32,109 +37,142 @@ function assertFalClient(client: unknown): asserts client is FalClientLike {
   const queue = candidate?.queue as Partial<QueueLike> | undefined;
   const ok = typeof candidate === 'object' && candidate !== null
     && typeof candidate.run === 'function' && typeof candidate.subscribe === 'function' && typeof candidate.stream === 'function'
-    && typeof candidate.storage?.transformInput === 'function'
+    && typeof candidate.storage?.upload === 'function'
     && typeof queue?.submit === 'function' && typeof queue.status === 'function' && typeof queue.subscribeToStatus === 'function'
     && typeof queue.result === 'function' && typeof queue.cancel === 'function';
   if (!ok) throw new InvalidOptionError('client', 'is not a fal client (createFalClient() from @fal-ai/client 1.x)');
 }
 
+function parseAllowFallbacks(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') throw new InvalidOptionError('allowFallbacks', `must be true or false (got ${String(value)})`);
+  return value;
+}
+
+export interface WrapOptions {
+  /** The budget context of every call through this wrapper, or a function read at each call. */
+  readonly context?: CallContext | (() => CallContext);
+  /** Pricing provider of the wrapped client's endpoints. Default "fal". */
+  readonly provider?: string;
+  /**
+   * Let fal reroute a failing call to an "equivalent alternative endpoint". Default false: guarded
+   * calls send `x-fal-disable-fallbacks: true`, so the model that runs is the model priced. When
+   * true, the hold is still the quote of the endpoint asked for; a fallback bills at its own price.
+   */
+  readonly allowFallbacks?: boolean;
+}
+
+/** The caller's input, read once (a getter on `input` gets one chance to answer). */
+const inputOf = (options: unknown): unknown => (typeof options === 'object' && options !== null ? (options as Options).input : undefined);
+
 /**
- * Wraps a fal client: subscribe, run, stream (and streaming.stream) and queue.submit are quoted
- * and reserved before the client does anything, uploads included; queue.result, queue.status,
- * queue.subscribeToStatus and queue.cancel settle the holds they learn the outcome of.
- * Everything else is the client's own.
+ * Wraps a fal client created with `fetch: guardedFetch(guard)`: subscribe, run, stream (and
+ * streaming.stream) and queue.submit are checked, quoted and reserved before the client does
+ * anything, uploads included; queue.result, queue.status, queue.subscribeToStatus and
+ * queue.cancel settle the holds they learn the outcome of. Everything else is the client's own.
  */
-export function wrapFalClient<Client extends object>(guard: BudgetGuard, client: Client, options: WrapOptions = {}): Client {
+export function wrapFalClient<Client extends object>(guard: CoreBudgetGuard, client: Client, options: WrapOptions = {}): Client {
   assertFalClient(client);
   const fal = client;
   const provider = options.provider ?? 'fal';
+  const allowFallbacks = parseAllowFallbacks(options.allowFallbacks);
   const contextOf = (): CallContext | undefined => (typeof options.context === 'function' ? options.context() : options.context);
 
-  /**
-   * Snapshots the call's input, then quotes and reserves the snapshot. The snapshot is also what
-   * the caller of this returns to the client: what was priced is exactly what is sent.
+  /*
+   * The request id -> hold link lives in the ledger, so any instance sharing it settles the hold;
+   * `app` is the app path fal's polls use, so a poll under another app settles nothing.
    */
-  async function reserve(endpointId: string, callOptions: Options | undefined) {
-    const options = callOptions ?? {};
-    const snapshot = snapshotInput(endpointId, options.input);
-    const frozen: Options = options.input === undefined ? options : { ...options, input: snapshot.input };
-    const reservation = await guard.reserve(endpointId, frozen.input, { context: contextOf(), provider });
-    return { reservation, frozen, holdsBlob: snapshot.holdsBlob };
-  }
-
-  const failed = (doing: string, error: unknown) =>
-    guard.warn({ code: 'settle_failed', message: `could not ${doing}; the hold stays and counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
-
-  async function settle(reservation: Reservation, outcome: Outcome): Promise<void> {
-    if (outcome === 'hold') return;
+  async function attach(reservation: Reservation, requestId: string, app: string | undefined): Promise<void> {
     try {
-      await (outcome === 'commit' ? reservation.commit() : reservation.release());
+      await reservation.attachRequest(requestId, app);
     } catch (error) {
-      failed(`${outcome} hold ${reservation.holdId}`, error);
+      guard.warn({ code: 'settle_failed', message: `could not link request ${requestId} to hold ${reservation.holdId}; it counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
     }
   }
-
-  async function settleRequest(requestId: unknown, outcome: Outcome): Promise<void> {
-    if (outcome === 'hold' || typeof requestId !== 'string') return;
-    try {
-      await guard.settleRequest(requestId, outcome);
-    } catch (error) {
-      failed(`${outcome} the hold of request ${requestId}`, error);
-    }
-  }
-
-  /** Whether the ledger links this request id to a hold; a ledger that cannot answer: no. */
-  async function linked(requestId: string): Promise<boolean> {
+  async function holdsRequest(requestId: string): Promise<boolean> {
     try {
       return (await guard.linkOf(requestId)) !== undefined;
     } catch (error) {
-      failed(`look up the hold of request ${requestId}`, error);
+      guard.warn({ code: 'settle_failed', message: `could not look up the hold of request ${requestId}: ${error instanceof Error ? error.message : String(error)}`, cause: error });
       return false;
     }
   }
+  async function settleRequest(requestId: unknown, outcome: Outcome, app: string | undefined): Promise<void> {
+    if (outcome === 'hold' || typeof requestId !== 'string') return;
+    try {
+      const result = await guard.settleRequest(requestId, outcome, app === undefined ? undefined : { app });
+      if (result === 'endpoint_mismatch') {
+        guard.warn({ code: 'settle_failed', message: `request ${requestId} was submitted under another app than ${app ?? '(none)'}; its hold is not settled by this call and counts as spent when it expires` });
+      }
+    } catch (error) {
+      guard.warn({ code: 'settle_failed', message: `could not ${outcome} the hold of request ${requestId}; it stays and counts as spent when it expires: ${error instanceof Error ? error.message : String(error)}`, cause: error });
+    }
+  }
+
+  /** Uploads the input's media files (the client's transformInput would), after the reservation. */
+  async function upload(input: unknown): Promise<unknown> {
+    const urls = await Promise.all(mediaBlobs(input).map((blob) => fal.storage.upload(blob)));
+    let index = 0;
+    return replaceMediaBlobs(input, () => {
+      const url = urls[index++];
+      if (typeof url !== 'string') throw new TypeError(`fal storage returned ${typeof url} for an upload, not a URL`);
+      return url;
+    });
+  }
 
   /**
-   * Uploads the input's files only once the call is reserved; a failed upload sent no request.
-   * Without a Blob there is nothing to upload: the client's own transform is left to do nothing.
+   * Works out the call's target, snapshots its input, makes sure the client sends through the
+   * guarded fetch, then reserves and uploads: what was priced is exactly what will be sent.
    */
-  async function uploadAfterReserve(reservation: Reservation, callOptions: Options): Promise<Options> {
-    try {
-      return { ...callOptions, input: await fal.storage.transformInput(callOptions.input) };
-    } catch (error) {
-      await settle(reservation, 'release');
-      throw error;
+  async function prepare(method: GuardedMethod, endpointId: unknown, callOptions: unknown) {
+    const target = targetOf(method, endpointId, callOptions);
+    const snapshot = snapshotInput(target.endpoint, inputOf(callOptions));
+    const checking = checkTransport(guard, fal);
+    if (checking) await checking;
+    const context = contextOf();
+    const reserve = (input: unknown) => guard.reserve(target.endpoint, input, { context, provider });
+    const reservation = await reserve(snapshot.input);
+    let data = snapshot.input;
+    if (snapshot.holdsBlob) {
+      try {
+        data = await upload(data);
+      } catch (error) {
+        // A failed upload sent no request.
+        await settleHold(guard, reservation, 'release');
+        throw error;
+      }
     }
+    const call = new GuardedCall(guard, target, reservation, () => reserve(data), allowFallbacks);
+    const options: Options = { ...target.options, input: call.body(data) };
+    return { call, options };
   }
 
-  const withUploads = (reservation: Reservation, callOptions: Options, holdsBlob: boolean): Options | Promise<Options> =>
-    (holdsBlob ? uploadAfterReserve(reservation, callOptions) : callOptions);
-
-  async function submit(endpointId: string, callOptions: Options) {
-    return (await submitReserved(endpointId, callOptions)).enqueued;
+  /** Settles the last attempt; a call of which no attempt left is released. */
+  async function settleLast(call: GuardedCall, outcome: Outcome): Promise<void> {
+    const reservation = call.current;
+    if (reservation) await settleHold(guard, reservation, call.nothingSent ? 'release' : outcome);
   }
 
-  async function submitReserved(endpointId: string, callOptions: Options) {
-    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
-    const pending = withUploads(reservation, frozen, holdsBlob);
-    const uploaded = pending instanceof Promise ? await pending : pending;
+  async function submitPrepared(method: 'submit' | 'subscribe', endpointId: string, callOptions: Options) {
+    const { call, options: sent } = await prepare(method, endpointId, callOptions);
     let enqueued: { request_id?: unknown };
     try {
-      // The client's own retries of this one submit (429/502/503/504) stay inside this call: one hold.
-      enqueued = await fal.queue.submit(endpointId, uploaded);
+      enqueued = await fal.queue.submit(endpointId, sent);
     } catch (error) {
-      await settle(reservation, outcomeOfStartError(error, 'submit'));
+      await settleLast(call, outcomeOfStartError(error, call.target.phase));
       throw error;
     }
-    if (typeof enqueued?.request_id === 'string') {
-      try {
-        await reservation.attachRequest(enqueued.request_id);
-      } catch (error) {
-        failed(`link request ${enqueued.request_id} to hold ${reservation.holdId}`, error);
-      }
-    } else {
+    const requestId = enqueued?.request_id;
+    if (call.current && typeof requestId === 'string') {
+      await attach(call.current, requestId, call.target.app);
+    } else if (call.current) {
       guard.warn({ code: 'request_id_missing', message: `fal accepted a submit to ${endpointId} without a request id; its hold counts as spent when it expires` });
     }
-    return { enqueued, reservation };
+    return { enqueued, call, sent };
+  }
+
+  async function submit(endpointId: string, callOptions: Options) {
+    return (await submitPrepared('submit', endpointId, callOptions)).enqueued;
   }
 
   async function result(endpointId: string, callOptions: RequestOptions) {
@@ -142,22 +180,22 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
     try {
       output = await fal.queue.result(endpointId, callOptions);
     } catch (error) {
-      await settleRequest(callOptions?.requestId, outcomeOfResultError(error));
+      await settleRequest(callOptions?.requestId, outcomeOfResultError(error), appOfEndpointId(endpointId));
       throw error;
     }
-    await settleRequest(callOptions?.requestId, 'commit');
+    await settleRequest(callOptions?.requestId, 'commit', appOfEndpointId(endpointId));
     return output;
   }
 
   async function status(endpointId: string, callOptions: RequestOptions) {
     const answer = await fal.queue.status(endpointId, callOptions);
-    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer));
+    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer), appOfEndpointId(endpointId));
     return answer;
   }
 
   async function subscribeToStatus(endpointId: string, callOptions: RequestOptions) {
     const answer = await fal.queue.subscribeToStatus(endpointId, callOptions);
-    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer));
+    await settleRequest(callOptions?.requestId, outcomeOfStatus(answer), appOfEndpointId(endpointId));
     return answer;
   }
 
@@ -168,7 +206,8 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
    */
   async function cancel(endpointId: string, callOptions: RequestOptions) {
     const requestId = callOptions?.requestId;
-    if (typeof requestId !== 'string' || !(await linked(requestId))) return fal.queue.cancel(endpointId, callOptions);
+    if (typeof requestId !== 'string' || !(await holdsRequest(requestId))) return fal.queue.cancel(endpointId, callOptions);
+    const app = appOfEndpointId(endpointId);
     const request = { requestId, abortSignal: callOptions.abortSignal };
     const before = await fal.queue.status(endpointId, request).catch(() => undefined);
     await fal.queue.cancel(endpointId, callOptions);
@@ -178,40 +217,39 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
       after = await fal.queue.status(endpointId, request);
     } catch (error) {
       // A cancelled queued request may be gone: only a 404 says so; anything else is unknown.
-      if (wasQueued && statusOfError(error) === 404) await settleRequest(requestId, 'release');
+      if (wasQueued && statusOfError(error) === 404) await settleRequest(requestId, 'release', app);
       return;
     }
-    if (outcomeOfStatus(after) === 'commit') await settleRequest(requestId, 'commit');
-    else if (wasQueued && (after as { status?: unknown }).status !== 'IN_PROGRESS') await settleRequest(requestId, 'release');
+    if (outcomeOfStatus(after) === 'commit') await settleRequest(requestId, 'commit', app);
+    else if (wasQueued && (after as { status?: unknown }).status !== 'IN_PROGRESS') await settleRequest(requestId, 'release', app);
   }
 
   async function run(endpointId: string, callOptions: Options = {}) {
-    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
-    const uploaded = await withUploads(reservation, frozen, holdsBlob);
+    const { call, options: sent } = await prepare('run', endpointId, callOptions);
+    let output: unknown;
     try {
-      const output = await fal.run(endpointId, uploaded);
-      await settle(reservation, 'commit');
-      return output;
+      output = await fal.run(endpointId, sent);
     } catch (error) {
-      await settle(reservation, outcomeOfStartError(error, 'run'));
+      await settleLast(call, outcomeOfStartError(error, call.target.phase));
       throw error;
     }
+    await settleLast(call, 'commit');
+    return output;
   }
 
   async function stream(endpointId: string, callOptions: Options) {
-    const { reservation, frozen, holdsBlob } = await reserve(endpointId, callOptions);
-    const uploaded = await withUploads(reservation, frozen, holdsBlob);
+    const { call, options: sent } = await prepare('stream', endpointId, callOptions);
     let opened: StreamLike;
     try {
-      opened = await fal.stream(endpointId, uploaded);
+      opened = await fal.stream(endpointId, sent);
     } catch (error) {
-      await settle(reservation, outcomeOfStartError(error, 'run'));
+      await settleLast(call, outcomeOfStartError(error, 'run'));
       throw error;
     }
     // An aborted stream resolves done() too: counted, since fal may have produced output.
     opened.done().then(
-      () => settle(reservation, 'commit'),
-      (error: unknown) => settle(reservation, outcomeOfStartError(error, 'run')),
+      () => settleLast(call, 'commit'),
+      (error: unknown) => settleLast(call, outcomeOfStartError(error, 'run')),
     );
     return opened;
   }
@@ -221,20 +259,22 @@ export function wrapFalClient<Client extends object>(guard: BudgetGuard, client:
   async function subscribe(endpointId: string, callOptions: Options) {
     // What the client's subscribe does, through the guarded submit; the result settles the hold.
     // If the wait fails, the hold stays under the request id for a later result or status.
-    const { enqueued, reservation } = await submitReserved(endpointId, callOptions);
+    const { enqueued, call, sent } = await submitPrepared('subscribe', endpointId, callOptions);
     const requestId = enqueued.request_id as string;
-    if (typeof callOptions.onEnqueue === 'function') callOptions.onEnqueue(requestId);
-    await fal.queue.subscribeToStatus(endpointId, { requestId, ...callOptions });
+    if (typeof sent.onEnqueue === 'function') sent.onEnqueue(requestId);
+    // Polled at the endpoint priced: the client would poll a URL given as the id at a wrong path.
+    const polled = call.target.endpoint;
+    const { input: _input, ...waitOptions } = sent;
+    await fal.queue.subscribeToStatus(polled, { requestId, ...waitOptions });
     let output: unknown;
     try {
-      output = await fal.queue.result(endpointId, { requestId });
+      output = await fal.queue.result(polled, { requestId });
     } catch (error) {
       const outcome = outcomeOfResultError(error);
-      if (outcome !== 'hold') await settleRequest(requestId, outcome);
+      if (outcome !== 'hold') await settleRequest(requestId, outcome, call.target.app);
       throw error;
     }
-    if (await linked(requestId)) await settleRequest(requestId, 'commit');
-    else await settle(reservation, 'commit');
+    await settleRequest(requestId, 'commit', call.target.app);
     return output;
   }
 

@@ -3,7 +3,7 @@ import type { BudgetKey } from '../core/budget/ledger-types.js';
 import { MAX_USD, limitToNano } from '../core/budget/nano-usd.js';
 import type { RefusingBudget } from '../core/errors/index.js';
 import { assertTimeZone, windowAt, type WindowPeriod } from './calendar-window.js';
-import { InvalidOptionError } from './errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 
 /** What the caller says about a call, for per-user / per-key / per-project budgets. */
 export type CallContext = Readonly<Record<string, unknown>>;

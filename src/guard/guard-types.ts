@@ -1,6 +1,7 @@
 import type { Ledger, RequestLink, Settlement, SettleResult } from '../core/budget/ledger-types.js';
 import type { RefusingBudget } from '../core/errors/index.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
+import type { SourceProbe } from '../core/quote-options.js';
 import type { Quote } from '../core/quote-types.js';
 import type { BudgetOptions, CallContext } from './budget-spec.js';
 
@@ -115,16 +116,21 @@ export interface Reservation {
 
 export type { Settlement };
 
-export interface WrapOptions {
-  /** The budget context of every call through this wrapper, or a function read at each call. */
-  readonly context?: CallContext | (() => CallContext);
-  /** Pricing provider of the wrapped client's endpoints. Default "fal". */
-  readonly provider?: string;
+/**
+ * What an entry point binds the guard to, as zod's classic layer binds its core: the guard itself
+ * knows no bundled tables, no MP4 parser and no fal client.
+ */
+export interface GuardBinding {
+  /** The tables when `options.book` is not given: the entry points bind the bundled tables. */
+  readonly defaultBook: () => PriceBook;
+  /** Measures an inline edit source: the entry points bind the MP4 probe. */
+  readonly probeSource?: SourceProbe;
+  /** The input as it is priced: the fal layer prices each media Blob as the URL it is uploaded to. */
+  readonly pricedInput?: (input: unknown) => unknown;
 }
 
-export interface BudgetGuard {
-  /** The fal client with subscribe, run, stream and queue.submit guarded; the rest passed through. */
-  wrap<Client extends object>(client: Client, options?: WrapOptions): Client;
+/** The guard without a fal client: what the fal adapters (guardedFetch, the proxy, webhooks) take. */
+export interface CoreBudgetGuard {
   /** Where the budgets that apply to `context` stand. */
   status(context?: CallContext): Promise<BudgetStatus>;
   /** The quote and whether it fits now, without reserving anything. */

@@ -1,5 +1,5 @@
 import { Decimal } from '../core/money.js';
-import { InvalidOptionError } from './errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 import type { BudgetReport, ThresholdEvent } from './guard-types.js';
 
 export interface Threshold {

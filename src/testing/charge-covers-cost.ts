@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { Decimal, formatMoney, isDecimalString } from '../core/money.js';
 import { NoPriceInEffectError } from '../core/errors/index.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
-import { InvalidOptionError } from '../guard/errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 import { quote, type QuoteOptions } from '../quote.js';
 import { bundledPriceBook } from '../tables/bundled.js';
 import { arbitraryRequest } from './arbitrary-request.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Redis } from 'ioredis';
+import { Redis as RedisClient, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ReadOnlyRedis } from '../../src/cli/commands/ledger/read-only-redis.js';
 import { fileLedger, redisLedger } from '../../src/index.js';
@@ -177,11 +177,45 @@ describeWithRedisServer('ledger status|journal on a Redis ledger', () => {
     }
   });
 
-  it('an empty prefix: no keys, no entries', async (context) => {
+  it('a prefix with no ledger under it: exit 4, saying to check --prefix and --key-prefix, not an empty ledger', async (context) => {
     needsInspect(context);
-    const status = await runCli(['ledger', 'status', '--ledger', redis.url, '--prefix', uniquePrefix('nothing-here')]);
-    expect(status.code).toBe(0);
-    expect(status.stdout).toMatch(/^Ledger Redis redis:\/\/127\.0\.0\.1:\d+ \(prefix fal-budget-test:nothing-here:[^)]+\), as of [^\n]+\nNo budget keys: nothing has been reserved in this ledger\.\n$/);
-    expect(await runCli(['ledger', 'journal', '--ledger', redis.url, '--prefix', uniquePrefix('nothing-here')])).toEqual({ code: 0, stdout: '', stderr: '' });
+    const nothing = uniquePrefix('nothing-here');
+    const line = `fal-budget: Redis ledger at ${redis.url}: no ledger under "{${nothing}}:" (no budget index, journal, open holds or epoch). `
+      + 'Check --prefix (the prefix given to redisLedger) and --key-prefix (the keyPrefix of the app\'s ioredis client, if any).';
+    expect(unavailableLine(await runCli(['ledger', 'status', '--ledger', redis.url, '--prefix', nothing]))).toBe(line);
+    expect(unavailableLine(await runCli(['ledger', 'journal', '--ledger', redis.url, '--prefix', nothing]))).toBe(line);
+  });
+
+  it('a ledger no budget is left in (an app has used it): exit 0, no keys', async (context) => {
+    needsInspect(context);
+    const used = uniquePrefix('used');
+    const ledger = redisLedger({ client, prefix: used });
+    await ledger.usage(['total'], Date.now()); // its first operation writes the epoch key
+    const status = await runCli(['ledger', 'status', '--ledger', redis.url, '--prefix', used]);
+    expect(status).toMatchObject({ code: 0, stderr: '' });
+    expect(status.stdout).toMatch(/^Ledger Redis redis:\/\/127\.0\.0\.1:\d+ \(prefix fal-budget-test:used:[^)]+\), as of [^\n]+\nNo budget keys: nothing has been reserved in this ledger\.\n$/);
+  });
+
+  it('--key-prefix: a ledger written through an ioredis keyPrefix', async (context) => {
+    needsInspect(context);
+    const tenant = uniquePrefix('tenant');
+    const prefixed = new RedisClient(redis.url, { keyPrefix: `${tenant}:` });
+    const ledger = redisLedger({ client: prefixed });
+    const now = Date.now();
+    await ledger.reserve({ holdId: 'h1', amount: '1.00', budgets: [{ key: 'g', limit: '10' }], expiresAt: now + 3_600_000, now });
+    await ledger.commit('h1', now);
+    prefixed.disconnect();
+    const unseen = unavailableLine(await runCli(['ledger', 'status', '--ledger', redis.url]));
+    expect(unseen).toContain('no ledger under "{fal-budget}:"');
+    const status = await runCli(['ledger', 'status', '--ledger', redis.url, '--key-prefix', `${tenant}:`, '--json']);
+    expect(status).toMatchObject({ code: 0, stderr: '' });
+    const report = JSON.parse(status.stdout);
+    expect(report.ledger).toEqual({ kind: 'redis', location: redis.url, prefix: 'fal-budget', keyPrefix: `${tenant}:` });
+    expect(report.keys).toEqual([{ key: 'g', limit: '10.00', spent: '1.00', reserved: '0.00', remaining: '9.00', openHolds: 0, windowEndsAt: null }]);
+    const journal = await runCli(['ledger', 'journal', '--ledger', redis.url, '--key-prefix', `${tenant}:`]);
+    expect(journal.code).toBe(0);
+    expect(JSON.parse(journal.stdout)).toMatchObject({ outcome: 'committed', holdId: 'h1', amount: '1.00' });
+    expect(failureLine(await runCli(['ledger', 'status', '--ledger', fileCopy, '--key-prefix', 'x:'])))
+      .toBe('fal-budget: --key-prefix: only a Redis ledger has a key prefix (--ledger names a file)');
   });
 });

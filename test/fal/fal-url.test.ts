@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { appOfEndpointId, parseFalUrl } from '../../src/fal/fal-url.js';
 
@@ -51,6 +52,24 @@ describe('parseFalUrl', () => {
     expect(parseFalUrl('https://fal.run/x/../luma/agent/ray')?.endpointId).toBe('luma/agent/ray');
     expect(parseFalUrl('https://fal.run/x/%2e%2e/luma/agent/ray')?.endpointId).toBe('luma/agent/ray');
     expect(parseFalUrl('https://fal.run/luma/agent%2Dx')?.endpointId).toBe('luma/agent-x');
+  });
+});
+
+describe('parseFalUrl reads the client\'s own URLs without a URL parser, the same way', () => {
+  it('equals the full parse (forced by an empty fragment, which the URL parser drops) (fast-check)', () => {
+    const segment = fc.oneof(
+      fc.constantFrom('luma', 'agent', 'requests', 'status', 'stream', 'cancel', 'workflows', 'comfy', 'v3.2', 'req-1', '.', '..', '', 'a%2Fb', '%41', 'x y'),
+      fc.stringMatching(/^[A-Za-z0-9._~-]{1,6}$/),
+    );
+    const url = fc.record({
+      host: fc.constantFrom('https://fal.run', 'https://queue.fal.run', 'https://FAL.run', 'http://fal.run', 'https://rest.fal.ai'),
+      path: fc.array(segment, { minLength: 0, maxLength: 7 }),
+      slash: fc.boolean(),
+      query: fc.constantFrom('', '?', '?logs=0', '?fal_webhook=https%3A%2F%2Fh.example%2Fw', '?a=1&b=two+words', '?x=%zz'),
+    }).map(({ host, path, slash, query }) => `${host}/${path.join('/')}${slash && path.length > 0 ? '/' : ''}${query}`);
+    fc.assert(fc.property(url, (text) => {
+      expect(parseFalUrl(text)).toEqual(parseFalUrl(`${text}#`));
+    }), { numRuns: 2000 });
   });
 });
 

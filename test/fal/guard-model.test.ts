@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { Decimal } from '../../src/core/money.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
-import { BudgetExceededError, createBudgetGuard, quote } from '../../src/index.js';
+import { BudgetExceededError, createBudgetGuard, guardedFetch, quote } from '../../src/index.js';
 import { FakeFal, type Fate } from './support/fake-fal.js';
 
 /*
@@ -108,7 +108,7 @@ describe('guard model (fast-check): concurrent calls, random outcomes, random or
         }
       };
       const fake = new FakeFal({ beforeAnswer: async () => { await checkLimits(); await s.schedule(Promise.resolve()); } });
-      const client = createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch });
+      const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) });
       const clients = Object.fromEntries(USERS.map((name) => [name, guard.wrap(client, { context: { user: name } })]));
       const accepted: Accepted[] = [];
       const charged: Array<{ user: User; amount: string }> = [];

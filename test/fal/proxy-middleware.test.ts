@@ -1,5 +1,7 @@
+import express from 'express';
+import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createBudgetGuard, InvalidOptionError, withBudget, type BudgetGuard } from '../../src/index.js';
+import { budgetMiddleware, createBudgetGuard, InvalidOptionError, withBudget, type BudgetGuard } from '../../src/index.js';
 import { browserClient, fetchStyleProxy, startExpressProxy, useFakeFal } from './support/proxy-harness.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
@@ -195,6 +197,61 @@ describe('Express: what is sent is what was priced', () => {
   });
 });
 
+describe('Express: the `handler` option answers a proxy handler that fails', () => {
+  const submit = { 'content-type': 'application/json', 'x-fal-target-url': `https://queue.fal.run/${V2V}` };
+
+  /** The middleware with `handler` on 127.0.0.1; an error that reaches Express's own handler would answer 500. */
+  async function appWith(handler: express.RequestHandler) {
+    const guard = createBudgetGuard({ limit: '20.00', onWarning: () => {} });
+    const app = express();
+    app.all('/proxy', express.json(), budgetMiddleware(guard, { handler }));
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/proxy`;
+    return { guard, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  }
+
+  it('a handler that throws, or rejects before answering: 502 proxy_failed, and the hold is kept', async () => {
+    for (const handler of [
+      () => { throw new TypeError('boom'); },
+      async () => { throw new TypeError('fetch failed'); },
+    ] satisfies express.RequestHandler[]) {
+      const { guard, url, close } = await appWith(handler);
+      try {
+        const answer = await realFetch(url, { method: 'POST', headers: submit, body: JSON.stringify(SDR_540) });
+        expect(answer.status).toBe(502);
+        expect(await answer.json()).toMatchObject({ error: { code: 'proxy_failed', message: expect.stringMatching(/^the exchange with fal broke off \((boom|fetch failed)\)/) } });
+        // A 502 with a JSON body would release a hold were it fal's: this one is not, so it is held.
+        expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '0.72' });
+      } finally {
+        await close();
+      }
+    }
+  });
+
+  it('a handler that rejects after it started answering: the answer is cut off, and the hold is kept', async () => {
+    const { guard, url, close } = await appWith(async (_req, res) => {
+      res.status(200).setHeader('content-type', 'application/json');
+      res.write('{"request_id":');
+      throw new TypeError('terminated');
+    });
+    try {
+      // Whether the half-written head reached the socket first or not, the exchange ends unfinished.
+      const ending = await realFetch(url, { method: 'POST', headers: submit, body: JSON.stringify(SDR_540) })
+        .then((answer) => answer.text()).then(() => 'finished', () => 'cut off');
+      expect(ending).toBe('cut off');
+      expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '0.72' });
+    } finally {
+      await close();
+    }
+  });
+
+  it('a handler is a function, checked when the middleware is made', () => {
+    expect(() => budgetMiddleware(perUser(), { handler: 'createHandler()' as never }))
+      .toThrow(new InvalidOptionError('handler', 'must be the proxy\'s Express handler, e.g. createHandler() of @fal-ai/server-proxy/express'));
+  });
+});
+
 describe('fetch-style: an answer that is not fal\'s settles nothing', () => {
   const submit = () => new Request('http://app.local/api/fal/proxy', {
     method: 'POST',
@@ -290,7 +347,7 @@ describe('fetch-style: withBudget around a Request => Response proxy route', () 
     }));
     expect(answer.status).toBe(200);
     expect(await answer.text()).toBe('');
-    expect(fake.requests).toEqual([{ method: 'GET', url: `https://queue.fal.run/luma/agent/requests/${requestId}/status`, body: undefined }]);
+    expect(fake.requests.map(({ method, url, body }) => ({ method, url, body }))).toEqual([{ method: 'GET', url: `https://queue.fal.run/luma/agent/requests/${requestId}/status`, body: undefined }]);
     // A HEAD settles nothing: the hold waits for a poll that reads the answer.
     expect(await guard.status({ user: 'alice' })).toMatchObject({ reserved: '0.72' });
   });

@@ -16,7 +16,8 @@ const SDR_540 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp
 type Word = 'held' | 'committed' | 'released' | 'unchanged';
 
 function proxyRows(): { readonly sees: string; readonly word: Word }[] {
-  const section = README.slice(README.indexOf('### What counts as spent'), README.indexOf('### Proxy middleware'));
+  const start = README.indexOf('### What counts as spent');
+  const section = README.slice(start, README.indexOf('\n### ', start + 1));
   return section.split('\n').filter((line) => line.startsWith('| proxy')).map((line) => {
     const [, sees = '', hold = ''] = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
     const word = /^\**(held|committed|released|unchanged)\b/.exec(hold)?.[1];
@@ -132,12 +133,19 @@ const scenarios: Record<string, () => Promise<Outcome[]>> = {
     expect(fake.submits()).toBe(2);
     return [{ after: afterRateLimit }, { after: await position('alice') }];
   },
-  'proxy: a submit answered 5xx without fal\'s body (a proxy\'s error page), or the exchange broke': async () => {
+  'proxy: a submit answered 5xx without fal\'s body (a proxy\'s error page), or the exchange broke (in Express, the `handler` failed: 502 `proxy_failed`)': async () => {
     const errorPage = withBudget(async (_request: Request) => new Response('<html>502 Bad Gateway</html>', { status: 502 }), guard, { context: () => ({ user: 'alice' }) });
     expect((await errorPage(submitRequest())).status).toBe(502);
     const broken = withBudget(async (_request: Request): Promise<Response> => { throw new TypeError('fetch failed'); }, guard, { context: () => ({ user: 'bob' }) });
     await expect(broken(submitRequest())).rejects.toThrow('fetch failed');
-    return [{ after: await position('alice') }, { after: await position('bob') }];
+    const failing = await startExpressProxy(guard, { guardOptions: { handler: async () => { throw new TypeError('fetch failed'); } } });
+    try {
+      const answer = await realFetch(failing.url, { method: 'POST', headers: { ...Object.fromEntries(submitRequest().headers), 'x-user': 'carol' }, body: JSON.stringify(SDR_540) });
+      expect({ status: answer.status, body: await answer.json() }).toMatchObject({ status: 502, body: { error: { code: 'proxy_failed' } } });
+    } finally {
+      await failing.close();
+    }
+    return [{ after: await position('alice') }, { after: await position('bob') }, { after: await position('carol') }];
   },
   'proxy: a HEAD, a cancel, a status stream': async () => {
     fake.fate = 'queued';

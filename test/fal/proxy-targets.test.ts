@@ -93,6 +93,28 @@ describe('classifyTarget: anything else is refused, with the field at fault', ()
   ])('%s %s could spend unpriced: 403', (method, url) => {
     expect(refusal(method, url)).toEqual({ code: 'unguarded_target', field: 'x-fal-target-url', status: 403 });
   });
+
+  // The client's storage only POSTs through a proxy; fetch() throws on TRACE and CONNECT inside
+  // server-proxy's handler, which ended the Express process.
+  it.each(['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELETE', 'TRACE', 'CONNECT'])('%s to storage: 403', (method) => {
+    for (const path of ['upload/initiate?storage_type=fal-cdn-v3', 'upload/initiate-multipart?storage_type=fal-cdn-v3', 'upload/complete-multipart?storage_type=fal-cdn-v3']) {
+      expect(refusal(method, `https://rest.fal.ai/storage/${path}`)).toEqual({ code: 'unguarded_target', field: 'x-fal-target-url', status: 403 });
+    }
+  });
+
+  it('a method no fal client call uses is refused on every kind of target', () => {
+    const targets = [
+      `https://queue.fal.run/${V2V}`, `https://fal.run/${V2V}`, `https://fal.run/${V2V}/stream`,
+      'https://queue.fal.run/luma/agent/requests/8f1c/status', 'https://queue.fal.run/luma/agent/requests/8f1c/status/stream',
+      'https://queue.fal.run/luma/agent/requests/8f1c', 'https://queue.fal.run/luma/agent/requests/8f1c/cancel',
+      'https://rest.fal.ai/storage/upload/initiate?storage_type=fal-cdn-v3', 'https://api.fal.ai/v1/models', `https://ws.fal.run/${V2V}`,
+    ];
+    for (const url of targets) {
+      for (const method of ['TRACE', 'TRACK', 'CONNECT', 'PATCH', 'DELETE', 'PROPFIND', 'trace']) {
+        expect({ method, url, refusal: refusal(method, url) }).toEqual({ method, url, refusal: { code: 'unguarded_target', field: 'x-fal-target-url', status: 403 } });
+      }
+    }
+  });
 });
 
 describe('properties', () => {

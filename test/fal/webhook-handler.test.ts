@@ -2,7 +2,7 @@ import { createFalClient } from '@fal-ai/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
-import { createBudgetGuard, InvalidOptionError, webhookHandler, type WebhookEvent, type WebhookOptions } from '../../src/index.js';
+import { createBudgetGuard, InvalidOptionError, webhookHandler, type WebhookEvent, type WebhookOptions, guardedFetch } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
@@ -32,7 +32,7 @@ function setup(options: Partial<WebhookOptions> = {}, ledger: Ledger = memoryLed
   const clock = { now: T0 };
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => clock.now, ledger, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
   const events: WebhookEvent[] = [];
   const handle = webhookHandler(guard, { jwksUrl: jwks.url, onEvent: (event) => { events.push(event); }, ...options });
   const submit = async (input: Record<string, unknown>) => (await fal.queue.submit(V2V, { input, webhookUrl: WEBHOOK_URL })).request_id;
@@ -109,6 +109,11 @@ describe('a verified delivery settles the hold its submit linked', () => {
     ['Invalid status code: 422', 'commit', '0.72'],
     ['Invalid status code: 400', 'commit', '0.72'],
     ['Request timed out', 'commit', '0.72'],
+    // A status named any other way is the app's text, not fal's: counted.
+    ['Upstream replied with status code 503 (retry)', 'commit', '0.72'],
+    ['Invalid status code: 503 (retry)', 'commit', '0.72'],
+    ['error: Invalid status code: 500', 'commit', '0.72'],
+    ['invalid status code: 500', 'commit', '0.72'],
     [null, 'commit', '0.72'],
   ];
   for (const [error, settlement, spent] of errors) {
@@ -254,6 +259,52 @@ describe('refused deliveries: 401 or 400 with a JSON error, and nothing changes'
   });
 });
 
+describe('cheap checks first: no body is read until the four headers are there and the timestamp is fresh', () => {
+  /** 17 chunks of 1 MiB (over the 16 MiB default), none made until read: `pulled` counts the reads. */
+  function countedBody() {
+    const counter = { pulled: 0 };
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        counter.pulled += 1;
+        if (counter.pulled > 17) controller.close();
+        else controller.enqueue(new Uint8Array(1 << 20));
+      },
+    }, { highWaterMark: 0 });
+    return { counter, stream };
+  }
+
+  const fresh = () => Math.floor(T0 / 1000);
+  const headerCases: [string, (headers: Record<string, string>) => Record<string, string>, string][] = [
+    ['no X-Fal-Webhook-* header at all', () => ({ 'content-type': 'application/json' }), 'missing_signature'],
+    ['no signature header', ({ 'x-fal-webhook-signature': _, ...rest }) => rest, 'missing_signature'],
+    ['no user id header', ({ 'x-fal-webhook-user-id': _, ...rest }) => rest, 'missing_signature'],
+    ['a timestamp that is not unix seconds', (headers) => ({ ...headers, 'x-fal-webhook-timestamp': 'soon' }), 'invalid_timestamp'],
+    ['a timestamp 301 s old', (headers) => ({ ...headers, 'x-fal-webhook-timestamp': String(fresh() - 301) }), 'stale_timestamp'],
+    ['a signature that is not 128 hex digits', (headers) => ({ ...headers, 'x-fal-webhook-signature': 'zz' }), 'invalid_signature'],
+  ];
+  for (const [label, change, code] of headerCases) {
+    it(`${label}: 401 ${code}, and not a byte of the body read`, async () => {
+      const { handle } = setup();
+      const { counter, stream } = countedBody();
+      const headers = change(signer.headers('{}', { requestId: 'req-1', timestamp: fresh() }));
+      const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit));
+      expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 401, body: { error: { code } } });
+      expect(counter.pulled).toBe(0);
+      expect(jwks.hits).toBe(0);
+    });
+  }
+
+  it('with the four headers and a fresh timestamp, the body is read (here: to 413 over the limit), still before any key is fetched', async () => {
+    const { handle } = setup();
+    const { counter, stream } = countedBody();
+    const headers = signer.headers('{}', { requestId: 'req-1', timestamp: fresh() });
+    const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit));
+    expect(response.status).toBe(413);
+    expect(counter.pulled).toBe(17);
+    expect(jwks.hits).toBe(0);
+  });
+});
+
 describe('the JWKS: cached, refetched once when no key verifies, never hammered', () => {
   it('many deliveries, one fetch', async () => {
     const { submit, deliver } = setup();
@@ -321,6 +372,25 @@ describe('the JWKS: cached, refetched once when no key verifies, never hammered'
     jwks.keys = [{ kty: 'OKP', crv: 'Ed25519', x: `${signer.jwk.x}=` }, { kty: 'RSA', n: 'x', e: 'AQAB' }];
     const requestId = await submit(SDR_540);
     expect((await deliver(webhookBody(requestId, 'OK'), { requestId })).status).toBe(200);
+  });
+
+  // x of 5 characters (4n+1: atob throws on it), of 1, not base64url, a number; not an object at all.
+  const malformed = [{ kty: 'OKP', crv: 'Ed25519', x: 'AAAAA' }, { kty: 'OKP', crv: 'Ed25519', x: 'A' }, { kty: 'OKP', crv: 'Ed25519', x: 'AA+/' }, { kty: 'OKP', crv: 'Ed25519', x: 42 }, null, 'key'] as object[];
+
+  it('a malformed key is skipped, and the rest of the set verifies', async () => {
+    const { submit, deliver, guard } = setup();
+    jwks.keys = [...malformed, signer.jwk];
+    const requestId = await submit(SDR_540);
+    expect(await deliver(webhookBody(requestId, 'OK'), { requestId })).toMatchObject({ status: 200, body: { result: 'committed' } });
+    expect(await guard.status()).toMatchObject({ spent: '0.72', reserved: '0.00' });
+  });
+
+  it('a set of malformed keys alone verifies nothing: 401, not a 503 (the JWKS answered)', async () => {
+    const { submit, deliver, guard } = setup();
+    jwks.keys = malformed;
+    const requestId = await submit(SDR_540);
+    expect(await deliver(webhookBody(requestId, 'OK'), { requestId })).toMatchObject({ status: 401, body: { error: { code: 'invalid_signature' } } });
+    expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '0.72' });
   });
 
   it('JWKS unreachable: 503 (fal delivers again), nothing changes, one attempt per interval', async () => {

@@ -1,10 +1,10 @@
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFalClient } from '@fal-ai/client';
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetMiddleware, createBudgetGuard, webhookMiddleware, type BudgetGuard } from '../../src/index.js';
+import { budgetMiddleware, createBudgetGuard, webhookMiddleware, type BudgetGuard, guardedFetch } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
@@ -30,7 +30,7 @@ async function listen(app: express.Express): Promise<{ origin: string; close: ()
 async function webhookApp(before: RequestHandler[]) {
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => T0, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
   const app = express();
   for (const parser of before) app.use(parser);
   app.post('/fal/webhook', webhookMiddleware(guard, { jwksUrl: jwks.url }));
@@ -99,6 +99,36 @@ describe('webhookMiddleware reads the exact bytes fal signed', () => {
   });
 });
 
+describe('webhookMiddleware refuses on the headers before it reads the body', () => {
+  /** Sends the headers and 1 MiB of a body that never ends: only an answer given before reading the body arrives. */
+  function unfinishedPost(url: string, headers: Record<string, string>): Promise<{ status: number; code: string; connection: string | undefined }> {
+    return new Promise((resolve, reject) => {
+      const outgoing = httpRequest(url, { method: 'POST', headers: { ...headers, 'transfer-encoding': 'chunked' } }, (incoming) => {
+        let text = '';
+        incoming.on('data', (chunk: Buffer) => { text += chunk.toString(); });
+        incoming.on('end', () => {
+          outgoing.destroy();
+          resolve({ status: incoming.statusCode!, code: (JSON.parse(text) as { error: { code: string } }).error.code, connection: incoming.headers.connection });
+        });
+      });
+      outgoing.on('error', reject);
+      outgoing.write(Buffer.alloc(1 << 20, 0x61));
+    });
+  }
+
+  it('unsigned, or stale: 401 while the body is still coming, and the connection closes', async () => {
+    const { guard, requestId, origin, close } = await webhookApp([]);
+    try {
+      expect(await unfinishedPost(`${origin}/fal/webhook`, { 'content-type': 'application/json' })).toEqual({ status: 401, code: 'missing_signature', connection: 'close' });
+      const stale = signer.headers('{}', { requestId, timestamp: Math.floor(T0 / 1000) - 301 });
+      expect(await unfinishedPost(`${origin}/fal/webhook`, stale)).toEqual({ status: 401, code: 'stale_timestamp', connection: 'close' });
+      expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '0.72' });
+    } finally {
+      await close();
+    }
+  });
+});
+
 describe('the proxy: a browser submit whose target carries fal_webhook is settled by the webhook', () => {
   // @fal-ai/server-proxy forwards with the global fetch; fal's hosts are answered by the fake fal.
   const realFetch = globalThis.fetch;
@@ -127,8 +157,10 @@ describe('the proxy: a browser submit whose target carries fal_webhook is settle
     // The webhook route comes before express.json(), which the proxy route needs.
     app.post('/fal/webhook', webhookMiddleware(guard, { jwksUrl: jwks.url, fetch: realFetch }));
     app.use(express.json());
-    app.all('/api/fal/proxy', budgetMiddleware(guard), createHandler({
-      allowedEndpoints: ['luma/agent/ray/v3.2/*'], allowUnauthorizedRequests: false, isAuthenticated: async () => true, resolveFalAuth: async () => 'Key test',
+    app.all('/api/fal/proxy', budgetMiddleware(guard, {
+      handler: createHandler({
+        allowedEndpoints: ['luma/agent/ray/v3.2/*'], allowUnauthorizedRequests: false, isAuthenticated: async () => true, resolveFalAuth: async () => 'Key test',
+      }),
     }));
     const { origin, close } = await listen(app);
     try {

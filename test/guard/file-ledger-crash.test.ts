@@ -33,7 +33,7 @@ async function settledLedger(options: { compactAfterBytes?: number } = {}): Prom
 const lines = (path: string) => readFileSync(path, 'utf8').split('\n');
 
 describe('a record cut off by a crash (SIGKILL mid-write)', () => {
-  it('is skipped by readers and cut off by the next writer; every acknowledged operation stays', async () => {
+  it('is skipped by readers and vouched for by the next writer, never cut off; every acknowledged operation stays', async () => {
     const path = await settledLedger();
     const whole = readFileSync(path, 'utf8');
     // What a write interrupted after its first bytes leaves: a record without its newline.
@@ -43,10 +43,11 @@ describe('a record cut off by a crash (SIGKILL mid-write)', () => {
     expect(await reader.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '3.50', reserved: '4.00' }]);
     expect(await reader.release('open', NOW)).toBe('released');
     await reader.close?.();
-    // The torn bytes are gone; the release follows the last whole record.
+    // Nothing is removed: a newline ends the torn bytes and the release says where they start.
     const after = readFileSync(path, 'utf8');
-    expect(after.startsWith(whole)).toBe(true);
-    expect(after.slice(whole.length)).toMatch(/^\{"offset":\d+,"writer":"[0-9a-f]{8}","op":"release",[^\n]*\}\n$/);
+    const torn = Buffer.byteLength(whole);
+    expect(after.startsWith(`${whole}${record.slice(0, 40)}\n`)).toBe(true);
+    expect(after.slice(torn + 41)).toMatch(new RegExp(`^\\{"offset":${torn + 41},"writer":"[0-9a-f]{8}","torn":${torn},"op":"release",[^\\n]*\\}\\n$`));
     const again = fileLedger({ path });
     expect(await again.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '3.50', reserved: '0.00' }]);
     expect((await journalOf(again)).map((entry) => [entry.holdId, entry.outcome])).toEqual([['a', 'committed'], ['b', 'committed'], ['c', 'committed'], ['open', 'released']]);
@@ -83,7 +84,11 @@ describe('a compaction that died half way', () => {
     expect(await journalOf(ledger)).toHaveLength(3);
     await ledger.commit('open', NOW); // compacts: files the log's entries not filed yet
     await ledger.close?.();
-    expect(lines(dayFile).filter(Boolean).map((line) => (JSON.parse(line) as { seq: number; holdId: string }).holdId)).toEqual(['a', 'b', 'c', 'open']);
+    // The cut-off line stays, ended by a newline; the next line vouches for it.
+    const filed = lines(dayFile);
+    expect(filed[3]).toBe('{"seq":3,"at":18000');
+    expect(JSON.parse(filed[4]!)).toMatchObject({ seq: 3, torn: statSync(dayFile).size - Buffer.byteLength(`${filed[3]}\n${filed[4]}\n`), holdId: 'open' });
+    expect(filed.slice(0, 3).concat(filed[4]!).map((line) => (JSON.parse(line) as { seq: number; holdId: string }).holdId)).toEqual(['a', 'b', 'c', 'open']);
     const again = fileLedger({ path });
     expect((await journalOf(again)).map((entry) => entry.holdId)).toEqual(['a', 'b', 'c', 'open']);
     await again.close?.();
@@ -199,8 +204,14 @@ describe('a corrupt or unreadable file is refused loudly, never reset', () => {
     ['a header that says other contents', snapshot(valid, { contents: { holds: 2, budgets: 1, links: 0, nextSeq: 0 } }), /the snapshot holds \{"holds":1,"budgets":1,"links":0,"nextSeq":0\}, not the/],
     ['another format', snapshot(valid, { format: 'something-else' }), /line 1 at \$\.format/],
     ['another version', snapshot(valid, { version: 2 }), /it is format version 2; this fal-budget reads version 3/],
-    ['a bad line after the snapshot', `${validText}not a record\n`, new RegExp(`the record at byte ${at} is not valid JSON`)],
-    ['a torn record with a record after it', `${validText}{"offset":${at},"wri${encodeRecord(at + 18, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`, new RegExp(`the record at byte ${at} is not valid JSON`)],
+    ['a bad line after the snapshot, a record after it', `${validText}not a record\n${encodeRecord(at + 13, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`,
+      new RegExp(`the record at byte ${at} is not valid JSON`)],
+    ['a torn record ended by a record that does not vouch for it', `${validText}{"offset":${at},"wri\n${encodeRecord(at + 19, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`,
+      new RegExp(`the record at byte ${at} is not valid JSON`)],
+    ['a torn record ended by a record vouching for other bytes', `${validText}{"offset":${at},"wri\n${encodeRecord(at + 19, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] }, at + 1)}`,
+      new RegExp(`the record at byte ${at} is not valid JSON`)],
+    ['a record vouching for torn bytes that are not there', `${validText}${encodeRecord(at, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] }, at)}`,
+      new RegExp(`the record at byte ${at} vouches for torn bytes at byte ${at} that are not there`)],
     ['a record claiming a later byte', `${validText}${encodeRecord(at + 5, 'w', { op: 'expire', now: NOW, seq: 0, entries: [] })}`, new RegExp(`the record at byte ${at} claims to be at byte ${at + 5}`)],
     ['a record that replays to another answer', `${validText}${encodeRecord(at, 'w', { op: 'commit', holdId: 'a', now: NOW, seq: 0, entries: [], result: 'unknown' })}`,
       /answered "unknown" when written and "committed" when replayed/],

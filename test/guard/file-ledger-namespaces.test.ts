@@ -113,7 +113,9 @@ async function checkAcknowledged(path: string, workers: readonly Worker[], LIMIT
   return { acknowledged: reserved.size, failedClosed: lines.filter((line) => line.startsWith('E ')) };
 }
 
-describe.skipIf(!canUnshare)('file ledger across pid namespaces (containers on one volume)', () => {
+// CI (as root, CI=true) must run it: there a missing unshare fails loudly instead of skipping.
+if (!canUnshare) console.warn(`!!! ${process.env.CI === 'true' ? 'FAILING' : 'SKIPPED'} "file ledger across pid namespaces": needs root and util-linux unshare`);
+describe.skipIf(!canUnshare && process.env.CI !== 'true')('file ledger across pid namespaces (containers on one volume)', () => {
   it('N workers that cannot see each other\'s pids keep the lock: no writer is ever fenced off, nothing acknowledged is lost', async () => {
     const path = ledgerPath();
     const workers = [7, 31, 55, 79].map((forks, index) => namespaced(`w${index}`, forks, 40, '12.00', 10_000, path));

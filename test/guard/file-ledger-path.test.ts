@@ -1,8 +1,8 @@
-import { lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger, LedgerUnavailableError } from '../../src/index.js';
 import { tempDirectory } from './support/file-ledger-processes.js';
 
 const NOW = 1_800_000_000_000;
@@ -60,5 +60,32 @@ describe('a path and a symlink to it are one ledger', () => {
     await Promise.all([byPath.close?.(), byLink.close?.()]);
     expect(readdirSync(directory).sort()).toEqual(['first.jsonl', 'real', 'second.jsonl', 'volume']);
     expect(JSON.parse(readFileSync(target, 'utf8').split('\n')[0]!)).toMatchObject({ kind: 'header' });
+  });
+});
+
+describe('a symlink swapped while processes run', () => {
+  it('is refused by a process that opened the old target, naming both files; the new target is one ledger', async () => {
+    const directory = tempDirectory();
+    const link = join(directory, 'ledger.jsonl');
+    const first = join(directory, 'v1.jsonl');
+    const second = join(directory, 'v2.jsonl');
+    symlinkSync('v1.jsonl', link);
+    const early = fileLedger({ path: link });
+    expect(await reserve(early, 'h1', '6.00')).toEqual({ ok: true });
+    // The operator moves the ledger and swaps the link atomically (ln -sfn).
+    copyFileSync(first, second);
+    symlinkSync('v2.jsonl', join(directory, 'next-link'));
+    renameSync(join(directory, 'next-link'), link);
+    const late = fileLedger({ path: link });
+    const refused = await reserve(early, 'h2', '4.00').catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(LedgerUnavailableError);
+    expect((refused as Error).message).toBe(
+      `ledger path ${link} named ${first} when this process opened it and names ${second} now (a symlink changed?); refusing to go on with either: restart the process to use the new file`,
+    );
+    expect(await early.usage(['g'], NOW).catch((error: unknown) => error)).toBeInstanceOf(LedgerUnavailableError);
+    expect(await reserve(late, 'h3', '4.00')).toEqual({ ok: true });
+    expect(await late.usage(['g'], NOW)).toEqual([{ key: 'g', spent: '0.00', reserved: '10.00' }]);
+    await early.close?.();
+    await late.close?.();
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
@@ -109,6 +109,26 @@ describe('file ledger', () => {
       expect((await ledger.inspect(NOW))[0]).toMatchObject({ key: 'shared', reserved: new Decimal(usage!.reserved).plus('0.01').toFixed(2) });
       await ledger.close?.();
     }
+  });
+
+  it('a lock whose mtime is in the future (the clock stepped back after a crash) is not taken on a guess; the error says why', async () => {
+    const path = ledgerPath();
+    const lock = `${realpathSync(join(path, '..'))}/ledger.jsonl.lock`;
+    mkdirSync(lock);
+    const ahead = new Date(Date.now() + 3_600_000);
+    utimesSync(lock, ahead, ahead);
+    const ledger = fileLedger({ path, lockTimeoutMs: 300, staleLockMs: 2_000 });
+    const waited = await ledger.reserve(hold('a', '1.00')).catch((error: unknown) => error);
+    expect(waited).toBeInstanceOf(LedgerUnavailableError);
+    expect((waited as LedgerUnavailableError).message).toMatch(new RegExp(
+      '^could not lock ledger file .*ledger\\.jsonl within 300 ms: another process holds .*ledger\\.jsonl\\.lock, whose mtime is 3599\\d{3} ms in the future '
+      + '\\(was this clock stepped back, or is the holder\'s clock ahead\\?\\), so whether it is abandoned cannot be told: it is taken only staleLockMs '
+      + 'after this clock passes that mtime\\. If no process uses the ledger, remove .*ledger\\.jsonl\\.lock \\(a lock not refreshed',
+    ));
+    expect(existsSync(lock)).toBe(true);
+    rmdirSync(lock); // the operator's remedy
+    expect(await ledger.reserve(hold('a', '1.00'))).toEqual({ ok: true });
+    await ledger.close?.();
   });
 
   it('waits for a live lock holder, then fails closed; outwaits a killed one (no pid is consulted)', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFalClient } from '@fal-ai/client';
-import { createBudgetGuard, memoryLedger } from '../../src/index.js';
+import { createBudgetGuard, memoryLedger, guardedFetch } from '../../src/index.js';
 import { FakeFal } from '../fal/support/fake-fal.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
@@ -17,7 +17,7 @@ describe('a hold settles from any instance that shares the ledger', () => {
     const fake = new FakeFal();
     const make = () => {
       const guard = createBudgetGuard({ limit: '10.00', ledger, onWarning: () => {} });
-      return { guard, fal: guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch })) };
+      return { guard, fal: guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) })) };
     };
     return { ledger, fake, a: make(), b: make() };
   }

@@ -112,7 +112,7 @@ describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is ref
       // Someone turns eviction on and the ledger's connection drops (a failover, a restart):
       // the new connection is checked before anything is sent on it.
       await admin.config('SET', 'maxmemory-policy', 'volatile-lru');
-      await expect(reserve(ledger, 'b')).resolves.toEqual({ ok: true }); // same connection: checked when it opened
+      await expect(reserve(ledger, 'b')).resolves.toEqual({ ok: true }); // same connection, checked under 10 s ago
       await admin.client('KILL', 'TYPE', 'normal', 'SKIPME', 'yes');
       const error = await eventually(async () => {
         const caught = await refusal(() => reserve(ledger, 'c'));
@@ -121,6 +121,75 @@ describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is ref
       });
       expect(error).toMatchObject({ risk: 'evicting', policy: 'volatile-lru' });
       expect(await admin.hget(`{${prefix}}:budget:total`, 'reserved')).toBe('2000000000');
+      await ledger.close?.();
+    });
+  });
+
+  describe('a policy changed while the ledger runs', () => {
+    let server: RedisServer;
+    let admin: Redis;
+    beforeAll(async () => {
+      server = await RedisServer.start(['--maxmemory-policy', 'noeviction', '--appendonly', 'no']);
+      admin = new Redis(server.url);
+    });
+    afterAll(async () => {
+      await admin?.quit();
+      await server?.stop();
+    });
+
+    it('is seen again on the same connection within evictionCheckIntervalMs', async () => {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      const ledger = redisLedger({ url: server.url, prefix: uniquePrefix('interval'), evictionCheckIntervalMs: 50 });
+      await expect(reserve(ledger, 'a')).resolves.toEqual({ ok: true });
+      await admin.config('SET', 'maxmemory-policy', 'volatile-random');
+      const error = await eventually(async () => {
+        const caught = await refusal(() => reserve(ledger, `b${Date.now()}`));
+        if (!(caught instanceof RedisEvictionPolicyError)) throw new Error(`not refused for its policy yet: ${String(caught)}`);
+        return caught;
+      });
+      expect(error).toMatchObject({ risk: 'evicting', policy: 'volatile-random' });
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await ledger.close?.();
+    });
+
+    it('a budget evicted before the check saw the policy is refused by the scripts themselves, until an operator accepts the loss', async () => {
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      const prefix = uniquePrefix('evicted');
+      // The policy is not read again during this test: only the scripts can notice.
+      const ledger = redisLedger({ url: server.url, prefix, evictionCheckIntervalMs: 3_600_000 });
+      const now = Date.now();
+      const day = (holdId: string) => ledger.reserve({ holdId, amount: '20.00', budgets: [{ key: 'day', limit: '25.00', windowEndsAt: now + HOUR }], now, expiresAt: now + HOUR });
+      await expect(day('first')).resolves.toEqual({ ok: true });
+      await expect(ledger.commit('first', now)).resolves.toBe('committed');
+
+      // A shared-cache tenant turns eviction on and fills the cache: keys with a TTL go, the
+      // windowed budget among them.
+      await admin.config('SET', 'maxmemory-policy', 'volatile-random');
+      await admin.config('SET', 'maxmemory', '3mb');
+      let batch = 0;
+      while (await admin.exists(`{${prefix}}:budget:day`) === 1) {
+        expect(batch).toBeLessThan(50);
+        const pipeline = admin.pipeline();
+        for (let index = 0; index < 5_000; index += 1) pipeline.set(`cache:${batch}:${index}`, 'x'.repeat(200), 'EX', 3600);
+        await pipeline.exec();
+        batch += 1;
+      }
+      // Noticed and put back, but the budget is gone: its $20 would read as nothing spent.
+      await admin.config('SET', 'maxmemory-policy', 'noeviction');
+      await admin.config('SET', 'maxmemory', '0');
+      const lost = (operation: string) => `Redis ledger at ${server.url} lost data: budget "day" is gone from Redis before its time (evicted, or deleted), `
+        + `so its spend would read as zero and ${operation} is refused. Restore Redis from a backup, or accept that its spend is forgotten: ZREM {${prefix}}:budgets "day".`;
+      const error = await refusal(() => day('second'));
+      expect(error).toBeInstanceOf(LedgerUnavailableError);
+      expect(error).toMatchObject({ code: 'ledger_unavailable', ledger: 'redis', message: lost('reserve') });
+      await expect(ledger.usage(['day'], now)).rejects.toMatchObject({ message: lost('usage') });
+      await expect(ledger.inspect(now)).rejects.toMatchObject({ message: lost('inspect') });
+      await expect(redisLedger({ url: server.url, prefix, readOnly: true }).inspect(now)).rejects.toMatchObject({ message: lost('inspect') });
+      expect(await admin.exists(`{${prefix}}:hold:second`)).toBe(0);
+
+      // The operator's step: the budget starts again from nothing.
+      await admin.zrem(`{${prefix}}:budgets`, 'day');
+      await expect(day('second')).resolves.toEqual({ ok: true });
       await ledger.close?.();
     });
   });

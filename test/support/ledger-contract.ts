@@ -250,6 +250,13 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.000000001' }]);
       });
 
+      it('rounds up an amount whose deciding digit lies past 60 significant digits', async () => {
+        const l = await ledger();
+        await expect(l.reserve(hold('a', `1.${'0'.repeat(60)}1`, [budget('g', '1.00')]))).resolves.toMatchObject({ ok: false, refusal: { remaining: '1.00' } });
+        await expect(l.reserve(hold('b', `0.${'0'.repeat(60)}1`, [budget('g', '1.00')]))).resolves.toEqual({ ok: true });
+        await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.000000001' }]);
+      });
+
       it('refuses a limit with more than 9 decimals instead of rounding it', async () => {
         const l = await ledger();
         const limit = `1.${'0'.repeat(63)}1`;
@@ -271,6 +278,26 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
         }
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
       });
+    });
+
+    it('refuses keys, hold ids, request ids and apps that are not well-formed UTF-16, naming the field, and carries on', async () => {
+      const l = await ledger();
+      const lone = 'x\ud800y';
+      const refused = (field: string) => ({ code: 'invalid_ledger_request', message: expect.stringContaining(`${field} must be well-formed UTF-16`) });
+      await expect(l.reserve(hold(lone, '1.00', [budget('g', '10')], T0, T0 + MINUTE))).rejects.toMatchObject(refused('holdId'));
+      await expect(l.reserve(hold('a', '1.00', [budget('g', '10'), budget(lone, '10')], T0, T0 + MINUTE))).rejects.toMatchObject(refused('budgets[1].key'));
+      await expect(l.reserve(hold('h', '1.00', [budget('g', '10')], T0, T0 + MINUTE))).resolves.toEqual({ ok: true });
+      await expect(l.link({ requestId: lone, holdId: 'h', now: T0 })).rejects.toMatchObject(refused('requestId'));
+      await expect(l.link({ requestId: 'req', holdId: lone, now: T0 })).rejects.toMatchObject(refused('holdId'));
+      await expect(l.link({ requestId: 'req', holdId: 'h', app: lone, now: T0 })).rejects.toMatchObject(refused('app'));
+      // A surrogate pair is well formed.
+      await expect(l.reserve(hold('\u{1F600}', '1.00', [budget('g\u{1F600}', '10')], T0, T0 + MINUTE))).resolves.toEqual({ ok: true });
+      // Once every hold is due, every operation still answers: nothing unreadable was stored.
+      await expect(l.usage(['g', 'g\u{1F600}', 'a'], T0 + MINUTE)).resolves.toEqual([
+        { key: 'g', spent: '1.00', reserved: '0.00' }, { key: 'g\u{1F600}', spent: '1.00', reserved: '0.00' }, { key: 'a', spent: '0.00', reserved: '0.00' },
+      ]);
+      await expect(l.commit('h', T0 + MINUTE)).resolves.toBe('expired');
+      await expect(l.inspect(T0 + MINUTE)).resolves.toMatchObject([{ key: 'g' }, { key: 'g\u{1F600}' }]);
     });
 
     describe('request links: a fal request id settles its hold from any instance', () => {
@@ -327,6 +354,16 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
         await expect(l.link({ requestId: 'req', holdId: 'a', now: T0 })).resolves.toBe(true);
         await expect(l.settleRequest('req', 'commit', T0)).resolves.toBe('committed');
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '1.00', reserved: '1.00' }]);
+      });
+
+      it('links a hold to one request id only', async () => {
+        const l = await ledger();
+        await l.reserve(hold('h', '1.00', [budget('g', '10')]));
+        await expect(l.link({ requestId: 'first', holdId: 'h', now: T0 })).resolves.toBe(true);
+        await expect(l.link({ requestId: 'second', holdId: 'h', now: T0 })).resolves.toBe(false);
+        await expect(l.linkOf('second', T0)).resolves.toBeUndefined();
+        await expect(l.settleRequest('second', 'release', T0)).resolves.toBe('unknown');
+        await expect(l.settleRequest('first', 'commit', T0)).resolves.toBe('committed');
       });
 
       it('answers expired for a linked hold whose time ran out', async () => {

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { PricingCheckReport } from '../commands/pricing-check/pricing-check-report.js';
-import type { OutputFormat } from '../parser.js';
+import type { OutputFormat } from '../output-format.js';
 import { colours } from './colour.js';
 import { draftLines, falSide, headline, statusText, tableSide } from './pricing-check-text.js';
 

@@ -1,5 +1,5 @@
 import type { ReconcileReport } from '../commands/reconcile/reconcile-report.js';
-import type { OutputFormat } from '../parser.js';
+import type { OutputFormat } from '../output-format.js';
 import { reconcileJsonPieces } from './reconcile-json.js';
 import { renderReconcileMarkdown } from './reconcile-markdown.js';
 

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { RequestModel, Tier } from '../endpoints/index.js';
-import type { PricingTableProblem } from '../errors/index.js';
+import type { PricingTableProblem } from '../errors/pricing-table-error.js';
 import type { Price } from '../pricing/price.js';
 import type { CoreQuoteOptions } from '../quote-options.js';
 import type { QuoteLine, QuoteWarning } from '../quote-line.js';

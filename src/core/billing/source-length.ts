@@ -1,5 +1,5 @@
 import type { RequestModel } from '../endpoints/index.js';
-import { InvalidRequestError } from '../errors/index.js';
+import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { Decimal } from '../money.js';
 import { optionIssue } from '../option-issue.js';
 import type { CoreQuoteOptions } from '../quote-options.js';

@@ -47,6 +47,12 @@ export interface LedgerState {
   requests: Map<string, string>;
   /** Journal entries of settlements not yet drained by the ledger. */
   journal: JournalEntry[];
+  /**
+   * The latest end of a window whose budget record was forgotten (-Infinity when none). A window
+   * ending at or before it is never started afresh: its spend is gone, so a call dated into it
+   * (a clock stepped back) is refused rather than counted from zero.
+   */
+  windowsForgottenThrough: number;
 }
 
 /**
@@ -60,7 +66,10 @@ export const RETENTION_MS = 24 * 60 * 60 * 1000;
 export const JOURNAL_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export function emptyLedgerState(): LedgerState {
-  return { budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new Map(), requests: new Map(), journal: [] };
+  return {
+    budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new Map(), requests: new Map(), journal: [],
+    windowsForgottenThrough: Number.NEGATIVE_INFINITY,
+  };
 }
 
 function budget(state: LedgerState, key: string): BudgetRecord {
@@ -125,7 +134,10 @@ export function pruneLedger(state: LedgerState, now: number, retentionMs = RETEN
     state.holds.delete(holdId);
   }
   for (const [key, record] of state.budgets) {
-    if (record.windowEndsAt !== undefined && record.windowEndsAt + retentionMs < now && record.openHolds === 0) state.budgets.delete(key);
+    if (record.windowEndsAt !== undefined && record.windowEndsAt + retentionMs < now && record.openHolds === 0) {
+      state.budgets.delete(key);
+      if (record.windowEndsAt > state.windowsForgottenThrough) state.windowsForgottenThrough = record.windowEndsAt;
+    }
   }
 }
 
@@ -150,9 +162,17 @@ function checkHoldId(holdId: unknown): string {
   return holdId;
 }
 
+// A lone surrogate cannot be stored as UTF-8 (JSON, Redis's cjson): every ledger refuses it.
+function checkWellFormed(texts: Record<string, unknown>): void {
+  for (const [field, text] of Object.entries(texts)) {
+    if (typeof text === 'string' && !(text as string & { isWellFormed(): boolean }).isWellFormed()) throw new FalBudgetError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
+  }
+}
+
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
   const holdId = checkHoldId(request.holdId);
+  checkWellFormed({ holdId, ...Object.fromEntries(request.budgets.map((limitKey, index) => [`budgets[${index}].key`, limitKey.key])) });
   if (state.holds.has(holdId)) return { ok: true };
   const amount = cachedNano(amountToNano, 'a', request.amount, 'amount');
   const usages: BudgetUsage[] = [];
@@ -160,6 +180,9 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
   const limits: bigint[] = [];
   for (const limitKey of request.budgets) {
     const record = state.budgets.get(limitKey.key);
+    if (record === undefined && limitKey.windowEndsAt !== undefined && limitKey.windowEndsAt <= state.windowsForgottenThrough) {
+      throw new FalBudgetError('window_forgotten', `ledger: budget ${limitKey.key} is for a window that ended ${new Date(limitKey.windowEndsAt).toISOString()}, whose record this ledger has already forgotten; a call dated into it (a clock stepped back?) is refused rather than counted from zero`);
+    }
     const limit = cachedNano(limitToNano, 'l', limitKey.limit, `limit of ${limitKey.key}`);
     usages.push({ key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n });
     // A key listed twice is one budget: checked twice against the same figures, reserved once.
@@ -222,10 +245,12 @@ export function releaseHold(state: LedgerState, holdId: string, now: number): Se
 
 export function linkRequest(state: LedgerState, request: LinkRequest): boolean {
   expireHolds(state, request.now);
+  checkWellFormed({ requestId: request.requestId, holdId: request.holdId, app: request.app });
   const linked = state.requests.get(request.requestId);
   if (linked !== undefined) return linked === request.holdId;
   const hold = state.holds.get(request.holdId);
-  if (!hold) return false;
+  // One request per hold: a second id would leave a link that pruning the hold cannot find.
+  if (!hold || (hold.requestId !== undefined && hold.requestId !== request.requestId)) return false;
   state.requests.set(request.requestId, request.holdId);
   hold.requestId = request.requestId;
   if (request.app !== undefined) hold.app = request.app;

@@ -32,7 +32,9 @@ function ceiling(field: string, value: unknown, nano: bigint): bigint {
 /** A hold's amount in nano-USD, rounded up when it has more than 9 decimals. */
 export function amountToNano(field: string, amount: unknown): bigint {
   const usd = parseUsd(field, amount);
-  return ceiling(field, amount, BigInt(usd.times(NANO_DECIMAL).toDecimalPlaces(0, Decimal.ROUND_UP).toFixed(0)));
+  // Round the exact parsed value first: a product rounds to 60 significant digits, which could
+  // drop a last digit that should have rounded the amount up.
+  return ceiling(field, amount, BigInt(usd.toDecimalPlaces(9, Decimal.ROUND_UP).times(NANO_DECIMAL).toFixed(0)));
 }
 
 /** A limit in nano-USD; more than 9 decimals is an error, never a rounding. */

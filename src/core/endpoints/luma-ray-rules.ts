@@ -1,4 +1,4 @@
-import type { RequestIssue } from '../errors/index.js';
+import type { RequestIssue } from '../errors/invalid-request-error.js';
 
 // Rules across fields, shared by the Luma Ray 3.2 endpoints. They run on the parsed request,
 // where zod has applied the defaults, so no default is repeated here.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestIssue } from '../errors/index.js';
+import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { fieldInfo, type FieldInfo } from './fields.js';
 import { tiersOf, type Tier } from './tiers.js';
 

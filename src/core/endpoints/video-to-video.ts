@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RequestIssue } from '../errors/index.js';
+import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
 import { hdrRules } from './luma-ray-rules.js';

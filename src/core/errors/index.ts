@@ -1,4 +1,7 @@
+// The public list of errors. Inside core, import an error from its own file: this barrel also
+// brings BudgetExceededError, whose Quote type depends on billing and endpoints (a cycle).
 export { FalBudgetError, isFalBudgetError } from './fal-budget-error.js';
+export { InvalidOptionError } from './invalid-option-error.js';
 export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';
 export { AmbiguousEndpointError } from './ambiguous-endpoint-error.js';

@@ -1,4 +1,5 @@
-import { NoPriceInEffectError, PricingTableError, type PricingTableProblem } from '../errors/index.js';
+import { NoPriceInEffectError } from '../errors/no-price-in-effect-error.js';
+import { PricingTableError, type PricingTableProblem } from '../errors/pricing-table-error.js';
 import type { PricingTable } from './pricing-table.js';
 
 /** How a quote picks its table: the one in effect at an instant, or a pinned version. */

@@ -1,7 +1,7 @@
 import { billingKind, type Card } from '../billing/index.js';
 import type { RequestModel } from '../endpoints/index.js';
 import { requestModels } from '../endpoints/index.js';
-import { PricingTableError, type PricingTableProblem } from '../errors/index.js';
+import { PricingTableError, type PricingTableProblem } from '../errors/pricing-table-error.js';
 import { pricingTableSchema, type EndpointPricingData, type PricingTableData } from './schema.js';
 
 export type { Price } from './price.js';

@@ -1,4 +1,4 @@
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { FalPlatformError } from './fal-platform-error.js';
 import { DEFAULT_MAX_PAGES } from './pages.js';
 import { parseExactJson } from './parse-exact-json.js';

@@ -1,4 +1,5 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import {
   planProxyExchange, resolveProxyOptions, type IncomingProxyRequest, type Observer, type ProxyGuardOptions,
 } from './proxy-guard.js';
@@ -16,6 +17,7 @@ interface ExpressRequestLike extends AsyncIterable<Uint8Array | string> {
 }
 interface ExpressResponseLike {
   statusCode: number;
+  readonly headersSent: boolean;
   readonly writableFinished: boolean;
   setHeader(name: string, value: string): unknown;
   status(code: number): ExpressResponseLike;
@@ -23,8 +25,25 @@ interface ExpressResponseLike {
   write(...args: unknown[]): boolean;
   end(...args: unknown[]): unknown;
   once(event: 'finish' | 'close', listener: () => void): unknown;
+  destroy(): unknown;
 }
 type Next = (error?: unknown) => void;
+
+/* Declared as a method so that Express's own (narrower) handler types are accepted. */
+interface ProxyHandler<Req> {
+  handle(request: Req, response: ExpressResponseLike, next: Next): unknown;
+}
+
+export interface ExpressGuardOptions<Req> extends ProxyGuardOptions<Req> {
+  /**
+   * The proxy's handler, `createHandler()` of @fal-ai/server-proxy/express, called by the
+   * middleware for each request it forwards. Its rejection (fal dropped the connection: its fetch
+   * rejects inside an async handler, which ends an Express 4 process) is caught: the answer is a
+   * 502 `proxy_failed` and the hold is kept, as for any exchange that broke off. Without it, mount
+   * the handler after the middleware, and such a rejection is the app's to handle.
+   */
+  readonly handler?: ProxyHandler<Req>['handle'];
+}
 
 const TARGET_HEADER = 'x-fal-target-url';
 
@@ -54,8 +73,12 @@ function hasBody(request: ExpressRequestLike): boolean {
   return header(request, 'transfer-encoding') !== undefined || (length !== undefined && length !== '0');
 }
 
-/** Copies what the proxy writes, then reports the status and body once the answer is sent. */
-function observe(response: ExpressResponseLike, observer: Observer): void {
+/**
+ * Copies what the proxy writes, then reports the status and body once the answer is sent.
+ * Returns the way to report, first, that the exchange broke off (what is written after that
+ * is not fal's answer).
+ */
+function observe(response: ExpressResponseLike, observer: Observer): () => void {
   const chunks: Uint8Array[] = [];
   const encoder = new TextEncoder();
   let size = 0;
@@ -96,21 +119,50 @@ function observe(response: ExpressResponseLike, observer: Observer): void {
   };
   response.once('finish', () => report(response.statusCode));
   response.once('close', () => report(response.writableFinished ? response.statusCode : undefined));
+  return () => report(undefined);
+}
+
+/**
+ * The proxy handler failed before fal's answer was sent: say so with a 502 (after the outcome
+ * was reported unknown, so the answer cannot settle anything), or cut a half-sent answer off.
+ */
+function answerBrokenExchange(response: ExpressResponseLike, error: unknown): void {
+  try {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    response.status(502).json({
+      error: { code: 'proxy_failed', message: `the exchange with fal broke off (${reason}); its hold is kept, as fal may have started the request` },
+    });
+  } catch {
+    response.destroy();
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
 /**
  * Express middleware for an app that proxies its browser's fal calls with @fal-ai/server-proxy.
- * Mount it on the proxy route, before the proxy handler (with or without express.json()). A
+ * Mount it on the proxy route (with or without express.json() before it) and give it the proxy's
+ * handler as `handler`, so a rejection inside that handler is answered, not fatal. A
  * submission over budget is answered 402 with the quote and what remains, and nothing is
  * forwarded; submissions within budget are reserved, and status and result polls through the
  * proxy settle their holds. Every request it forwards carries exactly the body it priced, no
  * body at all for HEAD, GET and OPTIONS (HEAD goes to fal as a GET), and
  * `x-fal-disable-fallbacks: true` unless `allowFallbacks` is set.
  *
- *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req: express.Request) => ({ user: req.user.id }) }), createHandler());
+ *   app.all('/api/fal/proxy', express.json(), budgetMiddleware(guard, { context: (req: express.Request) => ({ user: req.user.id }), handler: createHandler() }));
  */
-export function budgetMiddleware<Req extends ExpressRequestLike = ExpressRequestLike>(guard: BudgetGuard, options: ProxyGuardOptions<Req> = {}) {
+export function budgetMiddleware<Req extends ExpressRequestLike = ExpressRequestLike>(guard: BudgetGuard, options: ExpressGuardOptions<Req> = {}) {
   const resolved = resolveProxyOptions(options);
+  const { handler } = options;
+  if (handler !== undefined && typeof handler !== 'function') {
+    throw new InvalidOptionError('handler', 'must be the proxy\'s Express handler, e.g. createHandler() of @fal-ai/server-proxy/express');
+  }
   return (request: Req, response: ExpressResponseLike, next: Next): void => {
     const handle = async () => {
       const incoming: IncomingProxyRequest<Req> = {
@@ -134,8 +186,21 @@ export function budgetMiddleware<Req extends ExpressRequestLike = ExpressRequest
       request.method = plan.method;
       request.body = plan.body;
       if (plan.disableFallbacks) request.headers['x-fal-disable-fallbacks'] = 'true';
-      if (plan.observer) observe(response, plan.observer);
-      next();
+      const brokeOff = plan.observer ? observe(response, plan.observer) : undefined;
+      if (handler === undefined) {
+        next();
+        return;
+      }
+      const failed = (error: unknown) => {
+        brokeOff?.();
+        answerBrokenExchange(response, error);
+      };
+      try {
+        const pending = handler(request, response, next);
+        if (isPromiseLike(pending)) pending.then(undefined, failed);
+      } catch (error) {
+        failed(error);
+      }
     };
     handle().catch(next);
   };

@@ -5,7 +5,7 @@ import { ProxyRequestError } from './proxy-request-error.js';
  * What a proxied request is, read from its `x-fal-target-url` and method, the way
  * @fal-ai/client addresses fal: POST queue.fal.run/<endpoint> submits; GET
  * queue.fal.run/<app>/requests/<id>[/status[/stream]] polls; PUT .../cancel cancels;
- * POST fal.run/<endpoint>[/stream] runs; rest.fal.ai/storage/... uploads. The URL is read by
+ * POST fal.run/<endpoint>[/stream] runs; POST rest.fal.ai/storage/... starts an upload. The URL is read by
  * parseFalUrl (the one reading the wrapper uses too); this adds the proxy's policy: what it
  * forwards, prices or refuses. `app` is the app path: a poll settles only a hold submitted under
  * the same app.
@@ -110,7 +110,13 @@ export function classifyTarget(method: string, targetUrl: string): FalTarget {
   if (parsed === undefined) throw invalid('is not a URL');
   if (parsed.host === 'queue') return queueTarget(verb, parsed, targetUrl);
   if (parsed.host === 'run') return runTarget(verb, parsed, targetUrl);
-  if (parsed.host === 'rest' && url.pathname.startsWith('/storage/')) return { kind: 'storage' };
+  if (parsed.host === 'rest' && url.pathname.startsWith('/storage/')) {
+    // @fal-ai/client's storage sends only POSTs through the proxy (initiate, initiate-multipart);
+    // its PUTs go straight to the upload URL. Any other method is refused: fetch() throws on some
+    // (TRACE, CONNECT) inside server-proxy's handler.
+    if (verb !== 'POST') throw new ProxyRequestError('unguarded_target', FIELD, `${verb} ${targetUrl}: fal's storage upload only POSTs through a proxy; it is not forwarded`);
+    return { kind: 'storage' };
+  }
   // Any other fal.run host could run an app: nothing there is forwarded.
   if (parsed.host === 'other' && url.hostname.endsWith('.fal.run')) throw unguarded(verb, targetUrl);
   if (READS.has(verb)) return { kind: 'read' };

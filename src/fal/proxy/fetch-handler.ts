@@ -1,7 +1,8 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { planProxyExchange, resolveProxyOptions, type ProxyGuardOptions } from './proxy-guard.js';
-import { chunksOf, readJsonBody } from './request-body.js';
+import { chunksOf } from '../stream-chunks.js';
+import { readJsonBody } from './request-body.js';
 
 export interface FetchGuardOptions<Args extends unknown[]> extends ProxyGuardOptions<Request> {
   /** Where the Request is among the handler's arguments. Default: the first (Next.js). */

@@ -2,8 +2,8 @@ import {
   BudgetExceededError, FalBudgetError, InvalidRequestError, LedgerUnavailableError,
 } from '../../core/errors/index.js';
 import type { CallContext } from '../../guard/budget-spec.js';
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
-import type { BudgetGuard, Reservation } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard, Reservation } from '../../guard/guard-types.js';
 import { outcomeOfResult, outcomeOfStart, outcomeOfStatus, type Outcome } from '../settlement.js';
 import { classifyTarget, READS, type FalTarget } from './fal-target.js';
 import { ProxyRequestError } from './proxy-request-error.js';

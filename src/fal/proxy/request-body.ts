@@ -40,19 +40,3 @@ export async function readJsonBody(chunks: AsyncIterable<Uint8Array | string>, l
     throw new ProxyRequestError('invalid_json', 'body', 'is not valid UTF-8 JSON', { cause: error });
   }
 }
-
-/** A web ReadableStream as the async iterable readJsonBody takes (not every runtime iterates streams). */
-export async function* chunksOf(stream: ReadableStream<Uint8Array> | null): AsyncIterable<Uint8Array> {
-  if (stream === null) return;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops reading a body that is over the limit.
-    await reader.cancel().catch(() => {});
-  }
-}

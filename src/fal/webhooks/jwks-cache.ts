@@ -38,24 +38,36 @@ interface Loaded {
 /** base64url (padding allowed, as fal's JWKS may carry it) to bytes; undefined when malformed. */
 function base64UrlBytes(text: string): Uint8Array | undefined {
   const bare = text.replace(/=+$/, '');
-  if (!/^[A-Za-z0-9_-]*$/.test(bare)) return undefined;
-  const binary = atob(bare.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(bare.length / 4) * 4, '='));
+  // 4n+1 characters encode no whole byte: atob throws on them ("Invalid character").
+  if (!/^[A-Za-z0-9_-]*$/.test(bare) || bare.length % 4 === 1) return undefined;
+  let binary: string;
+  try {
+    binary = atob(bare.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(bare.length / 4) * 4, '='));
+  } catch {
+    return undefined;
+  }
   const bytes = new Uint8Array(binary.length);
   for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
   return bytes;
 }
 
-/** The Ed25519 keys of one JWKS document; any other key (or a malformed one) is skipped. */
+/** One JWKS entry as a verify key; undefined for any other key, or a malformed one. */
+async function importKey(jwk: unknown): Promise<VerifyKey | undefined> {
+  const { kty, crv, x } = (typeof jwk === 'object' && jwk !== null ? jwk : {}) as { kty?: unknown; crv?: unknown; x?: unknown };
+  if (kty !== 'OKP' || crv !== 'Ed25519' || typeof x !== 'string') return undefined;
+  const raw = base64UrlBytes(x);
+  if (raw?.length !== 32) return undefined;
+  return crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']).catch(() => undefined);
+}
+
+/** The Ed25519 keys of one JWKS document: a key that cannot be read is skipped, never the whole set. */
 async function importKeys(document: unknown): Promise<VerifyKey[]> {
   const keys = (document as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(keys)) throw new Error('the answer has no "keys" array');
   const imported: VerifyKey[] = [];
-  for (const jwk of keys as { kty?: unknown; crv?: unknown; x?: unknown }[]) {
-    if (jwk?.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.x !== 'string') continue;
-    const raw = base64UrlBytes(jwk.x);
-    if (raw?.length !== 32) continue;
-    // One key WebCrypto will not take must not cost the others.
-    const key = await crypto.subtle.importKey('raw', raw, { name: 'Ed25519' }, false, ['verify']).catch(() => undefined);
+  for (const jwk of keys) {
+    // Whatever goes wrong with one key must not cost the others.
+    const key = await importKey(jwk).catch(() => undefined);
     if (key) imported.push(key);
   }
   return imported;

@@ -23,19 +23,3 @@ export async function collectBody(chunks: AsyncIterable<Uint8Array | string>, ma
   }
   return body;
 }
-
-/** A web ReadableStream as an async iterable (not every runtime's streams are iterable yet). */
-export async function* streamChunks(stream: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array> {
-  if (!stream) return;
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      yield value;
-    }
-  } finally {
-    // Stops the rest of an oversized body from being read.
-    await reader.cancel().catch(() => {});
-  }
-}

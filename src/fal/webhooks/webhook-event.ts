@@ -16,10 +16,14 @@ export const webhookBodySchema = z.looseObject({
 
 export type WebhookBody = z.infer<typeof webhookBodySchema>;
 
-/** The HTTP status in fal's error text ("Invalid status code: 422"), when it names one. */
+/**
+ * The HTTP status of fal's error text, read only from fal's exact form ("Invalid status code:
+ * 422"): an app's own message that mentions a status ("Upstream replied with status code 503")
+ * names none, so it is counted rather than released.
+ */
 export function statusOfWebhookError(error: unknown): number | undefined {
   if (typeof error !== 'string') return undefined;
-  const match = /status code:?\s*([1-5]\d\d)\b/i.exec(error);
+  const match = /^Invalid status code: ([1-5]\d\d)$/.exec(error);
   return match ? Number(match[1]) : undefined;
 }
 

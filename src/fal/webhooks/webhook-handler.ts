@@ -1,6 +1,7 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
-import { collectBody, streamChunks } from './read-body.js';
-import { DEFAULT_MAX_BODY_BYTES, refuse, webhookReceiver } from './webhook-receiver.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
+import { chunksOf } from '../stream-chunks.js';
+import { collectBody } from './read-body.js';
+import { refuse, webhookReceiver } from './webhook-receiver.js';
 import type { WebhookAnswer, WebhookOptions } from './webhook-types.js';
 
 const answer = ({ status, body }: WebhookAnswer) =>
@@ -17,8 +18,9 @@ export function webhookHandler(guard: BudgetGuard, options: WebhookOptions = {})
   const receive = webhookReceiver(guard, options);
   return async (request) => {
     if (request.method.toUpperCase() !== 'POST') return answer(refuse(405, 'method_not_allowed', 'fal delivers webhooks with POST'));
-    const body = await collectBody(streamChunks(request.body), options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
-    if (!(body instanceof Uint8Array)) return answer(body);
-    return answer(await receive({ header: (name) => request.headers.get(name) ?? undefined, body }));
+    return answer(await receive({
+      header: (name) => request.headers.get(name) ?? undefined,
+      readBody: (limit) => collectBody(chunksOf(request.body), limit),
+    }));
   };
 }

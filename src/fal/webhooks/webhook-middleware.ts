@@ -1,6 +1,6 @@
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import { collectBody } from './read-body.js';
-import { DEFAULT_MAX_BODY_BYTES, refuse, webhookReceiver } from './webhook-receiver.js';
+import { refuse, webhookReceiver } from './webhook-receiver.js';
 import type { WebhookAnswer, WebhookOptions } from './webhook-types.js';
 
 /* The parts of Express's req/res the middleware uses (typed here so the package needs no express types). */
@@ -13,8 +13,11 @@ interface ExpressRequestLike extends AsyncIterable<Uint8Array | string> {
   /** Set by body-parser once it has read the stream. */
   _body?: unknown;
   readonly readableEnded?: boolean;
+  /** Whether the whole request, body included, has been received. */
+  readonly complete?: boolean;
 }
 interface ExpressResponseLike {
+  setHeader(name: string, value: string): unknown;
   status(code: number): { json(body: unknown): unknown };
 }
 type Next = (error?: unknown) => void;
@@ -38,24 +41,19 @@ async function rawBodyOf(request: ExpressRequestLike, maxBodyBytes: number): Pro
  */
 export function webhookMiddleware(guard: BudgetGuard, options: WebhookOptions = {}) {
   const receive = webhookReceiver(guard, options);
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return (request: ExpressRequestLike, response: ExpressResponseLike, next: Next): void => {
     const handle = async () => {
-      let answer: WebhookAnswer;
-      if (request.method.toUpperCase() !== 'POST') {
-        answer = refuse(405, 'method_not_allowed', 'fal delivers webhooks with POST');
-      } else {
-        const body = await rawBodyOf(request, maxBodyBytes);
-        answer = body instanceof Uint8Array
-          ? await receive({
-            header: (name) => {
-              const value = request.headers[name];
-              return Array.isArray(value) ? value[0] : value;
-            },
-            body,
-          })
-          : body;
-      }
+      const answer: WebhookAnswer = request.method.toUpperCase() !== 'POST'
+        ? refuse(405, 'method_not_allowed', 'fal delivers webhooks with POST')
+        : await receive({
+          header: (name) => {
+            const value = request.headers[name];
+            return Array.isArray(value) ? value[0] : value;
+          },
+          readBody: (limit) => rawBodyOf(request, limit),
+        });
+      // A body left unread (refused on its headers, or over the limit) ends with the connection.
+      if (request.complete === false) response.setHeader('connection', 'close');
       response.status(answer.status).json(answer.body);
     };
     handle().catch(next);

@@ -1,7 +1,7 @@
 import type { SettleResult } from '../../core/budget/ledger-types.js';
 import { FalBudgetError } from '../../core/errors/fal-budget-error.js';
-import { InvalidOptionError } from '../../guard/errors/invalid-option-error.js';
-import type { BudgetGuard } from '../../guard/guard-types.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
 import { FAL_JWKS_URLS, JwksCache, JwksUnavailableError } from './jwks-cache.js';
 import { settlementOfWebhook, webhookBodySchema, type WebhookBody } from './webhook-event.js';
 import { signatureBytes, signedMessage, verifiedByAny } from './webhook-signature.js';
@@ -10,7 +10,12 @@ import type { WebhookAnswer, WebhookOptions } from './webhook-types.js';
 /** One delivery as any framework hands it over: header lookup (any case) and the exact body bytes. */
 export interface Delivery {
   header(name: string): string | undefined;
-  readonly body: Uint8Array;
+  /**
+   * The exact body bytes (at most `limit`), or the answer to give instead (a 413, say). Asked
+   * for only once the signature headers are there and the timestamp is fresh, so a request that
+   * cannot be fal's costs no body read.
+   */
+  readBody(limit: number): Promise<Uint8Array | WebhookAnswer>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -78,7 +83,9 @@ function parseBody(bytes: Uint8Array): { body: WebhookBody; text: string } | Web
 
 /**
  * The framework-free core of webhookHandler and webhookMiddleware: verify a delivery, settle the
- * hold linked to its request id, answer. Refusals (401, 400, 413) change nothing; so do the
+ * hold linked to its request id, answer. The cheap checks come first: the four headers and the
+ * timestamp before the body is read, the body's size before any key is fetched. Refusals (401,
+ * 400, 413) change nothing; so do the
  * answers that ask fal to deliver again (503: keys or ledger unreachable; 500: onEvent threw,
  * after the settlement, which a repeat does not redo).
  */
@@ -124,9 +131,12 @@ export function webhookReceiver(guard: BudgetGuard, options: WebhookOptions = {}
     }
     const signature = signatureBytes(signatureText!);
     if (!signature) return refuse(401, 'invalid_signature', `${HEADERS.signature} must be 128 hex digits`);
-    if (delivery.body.byteLength > maxBodyBytes) return refuse(413, 'body_too_large', `the body is over ${maxBodyBytes} bytes`);
+    const bytes = await delivery.readBody(maxBodyBytes);
+    if (!(bytes instanceof Uint8Array)) return bytes;
+    // A body handed over whole (express.raw(), a verify callback's copy) was not read against the limit.
+    if (bytes.byteLength > maxBodyBytes) return refuse(413, 'body_too_large', `the body is over ${maxBodyBytes} bytes`);
 
-    const message = await signedMessage({ requestId: requestId!, userId: userId!, timestamp: timestamp! }, delivery.body);
+    const message = await signedMessage({ requestId: requestId!, userId: userId!, timestamp: timestamp! }, bytes);
     try {
       if (!(await verified(signature, message, now))) return refuse(401, 'invalid_signature', 'no key of fal\'s JWKS verifies the signature over this body');
     } catch (error) {
@@ -134,7 +144,7 @@ export function webhookReceiver(guard: BudgetGuard, options: WebhookOptions = {}
       throw error;
     }
 
-    const parsed = parseBody(delivery.body);
+    const parsed = parseBody(bytes);
     if ('status' in parsed) return parsed;
     const { body, text } = parsed;
     if (body.request_id !== requestId) {

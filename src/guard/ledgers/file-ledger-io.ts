@@ -29,6 +29,19 @@ export async function readFully(handle: FileHandle, buffer: Buffer, position: nu
   }
 }
 
+/**
+ * Writes all of `bytes` at the end of a file opened with O_APPEND. write() may write fewer bytes
+ * than asked (a disk that fills up part way): the rest is written again, and a write that makes no
+ * progress is an error, never a silent success with the file cut short.
+ */
+export async function appendFully(handle: FileHandle, bytes: Buffer): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await handle.write(bytes, done, bytes.length - done);
+    if (bytesWritten === 0) throw Object.assign(new Error(`wrote ${done} of ${bytes.length} bytes (no space left?)`), { code: 'ENOSPC' });
+    done += bytesWritten;
+  }
+}
+
 const CHUNK = 64 * 1024;
 
 /**

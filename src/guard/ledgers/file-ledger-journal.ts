@@ -1,8 +1,8 @@
 import { open, readdir, unlink, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { JournalEntry, JournalQuery } from '../../core/budget/ledger-types.js';
-import { encodeJournalLine, parseJournalLine, type NumberedEntry } from './ledger-file-format.js';
-import { errorCode, forEachLine, lastLine, syncDirectory } from './file-ledger-io.js';
+import { corruptFile, encodeJournalLine, isJsonText, parseJournalLine, type NumberedEntry } from './ledger-file-format.js';
+import { appendFully, errorCode, forEachLine, lastLine, syncDirectory } from './file-ledger-io.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -70,35 +70,40 @@ export class JournalFiles {
   }
 
   /**
-   * The sequence number of the last entry filed, after cutting off a line that a crash left half
-   * written at the end of the newest file (its entry is still in the log and is filed again).
-   * Called under the ledger's lock only. -1 when nothing is filed.
+   * The sequence number of the last entry filed (-1 when nothing is), and where the bytes after
+   * the newest file's last entry start when it ends with some that are not entries (a line cut off
+   * by a crash or a full disk: its entry is still in the log and is filed again). Never truncated:
+   * a process whose lock was taken could cut off what another appended. Under the ledger's lock.
    */
-  private async lastFiled(files: readonly JournalFile[]): Promise<number> {
+  private async lastFiled(files: readonly JournalFile[]): Promise<{ seq: number; tornAt: number | undefined }> {
+    let tornAt: number | undefined;
     for (let index = files.length - 1; index >= 0; index -= 1) {
       const file = files[index]!;
-      const handle = await open(file.path, 'r+');
+      const handle = await open(file.path, 'r');
       try {
         const { size } = await handle.stat();
-        const line = await lastLine(handle, size);
-        if (line.end < size) {
-          await handle.truncate(line.end);
-          await handle.datasync();
+        for (let before = size; ; ) {
+          const line = await lastLine(handle, before);
+          const entry = line.text !== undefined && isJsonText(line.text);
+          if (index === files.length - 1 && (entry || line.text === undefined) && line.end < size) tornAt = line.end;
+          if (entry) return { seq: parseJournalLine(line.text!, file.path, line.start).seq, tornAt };
+          if (line.text === undefined) break;
+          before = line.start;
         }
-        if (line.text !== undefined) return parseJournalLine(line.text, file.path, line.start).seq;
       } finally {
         await handle.close();
       }
     }
-    return -1;
+    return { seq: -1, tornAt };
   }
 
   /** Files the entries not filed yet, fsyncing every file it wrote. Under the ledger's lock. */
   async append(entries: readonly NumberedEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const files = await this.list();
-    const last = await this.lastFiled(files);
-    let day = files.length === 0 ? undefined : files[files.length - 1]!.day;
+    const { seq: last, tornAt } = await this.lastFiled(files);
+    const newest = files.length === 0 ? undefined : files[files.length - 1]!.day;
+    let day = newest;
     const batches = new Map<number, string[]>();
     for (const numbered of entries) {
       if (numbered.seq <= last) continue;
@@ -106,14 +111,16 @@ export class JournalFiles {
       if (day === undefined || own > day) day = own;
       let lines = batches.get(day);
       if (!lines) batches.set(day, (lines = []));
-      lines.push(encodeJournalLine(numbered));
+      // The newest file's torn bytes are ended by a newline and vouched for by the first line after them.
+      const vouch = day === newest && lines.length === 0 ? tornAt : undefined;
+      lines.push(`${vouch === undefined ? '' : '\n'}${encodeJournalLine(numbered, vouch)}`);
     }
     let created = false;
     for (const [batchDay, lines] of batches) {
       created ||= !files.some((file) => file.day === batchDay);
       const handle = await open(this.pathOf(batchDay), 'a', 0o600);
       try {
-        await handle.write(lines.join(''));
+        await appendFully(handle, Buffer.from(lines.join('')));
         await handle.datasync();
       } finally {
         await handle.close();
@@ -162,9 +169,20 @@ export class JournalFiles {
       const found: NumberedEntry[] = [];
       try {
         // A last line without its newline is one being written, or cut off by a crash: its
-        // entry is still in the log, so it is read from there.
+        // entry is still in the log, so it is read from there. Lines that are not JSON are such
+        // bytes ended by a later append, whose first line vouches for them (`torn`); there is no
+        // fence in the journal (a late writer's entries repeat sequence numbers and are skipped),
+        // so any vouching line ends a run of them.
+        let run: number | undefined;
         await forEachLine(handle, 0, file.size, (text, start) => {
-          found.push(parseJournalLine(text, file.path, start));
+          if (!isJsonText(text)) {
+            run ??= start;
+            return;
+          }
+          const numbered = parseJournalLine(text, file.path, start);
+          if (run !== undefined && numbered.torn === undefined) throw corruptFile(file.path, `the journal entry at byte ${run} is not valid JSON`);
+          run = undefined;
+          found.push({ seq: numbered.seq, entry: numbered.entry });
         });
       } finally {
         await handle.close();

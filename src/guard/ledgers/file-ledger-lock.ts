@@ -47,6 +47,23 @@ async function removeHint(hint: string, token: string | undefined): Promise<void
   }
 }
 
+/** A lock's mtime this far ahead of our clock is not clock jitter between machines. */
+const FUTURE_TOLERANCE_MS = 1_000;
+
+/**
+ * How long ago the lock was refreshed, for the error. An mtime in the future (this machine's clock
+ * stepped back after the holder crashed, or the holder's clock ahead on a shared volume) says
+ * nothing about whether its holder lives: proper-lockfile takes it as fresh until this clock passes
+ * it. It is not broken on that guess (a live holder ahead in time would lose its lock); the error
+ * says so and what to do.
+ */
+function lockAge(file: string, ageMs: number): string {
+  if (ageMs >= -FUTURE_TOLERANCE_MS) return `, last refreshed ${Math.max(0, ageMs).toFixed(0)} ms ago`;
+  return `, whose mtime is ${(-ageMs).toFixed(0)} ms in the future (was this clock stepped back, or is the holder's clock ahead?), `
+    + `so whether it is abandoned cannot be told: it is taken only staleLockMs after this clock passes that mtime. `
+    + `If no process uses the ledger, remove ${file}.lock`;
+}
+
 /**
  * Locks `<file>.lock` with proper-lockfile: a directory made by an atomic mkdir, its mtime
  * refreshed while held, taken as abandoned only when not refreshed for `staleMs`. No pid is ever
@@ -96,7 +113,7 @@ export async function lockLedger(file: string, options: LedgerLockOptions): Prom
   } catch (error) {
     if (waited) await removeHint(hint, token);
     if (errorCode(error) === 'ELOCKED') {
-      const refreshed = await stat(`${file}.lock`).then((found) => `, last refreshed ${Math.max(0, Date.now() - found.mtimeMs).toFixed(0)} ms ago`, () => '');
+      const refreshed = await stat(`${file}.lock`).then((found) => lockAge(file, Date.now() - found.mtimeMs), () => '');
       throw new LedgerUnavailableError(
         `could not lock ledger file ${file} within ${options.timeoutMs} ms: another process holds ${file}.lock${refreshed} `
         + `(a lock not refreshed for staleLockMs, ${options.staleMs} ms, is taken as abandoned)`,

@@ -6,10 +6,10 @@ import { drainJournal, emptyLedgerState, pruneLedger, type LedgerState } from '.
 import type { JournalEntry } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { runCommand, type CommandResult, type LedgerCommand } from './file-ledger-commands.js';
-import { errorCode, readFully, syncDirectory } from './file-ledger-io.js';
+import { appendFully, errorCode, readFully, syncDirectory } from './file-ledger-io.js';
 import type { JournalFiles } from './file-ledger-journal.js';
 import {
-  canonicalJson, contentsOf, corruptFile, encodeRecord, parseHeader, parseRecord, parseSnapshot, serializeSnapshot, type NumberedEntry, type OperationRecord,
+  canonicalJson, contentsOf, corruptFile, encodeRecord, isJsonText, parseHeader, parseRecord, parseSnapshot, serializeSnapshot, type NumberedEntry, type OperationRecord,
 } from './ledger-file-format.js';
 
 interface Staged {
@@ -66,6 +66,11 @@ const sameEntries = (a: readonly JournalEntry[], b: readonly JournalEntry[]) =>
  * processes taking turns, and an operation is acknowledged only if it is in the ledger, whatever
  * the lock did.
  *
+ * Nothing ever truncates the file: a writer whose lock was taken could cut off what another
+ * appended meanwhile. Bytes at the end that are not records (a write cut off by a crash or a full
+ * disk) are ended by the next writer's newline and vouched for by its first record, which says
+ * where they start (`torn`); a stale writer doing the same lands out of place and is fenced.
+ *
  * Compaction writes the current state as a new file's snapshot, appends a seal to the old file
  * (fenced like any record, so a late writer's record lands after it and counts for nothing), and
  * renames the new file over the old one. The seal says how the compaction pruned and names the new
@@ -85,10 +90,12 @@ export class FileLedgerLog {
   private unfiled: NumberedEntry[] = [];
   private handle: FileHandle | undefined;
   private identity: string | undefined;
-  /** Bytes read and applied: the next record is written here. */
+  /** Bytes read and applied: with no torn bytes after them, the next record is written here. */
   private offset = 0;
+  /** Bytes read: the file's size when this copy last looked. */
+  private end = 0;
   private snapshotBytes = 0;
-  /** Where a record cut off by a crash starts, when the file ends with one. */
+  /** Where the bytes that are not records start, when the file ends with some (a write cut off by a crash). */
   private tornAt: number | undefined;
   /** The file the seal of this one named as its replacement. */
   private successor: string | undefined;
@@ -165,6 +172,7 @@ export class FileLedgerLog {
     this.nextSeq = 0;
     this.unfiled = [];
     this.offset = 0;
+    this.end = 0;
     this.snapshotBytes = 0;
     this.tornAt = undefined;
     this.sealed = false;
@@ -198,7 +206,7 @@ export class FileLedgerLog {
       this.state = state;
       this.nextSeq = nextSeq;
       this.snapshotBytes = end;
-      this.offset = end;
+      this.offset = this.end = end;
       this.apply(bytes, end, 0);
       this.handle = handle;
       this.identity = `${found.dev}:${found.ino}`;
@@ -234,7 +242,7 @@ export class FileLedgerLog {
       await this.closeHandle();
       this.handle = handle;
       this.identity = `${found.dev}:${found.ino}`;
-      this.offset = this.snapshotBytes = start;
+      this.offset = this.end = this.snapshotBytes = start;
       // The compaction filed the journal entries before it sealed the file it replaced.
       this.unfiled = [];
       this.sealed = false;
@@ -251,9 +259,10 @@ export class FileLedgerLog {
   /** Applies what was appended since the last read; `size` is the file's, from the stat that matched it to our handle. */
   private async readTail(size: number): Promise<void> {
     const handle = this.handle!;
-    if (size < this.offset) throw corruptFile(this.file, `it shrank to ${size} bytes below the ${this.offset} already read`);
+    if (size < this.end) throw corruptFile(this.file, `it shrank to ${size} bytes below the ${this.end} already read`);
     if (size === this.offset) {
       this.tornAt = undefined;
+      this.end = size;
       return;
     }
     const bytes = Buffer.alloc(size - this.offset);
@@ -261,26 +270,51 @@ export class FileLedgerLog {
     this.apply(bytes, 0, this.offset);
   }
 
-  /** Applies the complete lines of `bytes` from `start`; `base` is the file offset of bytes[0]. */
+  /**
+   * Applies the complete lines of `bytes` from `start`; `base` is the file offset of bytes[0].
+   *
+   * Lines that are not JSON open a run of torn bytes (fenced records inside it count for nothing
+   * anyway). The next record in place must vouch for the run (its `torn` is where the run starts),
+   * or the file is corrupt. A run still open at the end is not applied, like a last line without
+   * its newline: the next writer ends it and vouches for it.
+   */
   private apply(bytes: Buffer, start: number, base: number): void {
     let next = start;
+    let run: number | undefined;
+    let fenced = 0;
     for (let newline = bytes.indexOf(0x0a, next); newline !== -1; newline = bytes.indexOf(0x0a, next)) {
       const at = base + next;
-      const record = parseRecord(bytes.toString('utf8', next, newline), this.file, at);
+      const text = bytes.toString('utf8', next, newline);
       next = newline + 1;
-      this.offset = base + next;
-      if (record.offset !== at) {
-        if (record.offset > at) throw corruptFile(this.file, `the record at byte ${at} claims to be at byte ${record.offset}`);
-        this.fencedRecords += 1;
+      if (!isJsonText(text)) {
+        run ??= at;
         continue;
       }
+      const record = parseRecord(text, this.file, at);
+      if (record.offset !== at) {
+        if (record.offset > at) throw corruptFile(this.file, `the record at byte ${at} claims to be at byte ${record.offset}`);
+        fenced += 1;
+        if (run === undefined) this.offset = base + next;
+        continue;
+      }
+      if (record.torn !== run) {
+        throw corruptFile(this.file, run === undefined
+          ? `the record at byte ${at} vouches for torn bytes at byte ${record.torn} that are not there`
+          : `the record at byte ${run} is not valid JSON`);
+      }
+      run = undefined;
+      this.fencedRecords += fenced;
+      fenced = 0;
+      this.offset = base + next;
       if (this.sealed) throw corruptFile(this.file, `the record at byte ${at} follows the seal of a compaction`);
       if (record.op === 'seal') this.seal(record.now, record.holdRetentionMs, record.successor);
       else this.replay(record, at);
     }
-    // A last line without its newline: a record being written, or cut off by a crash before its
-    // writer was answered. Never applied; a writer cuts it off before appending.
-    this.tornAt = next < bytes.length ? base + next : undefined;
+    if (run === undefined) this.fencedRecords += fenced;
+    // A last line without its newline: a record being written, or cut off before its writer was
+    // answered. Never applied.
+    this.tornAt = run ?? (next < bytes.length ? base + next : undefined);
+    this.end = base + bytes.length;
   }
 
   /** What a compaction did to the state before its seal, done again: the state is now its successor's snapshot. */
@@ -372,8 +406,12 @@ export class FileLedgerLog {
     const handle = await open(path, constants.O_RDWR | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL, mode);
     try {
       await handle.chmod(mode);
-      await handle.write(text);
+      const bytes = Buffer.from(text);
+      await appendFully(handle, bytes);
       await handle.datasync();
+      // Never link or rename a file cut short into place: it would be the only copy.
+      const { size } = await handle.stat();
+      if (size !== bytes.length) throw Object.assign(new Error(`${path} holds ${size} of the ${bytes.length} bytes written`), { code: 'EIO' });
       return handle;
     } catch (error) {
       await handle.close().catch(() => undefined);
@@ -405,28 +443,34 @@ export class FileLedgerLog {
     const found = await handle.stat({ bigint: true });
     this.handle = handle;
     this.identity = `${found.dev}:${found.ino}`;
-    this.offset = this.snapshotBytes = Buffer.byteLength(text);
+    this.offset = this.end = this.snapshotBytes = Buffer.byteLength(text);
     this.everLoaded = true;
   }
 
-  /** Appends `bytes` where this copy ends, fsyncs, and checks they landed there. */
-  private async appendAt(bytes: Buffer): Promise<void> {
+  /** Where the next record goes: after the newline that ends torn bytes, when the file ends with some. */
+  private get appendStart(): number {
+    return this.tornAt === undefined ? this.offset : this.end + 1;
+  }
+
+  /**
+   * Appends `lines` (the first vouching for torn bytes, if any) where this copy ends, fsyncs, and
+   * checks they landed there.
+   */
+  private async appendAt(lines: string): Promise<void> {
     const handle = this.handle!;
-    if (this.tornAt !== undefined) {
-      await handle.truncate(this.tornAt);
-      this.tornAt = undefined;
-    }
-    const { bytesWritten } = await handle.write(bytes);
-    if (bytesWritten !== bytes.length) throw new Error(`wrote ${bytesWritten} of ${bytes.length} bytes`);
+    const at = this.tornAt === undefined ? this.offset : this.end;
+    const bytes = Buffer.from(this.tornAt === undefined ? lines : `\n${lines}`);
+    await appendFully(handle, bytes);
     await handle.datasync();
     const landed = Buffer.alloc(bytes.length);
     try {
-      await readFully(handle, landed, this.offset);
+      await readFully(handle, landed, at);
     } catch {
       throw this.lostRace('its records did not land where it wrote them');
     }
     if (!landed.equals(bytes)) throw this.lostRace('another process appended records first');
-    this.offset += bytes.length;
+    this.offset = this.end = at + bytes.length;
+    this.tornAt = undefined;
   }
 
   /**
@@ -439,13 +483,13 @@ export class FileLedgerLog {
     this.staged = [];
     try {
       if (this.handle === undefined) await this.create();
-      let cursor = this.offset;
-      const lines = staged.map((item) => {
-        const line = encodeRecord(cursor, this.writer, { ...item.command, seq: item.seq, entries: item.entries, result: item.result });
+      let cursor = this.appendStart;
+      const lines = staged.map((item, index) => {
+        const line = encodeRecord(cursor, this.writer, { ...item.command, seq: item.seq, entries: item.entries, result: item.result }, index === 0 ? this.tornAt : undefined);
         cursor += Buffer.byteLength(line);
         return line;
       });
-      await this.appendAt(Buffer.from(lines.join('')));
+      await this.appendAt(lines.join(''));
       for (const item of staged) item.entries.forEach((entry, index) => this.unfiled.push({ seq: item.seq + index, entry }));
     } catch (error) {
       await this.invalidate();
@@ -478,7 +522,7 @@ export class FileLedgerLog {
       // Keep the permissions an operator gave the file (a volume shared by a group, say).
       next = await this.writeNew(temp, text, Number((await this.handle.stat()).mode) & 0o777);
       if (!resumed) {
-        await this.appendAt(Buffer.from(encodeRecord(this.offset, this.writer, { op: 'seal', now, holdRetentionMs, successor: generation })));
+        await this.appendAt(encodeRecord(this.appendStart, this.writer, { op: 'seal', now, holdRetentionMs, successor: generation }, this.tornAt));
         this.sealed = true;
       }
       if (!stillLocked()) throw this.lostRace('its lock was lost before the compacted file replaced the old one');
@@ -488,7 +532,7 @@ export class FileLedgerLog {
       await this.closeHandle();
       this.handle = next;
       this.identity = `${found.dev}:${found.ino}`;
-      this.offset = this.snapshotBytes = Buffer.byteLength(text);
+      this.offset = this.end = this.snapshotBytes = Buffer.byteLength(text);
       this.unfiled = [];
       this.sealed = false;
       this.successor = undefined;

@@ -4,7 +4,7 @@ import {
 } from '../../core/budget/ledger-state.js';
 import type { JournalEntry, JournalQuery, Ledger } from '../../core/budget/ledger-types.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { checkTime, linkCommand, reserveCommand, settleCommand, settleRequestCommand, type LedgerCommand } from './file-ledger-commands.js';
 import { JournalFiles } from './file-ledger-journal.js';
 import { lockLedger, type LedgerLock } from './file-ledger-lock.js';
@@ -89,6 +89,29 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     return opened;
   }
 
+  /**
+   * The path must still name the file it named when opened, checked under the lock: a symlink
+   * swapped meanwhile (ln -sfn to a copy on another volume) would otherwise split the ledger, this
+   * process on the old file and the ones started since on the new one, each under its own lock.
+   */
+  async function sameFile(file: string): Promise<void> {
+    let now: string;
+    try {
+      now = await resolveLedgerPath(requested);
+    } catch (cause) {
+      throw new LedgerUnavailableError(`cannot resolve ledger path ${requested}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+        ledger: 'file', location: requested, cause,
+      });
+    }
+    if (now !== file) {
+      throw new LedgerUnavailableError(
+        `ledger path ${requested} named ${file} when this process opened it and names ${now} now (a symlink changed?); `
+        + 'refusing to go on with either: restart the process to use the new file',
+        { ledger: 'file', location: requested },
+      );
+    }
+  }
+
   const queue: Job[] = [];
   let draining: Promise<void> | undefined;
   let cleaned = false;
@@ -129,6 +152,7 @@ export function fileLedger(options: FileLedgerOptions): Ledger {
     try {
       const { log, journal } = await open();
       if (!readOnly) lock = await lockLedger(log.file, lockOptions);
+      await sameFile(log.file);
       await log.catchUp();
       if (lock !== undefined) {
         if (!cleaned) {

@@ -59,6 +59,8 @@ const snapshotSchema = z.strictObject({
   /** The sequence number the next journal entry gets. */
   nextSeq: count,
   budgets: z.array(z.strictObject({ key: z.string(), spent: money, reserved: money, limit: money.optional(), windowEndsAt: instant.optional() })),
+  /** The latest end of a window whose budget was pruned (absent: none was): see LedgerState. */
+  windowsForgottenThrough: instant.optional(),
   /** Settled holds in the order they settled, then open holds. */
   holds: z.array(z.strictObject({
     holdId: z.string(),
@@ -75,7 +77,15 @@ const snapshotSchema = z.strictObject({
   links: z.array(z.tuple([z.string(), z.string()])),
 });
 
-const recordBase = { offset: count, writer: z.string(), seq: count, entries: z.array(journalEntry) };
+/**
+ * `torn`: set on the first record of an append that found bytes at the end of the file that are not
+ * records (a write cut off by a crash, a full disk): they start at `torn`, and this append began
+ * with the newline that ends them. No writer ever truncates the file (one whose lock was taken
+ * might cut off what another appended); its readers skip those bytes because this record, in place,
+ * vouches for them.
+ */
+const torn = count.optional();
+const recordBase = { offset: count, writer: z.string(), torn, seq: count, entries: z.array(journalEntry) };
 const budgetKey = z.strictObject({ key: z.string(), limit: z.string(), windowEndsAt: instant.optional() });
 const refusal = z.strictObject({ key: z.string(), limit: money, spent: money, reserved: money, remaining: money });
 
@@ -99,7 +109,7 @@ const recordSchema = z.discriminatedUnion('op', [
   // Written by a compaction just before it replaces the file: nothing after it counts. Every
   // process that reads it prunes as the compaction did (same now, same retention), so its copy is
   // the successor's snapshot without reading it.
-  z.strictObject({ offset: count, writer: z.string(), op: z.literal('seal'), now: instant, holdRetentionMs: count, successor: z.string() }),
+  z.strictObject({ offset: count, writer: z.string(), torn, op: z.literal('seal'), now: instant, holdRetentionMs: count, successor: z.string() }),
 ]);
 
 /** One line of the log after the snapshot. */
@@ -112,7 +122,8 @@ export interface NumberedEntry {
   readonly entry: JournalEntry;
 }
 
-const journalLine = z.strictObject({ seq: count, ...journalEntry.shape });
+// `torn`: as in a log record, the first line of an append that ended bytes that are not a journal line.
+const journalLine = z.strictObject({ seq: count, torn, ...journalEntry.shape });
 
 export function corruptFile(file: string, detail: string, cause?: unknown): LedgerUnavailableError {
   return new LedgerUnavailableError(
@@ -154,7 +165,8 @@ export function serializeSnapshot(state: LedgerState, nextSeq: number, generatio
   // Settled holds in settlement order, so pruning after a reload stops where it would have.
   for (const holdId of state.settledOrder.keys()) holds.push(hold(holdId, state.holds.get(holdId)!));
   for (const [holdId, record] of state.holds) if (record.status === 'held') holds.push(hold(holdId, record));
-  const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, holds, links: [...state.requests] })}\n`;
+  const forgotten = Number.isFinite(state.windowsForgottenThrough) ? { windowsForgottenThrough: state.windowsForgottenThrough } : {};
+  const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, ...forgotten, holds, links: [...state.requests] })}\n`;
   const header: LedgerHeader = {
     format: LEDGER_FORMAT, version: LEDGER_VERSION, kind: 'header', generation, snapshotBytes: Buffer.byteLength(snapshot), contents: contentsOf(state, nextSeq),
   };
@@ -184,6 +196,7 @@ export function parseSnapshot(text: string, file: string, header: LedgerHeader):
   const parsed = snapshotSchema.safeParse(json);
   if (!parsed.success) throw corruptFile(file, `line 2 at ${issuePath(parsed.error)}`);
   const state = emptyLedgerState();
+  if (parsed.data.windowsForgottenThrough !== undefined) state.windowsForgottenThrough = parsed.data.windowsForgottenThrough;
   for (const record of parsed.data.budgets) {
     if (state.budgets.has(record.key)) throw corruptFile(file, `budget ${record.key} appears twice`);
     state.budgets.set(record.key, {
@@ -230,10 +243,20 @@ export function parseSnapshot(text: string, file: string, header: LedgerHeader):
 }
 
 /** The line of a record written at `offset`, with its newline. */
-export function encodeRecord(offset: number, writer: string, body: { seq: number; entries: readonly JournalEntry[]; result?: unknown } & LedgerCommand): string;
-export function encodeRecord(offset: number, writer: string, body: { op: 'seal'; now: number; holdRetentionMs: number; successor: string }): string;
-export function encodeRecord(offset: number, writer: string, body: object): string {
-  return `${JSON.stringify({ offset, writer, ...body })}\n`;
+export function encodeRecord(offset: number, writer: string, body: { seq: number; entries: readonly JournalEntry[]; result?: unknown } & LedgerCommand, torn?: number): string;
+export function encodeRecord(offset: number, writer: string, body: { op: 'seal'; now: number; holdRetentionMs: number; successor: string }, torn?: number): string;
+export function encodeRecord(offset: number, writer: string, body: object, torn?: number): string {
+  return `${JSON.stringify({ offset, writer, ...optional('torn', torn), ...body })}\n`;
+}
+
+/** Whether a complete line is JSON at all: one that is not is torn bytes (or damage), never a record. */
+export function isJsonText(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Parses one complete log line (after the snapshot) found at byte `offset`. */
@@ -244,16 +267,17 @@ export function parseRecord(text: string, file: string, offset: number): LogReco
   return parsed.data;
 }
 
-export function encodeJournalLine(numbered: NumberedEntry): string {
-  return `${JSON.stringify({ seq: numbered.seq, ...numbered.entry })}\n`;
+export function encodeJournalLine(numbered: NumberedEntry, torn?: number): string {
+  return `${JSON.stringify({ seq: numbered.seq, ...optional('torn', torn), ...numbered.entry })}\n`;
 }
 
-export function parseJournalLine(text: string, file: string, offset: number): NumberedEntry {
+/** Parses one journal line; `torn` when it vouches for bytes before it that are not journal lines. */
+export function parseJournalLine(text: string, file: string, offset: number): NumberedEntry & { readonly torn?: number } {
   const json = parseJson(text, file, `the journal entry at byte ${offset}`);
   const parsed = journalLine.safeParse(json);
   if (!parsed.success) throw corruptFile(file, `the journal entry at byte ${offset}, at ${issuePath(parsed.error)}`);
-  const { seq, ...entry } = parsed.data;
-  return { seq, entry: entry as JournalEntry };
+  const { seq, torn, ...entry } = parsed.data;
+  return { seq, entry: entry as JournalEntry, ...optional('torn', torn) };
 }
 
 /** A JSON text with object keys sorted: two values compare equal whatever order their keys were built in. */

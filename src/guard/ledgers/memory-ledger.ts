@@ -3,7 +3,7 @@ import {
   reserveHold, RETENTION_MS, settleRequestHold, usageOf, type LedgerState,
 } from '../../core/budget/ledger-state.js';
 import type { Ledger } from '../../core/budget/ledger-types.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { MemoryJournal } from './memory-journal.js';
 
 export interface MemoryLedgerOptions {

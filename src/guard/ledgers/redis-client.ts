@@ -1,8 +1,12 @@
 import { createHash } from 'node:crypto';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 
 /** One Redis command, as strings in and whatever the client decoded out. */
-export type SendCommand = (args: readonly string[], timeoutMs: number) => Promise<unknown>;
+/**
+ * Sends one command. `generation`, when given, is the connection the caller checked: if the
+ * client reconnected since (a new server, perhaps), the command is refused unsent.
+ */
+export type SendCommand = (args: readonly string[], timeoutMs: number, generation?: number) => Promise<unknown>;
 
 /** The part of an ioredis client the ledger uses. */
 interface IoredisLike {
@@ -35,6 +39,8 @@ export interface RedisConnection {
    * so the ledger checks each one's eviction policy. A client the app owns counts as one.
    */
   generation(): number;
+  /** Resolves once the connection can take commands (a client the app owns: at once). */
+  ready?(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -163,13 +169,19 @@ export async function connectUrl(url: string, timeoutMs: number): Promise<RedisC
     }
   };
   return {
-    send: async (args) => {
+    send: async (args, _timeout, generation) => {
       await ready();
+      // Checked against the connection the ledger verified: a command that waited out a
+      // reconnect must not reach a server whose eviction policy nobody has read yet.
+      if (generation !== undefined && connections !== generation) {
+        throw new Error('the connection was replaced while the command waited; it was not sent');
+      }
       return client.call(args[0]!, ...args.slice(1));
     },
     location: redactUrl(url),
     keyPrefix: '',
     generation: () => connections,
+    ready,
     close: async () => {
       client.disconnect();
     },

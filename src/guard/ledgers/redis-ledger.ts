@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JOURNAL_RETENTION_MS, RETENTION_MS } from '../../core/budget/ledger-state.js';
 import type {
   BudgetKeyStatus, HoldDetails, JournalEntry, JournalQuery, Ledger, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement,
@@ -5,13 +6,13 @@ import type {
 } from '../../core/budget/ledger-types.js';
 import { amountToNano, limitToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
-import { InvalidOptionError } from '../errors/invalid-option-error.js';
+import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { retentionOption } from './memory-ledger.js';
 import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConnection } from './redis-client.js';
 import { checkEvictionPolicy } from './redis-eviction-check.js';
 import { readJournal, type JournalBounds } from './redis-journal.js';
 import {
-  INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
+  EPOCH_SCRIPT, INSPECT_READ_ONLY_SCRIPT, INSPECT_SCRIPT, JOURNAL_BOUNDS_SCRIPT, LINK_OF_SCRIPT, LINK_SCRIPT, RESERVE_SCRIPT, SETTLE_REQUEST_SCRIPT, SETTLE_SCRIPT, USAGE_SCRIPT,
 } from './redis-scripts.js';
 
 /** An ioredis instance or a node-redis client; told apart by shape, so neither package is required. */
@@ -37,6 +38,11 @@ export interface RedisLedgerOptions {
    */
   readonly assumeNoEviction?: boolean;
   /**
+   * How often the eviction policy is read again on a connection already checked, in ms, so a
+   * policy changed while the app runs is seen within this time. Default 10 seconds.
+   */
+  readonly evictionCheckIntervalMs?: number;
+  /**
    * Read only, as an operator looks (`fal-budget ledger`): inspect answers as of `now` without
    * expiring anything in Redis (a due hold counts as spent in the answer only) and journal reads
    * the stream; every other operation is refused. Nothing is written.
@@ -46,6 +52,7 @@ export interface RedisLedgerOptions {
 
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_PREFIX = 'fal-budget';
+export const DEFAULT_EVICTION_CHECK_INTERVAL_MS = 10_000;
 
 const SCRIPTS = {
   reserve: new LuaScript(RESERVE_SCRIPT),
@@ -57,6 +64,7 @@ const SCRIPTS = {
   inspect: new LuaScript(INSPECT_SCRIPT),
   inspectReadOnly: new LuaScript(INSPECT_READ_ONLY_SCRIPT),
   journalBounds: new LuaScript(JOURNAL_BOUNDS_SCRIPT),
+  epoch: new LuaScript(EPOCH_SCRIPT),
 };
 
 const SETTLE_RESULTS: ReadonlySet<string> = new Set<SettleResult>([
@@ -88,6 +96,9 @@ function epochMs(field: string, value: unknown): string {
 
 function text(field: string, value: unknown): string {
   if (typeof value !== 'string') throw invalid(`${field} must be a string, got ${String(value)}`);
+  // A lone surrogate reaches Redis as bytes cjson cannot read back: once such a hold was due,
+  // every script's expiry would fail, for every instance.
+  if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) throw invalid(`${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -135,7 +146,7 @@ function detailFields(details: HoldDetails | undefined): string[] {
   if (details.scope !== undefined) {
     const scope = details.scope;
     if (typeof scope !== 'object' || scope === null || Array.isArray(scope)) throw invalid(`details.scope must map scope kinds to ids, got ${String(scope)}`);
-    for (const [kind, id] of Object.entries(scope)) text(`details.scope.${kind}`, id);
+    for (const [kind, id] of Object.entries(scope)) text(`details.scope.${text('details.scope kind', kind)}`, id);
     fields.push('scope', JSON.stringify(scope));
   }
   return fields;
@@ -158,6 +169,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   if (timeoutMs > 2_147_483_647) throw new InvalidOptionError('timeoutMs', `must be at most 2147483647 ms (got ${timeoutMs})`);
   const retentionMs = retentionOption('holdRetentionMs', options.holdRetentionMs, RETENTION_MS);
   const journalRetentionMs = retentionOption('journalRetentionMs', options.journalRetentionMs, JOURNAL_RETENTION_MS);
+  const evictionCheckIntervalMs = positive('evictionCheckIntervalMs', options.evictionCheckIntervalMs, DEFAULT_EVICTION_CHECK_INTERVAL_MS);
   const assumeNoEviction = options.assumeNoEviction ?? false;
   if (typeof assumeNoEviction !== 'boolean') throw new InvalidOptionError('assumeNoEviction', `must be true or false (got ${String(assumeNoEviction)})`);
   const readOnly = options.readOnly ?? false;
@@ -173,6 +185,7 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     index: `${tag}budgets`,
     journal: `${tag}journal`,
     journalLag: `${tag}journal-lag`,
+    epoch: `${tag}epoch`,
   };
   const retention = [String(retentionMs), String(journalRetentionMs)];
 
@@ -211,14 +224,64 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
   const unavailable = (operation: string, reason: string, cause?: unknown) =>
     new LedgerUnavailableError(`Redis ledger at ${location} is unavailable: ${operation} ${reason}`, { ledger: 'redis', location, cause });
 
-  // Each connection's eviction policy is checked once, before anything else is sent on it.
+  // Each connection's eviction policy is checked before anything else is sent on it, and again
+  // every evictionCheckIntervalMs, since an operator can change it at any time. Scripts also
+  // refuse a budget that is gone before its time (see LOST_BUDGET in redis-scripts.ts).
   let checkedGeneration: number | undefined;
+  let checkedAt = 0;
+  let checking: Promise<void> | undefined;
   async function verified(connected: RedisConnection, deadline: number): Promise<void> {
-    if (checkedGeneration !== undefined && checkedGeneration === connected.generation()) return;
-    const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline));
-    await checkEvictionPolicy(send, location, assumeNoEviction);
-    // Read after the answer: the connection that answered is the one now checked.
-    checkedGeneration = connected.generation();
+    if (checkedGeneration === connected.generation() && performance.now() - checkedAt < evictionCheckIntervalMs) return;
+    // Calls arriving together share one CONFIG GET.
+    checking ??= (async () => {
+      try {
+        const started = performance.now();
+        // Pinned: the answer comes from this connection, or the check fails and is made again.
+        await connected.ready?.();
+        const generation = connected.generation();
+        const send = (args: readonly string[]) => connected.send(args, timeLeft(deadline), generation);
+        await checkEvictionPolicy(send, location, assumeNoEviction);
+        checkedGeneration = generation;
+        checkedAt = started;
+      } finally {
+        checking = undefined;
+      }
+    })();
+    await checking;
+  }
+
+  // The epoch this ledger found (or wrote) on its first operation: a Redis that loses its data
+  // (restarted without persistence, flushed, an empty replica promoted) loses it too, and every
+  // script then refuses instead of counting from zero. Kept across reconnects on purpose.
+  let epoch: string | undefined;
+  async function epochOf(connected: RedisConnection, deadline: number): Promise<string> {
+    epoch ??= String(await SCRIPTS.epoch.run(connected.send, [key.epoch], [connected.keyPrefix + tag, randomUUID()], deadline));
+    return epoch;
+  }
+
+  /** A script's own refusal (error({err = 'FALBUDGET_...'})), in words, or undefined. */
+  function scriptRefusal(operation: string, error: unknown): LedgerUnavailableError | undefined {
+    const message = error instanceof Error ? error.message : '';
+    const lost = /^FALBUDGET_LOST (.*?)(?: script: [0-9a-f]+, on @user_script:\d+\.)?$/s.exec(message);
+    if (lost) {
+      return new LedgerUnavailableError(
+        `Redis ledger at ${location} lost data: budget ${JSON.stringify(lost[1])} is gone from Redis before its time (evicted, or deleted), `
+        + `so its spend would read as zero and ${operation} is refused. Restore Redis from a backup, or accept that its spend is forgotten: `
+        + `ZREM ${tag}budgets ${JSON.stringify(lost[1])}.`,
+        { ledger: 'redis', location, cause: error },
+      );
+    }
+    const epochError = /^FALBUDGET_EPOCH (\S*)/.exec(message);
+    if (epochError) {
+      const found = epochError[1] === '' ? `its epoch key ${tag}epoch is gone` : `its epoch key ${tag}epoch is ${epochError[1]}, not ${epoch}`;
+      return new LedgerUnavailableError(
+        `Redis ledger at ${location} lost data: ${found}, so Redis was emptied or replaced since this ledger first used it (restarted without persistence, flushed, `
+        + `or an empty replica promoted) and every budget would read as nothing spent; ${operation} is refused. Restore Redis from a backup, `
+        + 'or accept starting from what Redis holds now: close this ledger and open a new one (or restart the app).',
+        { ledger: 'redis', location, cause: error },
+      );
+    }
+    return undefined;
   }
 
   /** Runs one step against a deadline: an answer, or LedgerUnavailableError. Never a hang. */
@@ -232,13 +295,16 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     const run = (async () => {
       const connected = await connection();
       await verified(connected, deadline);
-      return work(connected, deadline);
+      // Every command of this step goes out on the connection just verified, or not at all.
+      const generation = connected.generation();
+      const pinned: RedisConnection = { ...connected, send: (args, timeout) => connected.send(args, timeout, generation) };
+      return work(pinned, deadline);
     })();
     try {
       return await Promise.race([run, timeout]);
     } catch (error) {
       if (error instanceof LedgerUnavailableError) throw error;
-      throw unavailable(operation, `failed: ${error instanceof Error ? error.message : String(error)}`, error);
+      throw scriptRefusal(operation, error) ?? unavailable(operation, `failed: ${error instanceof Error ? error.message : String(error)}`, error);
     } finally {
       clearTimeout(timer);
     }
@@ -249,9 +315,12 @@ export function redisLedger(options: RedisLedgerOptions): Ledger {
     return withinTimeout(operation, async (connected, deadline) => read(await lua.run(connected.send, keys, [connected.keyPrefix + tag, ...args], deadline)));
   }
 
-  /** An operation's script: the common ARGV (prefix, now, retentions), then its own. */
+  /** An operation's script: the common ARGV (prefix, now, retentions, epoch), then its own. */
   function script<T>(operation: string, lua: LuaScript, keys: string[], now: string, args: string[], read: (reply: unknown) => T): Promise<T> {
-    return run(operation, lua, keys, [now, ...retention, ...args], read);
+    return withinTimeout(operation, async (connected, deadline) => {
+      const common = [connected.keyPrefix + tag, now, ...retention, await epochOf(connected, deadline)];
+      return read(await lua.run(connected.send, [...keys, key.epoch], [...common, ...args], deadline));
+    });
   }
 
   function settle(operation: 'commit' | 'release', holdId: string, now: number): Promise<SettleResult> {

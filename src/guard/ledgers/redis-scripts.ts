@@ -15,10 +15,11 @@
  *   {P}:request:<requestId>  string  holdId; expires with its hold
  *   {P}:journal              stream  one entry per settled hold, trimmed by age (MINID ~)
  *   {P}:journal-lag          string  how far (ms) an entry's id has run ahead of its `at`
+ *   {P}:epoch                string  a random id, written with the ledger's first operation
  *
  * Every ARGV starts with: prefix ("{P}:", after an ioredis keyPrefix if the client has one), now
  * (the caller's clock, epoch ms, a non-negative integer), hold retention (ms), journal retention
- * (ms). Scripts build every key from that prefix; KEYS are declared for routing only (ioredis
+ * (ms), the epoch this process saw (refused when {P}:epoch is gone or another: Redis lost data). Scripts build every key from that prefix; KEYS are declared for routing only (ioredis
  * prepends its keyPrefix to them, never to ARGV). Money only ever moves through HINCRBY on
  * integer strings; Lua numbers (doubles) are used for comparisons, and every value they hold
  * stays below 2^53 (see src/core/budget/nano-usd.ts).
@@ -31,12 +32,43 @@
  * since each settlement writes its journal entry first, a refused XADD leaves nothing of it.
  */
 
+/**
+ * Needs \`budgetIndex\`. Every budget hash is listed in the index with the time
+ * Redis will expire it, so a hash that is gone before that time was deleted by something else:
+ * evicted (a policy changed after the ledger checked it), or removed by hand. Its spend would
+ * read as zero, so the script stops with an error the ledger turns into LedgerUnavailableError.
+ */
+const LOST_BUDGET = `
+local redisNowMs
+-- Redis's own clock, read once per script: it is the clock that expires keys.
+local function redisNow()
+  if not redisNowMs then
+    local time = redis.call('TIME')
+    redisNowMs = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  end
+  return redisNowMs
+end
+-- A second of slack: the index time was read from PTTL at another moment than this TIME.
+local function refuseIfLost(key)
+  local listedUntil = redis.call('ZSCORE', budgetIndex, key)
+  if listedUntil and (listedUntil == 'inf' or tonumber(listedUntil) > redisNow() + 1000) then
+    error({err = 'FALBUDGET_LOST ' .. key})
+  end
+end
+`;
+
 const COMMON = `
 local prefix = ARGV[1]
 local nowText = ARGV[2]
 local now = tonumber(nowText)
 local retention = tonumber(ARGV[3])
 local journalRetention = tonumber(ARGV[4])
+
+-- The epoch this process saw (see EPOCH_SCRIPT), taken out of ARGV so that each script's own
+-- arguments still start at ARGV[5].
+local expectedEpoch = table.remove(ARGV, 5)
+local storedEpoch = redis.call('GET', prefix .. 'epoch')
+if storedEpoch ~= expectedEpoch then error({err = 'FALBUDGET_EPOCH ' .. (storedEpoch or '')}) end
 
 local openHolds = prefix .. 'open'
 local budgetIndex = prefix .. 'budgets'
@@ -46,7 +78,7 @@ local function budgetKey(key) return prefix .. 'budget:' .. key end
 local function holdKey(id) return prefix .. 'hold:' .. id end
 local function requestKey(id) return prefix .. 'request:' .. id end
 local function integer(n) return string.format('%.0f', n) end
-
+${LOST_BUDGET}
 -- The hold fields a settlement reads; 4 to 9 are copied into its journal entry when present.
 local HOLD_FIELDS = {'amount', 'keys', 'status', 'requestId', 'endpoint', 'provider', 'pricingVersion', 'pricingSha256', 'scope', 'app'}
 local function readHold(id) return redis.call('HMGET', holdKey(id), unpack(HOLD_FIELDS)) end
@@ -177,7 +209,7 @@ for i = 1, count do
   local budget = redis.call('HMGET', budgetKey(key), 'spent', 'reserved', 'limit', 'windowEndsAt')
   local spent, reserved = budget[1] or '0', budget[2] or '0'
   -- Every stored budget has a "reserved" field (HINCRBY below creates it).
-  if budget[2] then stored[key] = budget end
+  if budget[2] then stored[key] = budget else refuseIfLost(key) end
   local remaining = tonumber(limitText) - tonumber(spent) - tonumber(reserved)
   if amount > remaining then
     if remaining < 0 then remaining = 0 end
@@ -197,7 +229,7 @@ for i = 1, count do
   if windowEndsAt ~= '' then windowEnds[key] = windowEndsAt end
 end
 
-local redisNow
+local pruned = false
 local persistent = false
 local holdTtl = math.ceil(math.max(expiresAt - now, 0) + retention)
 for _, key in ipairs(keys) do
@@ -232,16 +264,15 @@ for _, key in ipairs(keys) do
   if reindex then
     -- Redis's own clock, only to know when a budget hash with a TTL will be gone; and index
     -- entries of budgets Redis has expired go now (after the first write: see the top).
-    if not redisNow then
-      local time = redis.call('TIME')
-      redisNow = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-      redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow))
+    if not pruned then
+      redis.call('ZREMRANGEBYSCORE', budgetIndex, '-inf', '(' .. integer(redisNow()))
+      pruned = true
     end
     local left = redis.call('PTTL', budget)
     if left < 0 then
       redis.call('ZADD', budgetIndex, '+inf', key)
     else
-      redis.call('ZADD', budgetIndex, integer(redisNow + left), key)
+      redis.call('ZADD', budgetIndex, integer(redisNow() + left), key)
     end
   end
 end
@@ -294,6 +325,9 @@ end
 local hold = holdKey(holdId)
 local holdTtl = redis.call('PTTL', hold)
 if holdTtl == -2 then return 0 end
+-- One request per hold (as in every ledger): a second id would outlive what it points at.
+local current = redis.call('HGET', hold, 'requestId')
+if current and current ~= requestId then return 0 end
 -- As long as the hold: its TTL, or for a hold that has none yet (under a budget that never
 -- ends), until a retention period after it expires; settling it sets both to the retention.
 local ttl = holdTtl
@@ -325,6 +359,7 @@ export const USAGE_SCRIPT = `${COMMON}
 local out = {}
 for i = 5, #ARGV do
   local usage = redis.call('HMGET', budgetKey(ARGV[i]), 'spent', 'reserved')
+  if not usage[2] then refuseIfLost(ARGV[i]) end
   out[#out + 1] = usage[1] or '0'
   out[#out + 1] = usage[2] or '0'
 end
@@ -348,6 +383,7 @@ for _, key in ipairs(redis.call('ZRANGE', budgetIndex, 0, -1)) do
     out[#out + 1] = budget[4] or '0'
     out[#out + 1] = budget[5] or ''
   else
+    refuseIfLost(key)
     redis.call('ZREM', budgetIndex, key)
   end
 end
@@ -375,6 +411,8 @@ return {'', lag}
  */
 export const INSPECT_READ_ONLY_SCRIPT = `
 local prefix, now = ARGV[1], ARGV[2]
+local budgetIndex = prefix .. 'budgets'
+${LOST_BUDGET}
 local dueAmount, dueCount = {}, {}
 for _, id in ipairs(redis.call('ZRANGEBYSCORE', prefix .. 'open', '-inf', now)) do
   local hold = redis.call('HMGET', prefix .. 'hold:' .. id, 'amount', 'keys', 'status')
@@ -389,6 +427,7 @@ local function integer(n) return string.format('%.0f', n) end
 local out = {}
 for _, key in ipairs(redis.call('ZRANGE', prefix .. 'budgets', 0, -1)) do
   local budget = redis.call('HMGET', prefix .. 'budget:' .. key, 'limit', 'spent', 'reserved', 'open', 'windowEndsAt')
+  if not budget[3] then refuseIfLost(key) end
   if budget[3] then
     local amount, count = dueAmount[key] or 0, dueCount[key] or 0
     out[#out + 1] = key
@@ -400,4 +439,17 @@ for _, key in ipairs(redis.call('ZRANGE', prefix .. 'budgets', 0, -1)) do
   end
 end
 return out
+`;
+
+/**
+ * KEYS: the epoch key. ARGV: the prefix, a fresh random id. Returns the epoch every later script
+ * of this process must find: the stored one, or (none stored: a new prefix, or one written
+ * before epochs existed) the fresh id, stored now.
+ */
+export const EPOCH_SCRIPT = `
+local key = ARGV[1] .. 'epoch'
+local epoch = redis.call('GET', key)
+if epoch then return epoch end
+redis.call('SET', key, ARGV[2])
+return ARGV[2]
 `;

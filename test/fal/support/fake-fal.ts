@@ -16,6 +16,8 @@ export interface RecordedRequest {
   readonly method: string;
   readonly url: string;
   readonly body: string | undefined;
+  /** Lower-cased names. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 interface QueuedRequest {
@@ -64,7 +66,9 @@ export class FakeFal {
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = input instanceof Request ? input : new Request(String(input), init as RequestInit);
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
-    const recorded: RecordedRequest = { method: request.method, url: request.url, body };
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, key) => { headers[key] = value; });
+    const recorded: RecordedRequest = { method: request.method, url: request.url, body, headers };
     this.requests.push(recorded);
     if (this.beforeAnswer) await this.beforeAnswer(recorded);
     return this.answer(recorded);
@@ -152,8 +156,13 @@ export class FakeFal {
     return json(200, { video: { url: `https://v3.fal.media/files/fake/${id}.mp4` } }, { 'x-fal-request-id': id! });
   }
 
-  /** The same fake over HTTP on 127.0.0.1, for @fal-ai/server-proxy to forward to. */
-  async listen(): Promise<{ server: Server; origin: string }> {
+  /**
+   * The same fake over HTTP on 127.0.0.1, for @fal-ai/server-proxy to forward to. `dropAfterReading`
+   * may drop a connection once the whole request is read (fal received it, the answer is lost);
+   * `received` lists every request read, dropped or answered.
+   */
+  async listen(options: { dropAfterReading?: (request: RecordedRequest) => boolean } = {}): Promise<{ server: Server; origin: string; received: RecordedRequest[] }> {
+    const received: RecordedRequest[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -161,7 +170,15 @@ export class FakeFal {
         // The proxy addresses the real host names; they arrive here in the x-fake-host header.
         const host = String(req.headers['x-fake-host'] ?? req.headers.host);
         const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
-        const response = await this.fetch(`https://${host}${req.url}`, { method: req.method, body: req.method === 'GET' ? undefined : body });
+        const url = `https://${host}${req.url}`;
+        const forwarded = Object.fromEntries(Object.entries(req.headers).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+        const request: RecordedRequest = { method: String(req.method), url, body, headers: forwarded };
+        received.push(request);
+        if (options.dropAfterReading?.(request)) {
+          req.socket.destroy();
+          return;
+        }
+        const response = await this.fetch(url, { method: req.method, headers: forwarded, body: req.method === 'GET' ? undefined : body });
         const headers: Record<string, string> = {};
         response.headers.forEach((value, key) => { headers[key] = value; });
         res.writeHead(response.status, headers);
@@ -171,6 +188,6 @@ export class FakeFal {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     if (typeof address !== 'object' || address === null) throw new Error('no address');
-    return { server, origin: `http://127.0.0.1:${address.port}` };
+    return { server, origin: `http://127.0.0.1:${address.port}`, received };
   }
 }

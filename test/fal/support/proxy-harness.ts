@@ -5,8 +5,7 @@ import { fromHeaders, handleRequest, resolveProxyConfig, responsePassthrough, ty
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll } from 'vitest';
-import { budgetMiddleware, withBudget, type BudgetGuard, type FetchGuardOptions } from '../../../src/index.js';
-import type { ProxyGuardOptions } from '../../../src/fal/proxy/proxy-guard.js';
+import { budgetMiddleware, withBudget, type BudgetGuard, type ExpressGuardOptions, type FetchGuardOptions } from '../../../src/index.js';
 import { FakeFal } from './fake-fal.js';
 
 /**
@@ -66,17 +65,18 @@ export interface ExpressProxyOptions {
   readonly json?: boolean;
   /** Middleware the app runs before the budget middleware. */
   readonly before?: readonly RequestHandler[];
-  readonly guardOptions?: ProxyGuardOptions<express.Request>;
+  readonly guardOptions?: ExpressGuardOptions<express.Request>;
 }
 
-/** An Express app on 127.0.0.1: [express.json()], budgetMiddleware, createHandler(). Resolves to its proxy URL. */
+/** An Express app on 127.0.0.1: [express.json()], budgetMiddleware with createHandler() as its handler (the README's setup). Resolves to its proxy URL. */
 export async function startExpressProxy(guard: BudgetGuard, options: ExpressProxyOptions = {}): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   const chain: RequestHandler[] = [...(options.json === false ? [] : [express.json()]), ...(options.before ?? [])];
   app.all('/api/fal/proxy', ...chain, budgetMiddleware<express.Request>(guard, {
     context: (req) => ({ user: req.headers['x-user'] }),
+    handler: createHandler(proxyConfig),
     ...options.guardOptions,
-  }), createHandler(proxyConfig));
+  }));
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   return {

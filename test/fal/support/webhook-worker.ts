@@ -4,7 +4,7 @@
 // <ledger>: a file path (fileLedger) or a redis:// URL (redisLedger).
 import { createFalClient } from '@fal-ai/client';
 import express from 'express';
-import { createBudgetGuard, fileLedger, redisLedger, webhookMiddleware, type Ledger } from '../../../src/index.js';
+import { createBudgetGuard, fileLedger, redisLedger, webhookMiddleware, type Ledger, guardedFetch } from '../../../src/index.js';
 import { FakeFal } from './fake-fal.js';
 
 const [mode, where, now, url] = process.argv.slice(2) as [string, string, string, string];
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   if (mode === 'submit') {
     // fal itself is the in-process fake: this process is the only one that talks to it.
     const fake = new FakeFal({ fate: 'running' });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: fake.fetch as typeof fetch }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
     const { request_id: requestId } = await fal.queue.submit('luma/agent/ray/v3.2/video-to-video', {
       input: { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp4' }, webhookUrl: url,
     });

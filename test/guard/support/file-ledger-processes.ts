@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,5 +68,27 @@ export function killed(child: ChildProcess): Promise<void> {
     }
     child.on('exit', () => resolve());
     child.kill('SIGKILL');
+  });
+}
+
+/** Resolves once the process is stopped (SIGSTOP: state T in /proc/<pid>/stat); rejects if it exits first. */
+export function stopped(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const poll = () => {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        reject(new Error(`process ${child.pid} exited before it stopped`));
+        return;
+      }
+      let state: string | undefined;
+      try {
+        // The state is the field after the parenthesised command name.
+        state = readFileSync(`/proc/${child.pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[0];
+      } catch {
+        state = undefined;
+      }
+      if (state === 'T') resolve();
+      else setTimeout(poll, 20);
+    };
+    poll();
   });
 }

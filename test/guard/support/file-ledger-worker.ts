@@ -7,12 +7,18 @@
 //                                               request id; prints every acknowledged answer as a line
 //   guard-submit <file> <fal origin> <prompt>   a budget guard's queue.submit; prints the request id
 //   guard-result <file> <fal origin> <id>       a budget guard's queue.result of that request id
+//   paused <file> <pattern> <ops> <holdId> <compactAfterBytes>
+//                                               stops itself (SIGSTOP) at its first change to a file: a
+//                                               truncate, or a write whose bytes match <pattern>; then
+//                                               runs <ops>: r reserve 1.00, c commit, x five reserves
+//                                               of 0.10; prints each answer, or E and the error
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { createFalClient } from '@fal-ai/client';
-import { createBudgetGuard } from '../../../src/guard/create-budget-guard.js';
+import { createBudgetGuard } from '../../../src/create-budget-guard.js';
 import { fileLedger } from '../../../src/guard/ledgers/file-ledger.js';
 import { lockLedger } from '../../../src/guard/ledgers/file-ledger-lock.js';
+import { guardedFetch } from '../../../src/fal/guarded-fetch.js';
 
 const [mode, file, ...rest] = process.argv.slice(2);
 const now = 1_800_000_000_000;
@@ -85,7 +91,57 @@ async function storm(tag: string, iterations: number, limit: string, staleLockMs
   out('done');
 }
 
+/**
+ * Pauses this process, once, just before it first changes a file after reading it: where a writer
+ * whose lock is about to be taken from it (paused past staleLockMs) stands.
+ */
+async function pauseAtFirstChange(pattern: RegExp): Promise<void> {
+  const probe = await open('/dev/null');
+  const proto = Object.getPrototypeOf(probe) as FileHandle;
+  await probe.close();
+  const { truncate, write } = proto;
+  let paused = false;
+  const pause = (what: string) => {
+    if (paused) return;
+    paused = true;
+    out(`pausing before ${what}`); // stdout is a pipe: written synchronously on Linux
+    process.kill(process.pid, 'SIGSTOP');
+  };
+  proto.truncate = function (this: FileHandle, ...args: Parameters<FileHandle['truncate']>) {
+    pause('a truncate');
+    return truncate.apply(this, args);
+  };
+  proto.write = function (this: FileHandle, ...args: unknown[]) {
+    if (Buffer.isBuffer(args[0]) && pattern.test(args[0].toString('utf8', (args[1] as number | undefined) ?? 0))) pause('a write');
+    return (write as (...inner: unknown[]) => unknown).apply(this, args);
+  } as FileHandle['write'];
+}
+
+async function paused(pattern: string, ops: string, holdId: string, compactAfterBytes: number): Promise<void> {
+  await pauseAtFirstChange(new RegExp(pattern));
+  const ledger = fileLedger({ path: file!, staleLockMs: 2_000, lockTimeoutMs: 20_000, compactAfterBytes });
+  const budgets = [{ key: 'g', limit: '10.00' }];
+  const reserve = (id: string, amount: string) => ledger.reserve({ holdId: id, amount, budgets, expiresAt: now + 3_600_000, now });
+  const report = async (what: string, call: () => Promise<unknown>) => {
+    try {
+      out(`${what} ${JSON.stringify(await call())}`);
+    } catch (error) {
+      out(`E ${what} ${(error as { code?: string }).code}`);
+    }
+  };
+  if (ops.includes('r')) await report(`reserve ${holdId}`, () => reserve(holdId, '1.00'));
+  if (ops.includes('c')) await report(`commit ${holdId}`, () => ledger.commit(holdId, now));
+  if (ops.includes('x')) for (const id of ['hD', 'hE', 'hF', 'hG', 'hH']) await report(`reserve ${id}`, () => reserve(id, '0.10'));
+  await ledger.close?.();
+  out('done');
+}
+
 async function main(): Promise<void> {
+  if (mode === 'paused') {
+    const [pattern, ops, holdId, compactAfterBytes] = rest as [string, string, string, string];
+    await paused(pattern, ops, holdId, Number(compactAfterBytes));
+    return;
+  }
   if (mode === 'hold-lock') {
     await lockLedger(file!, { timeoutMs: 10_000, staleMs: 2_000 });
     out('locked');
@@ -103,7 +159,7 @@ async function main(): Promise<void> {
   if (mode === 'guard-submit' || mode === 'guard-result') {
     const [origin, argument] = rest as [string, string];
     const guard = createBudgetGuard({ limit: '100.00', ledger: fileLedger({ path: file! }), onWarning: () => {} });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: forwardingFetch(origin) }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, forwardingFetch(origin) as typeof fetch) }));
     if (mode === 'guard-submit') {
       const input = { prompt: argument, video_url: 'https://example.com/in.mp4', resolution: '1080p', hdr: true };
       const { request_id: requestId } = await fal.queue.submit(V2V, { input });

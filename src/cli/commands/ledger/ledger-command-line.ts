@@ -1,13 +1,19 @@
 import type { Argv, CommandModule } from 'yargs';
-import type { OutputFormat, Parsed } from '../../parser.js';
-import type { JournalFormat } from './ledger-flags.js';
+import type { OutputFormat } from '../../output-format.js';
+import type { JournalFormat, LedgerInvocation } from './ledger-flags.js';
 
-const EXIT_CODES = `Exit codes: 0 printed; 2 a bad command line or --ledger value (no such file, a directory, not a redis:// URL) or a bad --since/--until (one line on stderr); 4 the ledger is unavailable: Redis unreachable or too slow, a ledger file that cannot be read or is corrupt; 1 a bug.`;
+/** What yargs made of a ledger command line (the parser's Parsed, narrowed to ledger commands). */
+export type LedgerParsed =
+  | { readonly kind: 'run'; readonly invocation: LedgerInvocation }
+  | { readonly kind: 'usage'; readonly message: string };
+
+const EXIT_CODES = `Exit codes: 0 printed; 2 a bad command line or --ledger value (no such file, a directory, not a redis:// URL) or a bad --since/--until (one line on stderr); 4 the ledger is unavailable: Redis unreachable or too slow, no ledger under that --prefix and --key-prefix, a ledger file that cannot be read or is corrupt; 1 a bug.`;
 
 function ledgerOptions<T>(argv: Argv<T>) {
   return argv
     .option('ledger', { type: 'string', requiresArg: true, demandOption: true, describe: 'the ledger: a file path, or a redis:// or rediss:// URL' })
-    .option('prefix', { type: 'string', requiresArg: true, describe: 'a Redis ledger\'s prefix (default fal-budget), as given to redisLedger()' });
+    .option('prefix', { type: 'string', requiresArg: true, describe: 'a Redis ledger\'s prefix (default fal-budget), as given to redisLedger()' })
+    .option('key-prefix', { type: 'string', requiresArg: true, describe: 'the ioredis keyPrefix of the client the app passes to redisLedger(), if any' });
 }
 
 /**
@@ -56,9 +62,14 @@ function formatGiven(args: readonly string[]): boolean {
 }
 
 /** The ledger invocation yargs captured, or the usage error in it. */
-export function ledgerInvocation(argv: Record<string, unknown>, args: readonly string[]): Parsed {
+export function ledgerInvocation(argv: Record<string, unknown>, args: readonly string[]): LedgerParsed {
   const action = (argv._ as unknown[])[1];
-  const flags = { ledger: String(argv.ledger), ...(argv.prefix === undefined ? {} : { prefix: String(argv.prefix) }) };
+  const keyPrefix = argv['key-prefix'];
+  const flags = {
+    ledger: String(argv.ledger),
+    ...(argv.prefix === undefined ? {} : { prefix: String(argv.prefix) }),
+    ...(keyPrefix === undefined ? {} : { keyPrefix: String(keyPrefix) }),
+  };
   const json = argv.json === true;
   let format = argv.format as JournalFormat;
   if (json) {

@@ -1,9 +1,13 @@
-import type { OutputFormat } from '../../parser.js';
+import type { OutputFormat } from '../../output-format.js';
 
-/** Which ledger to look inside: a file path or a redis:// URL, and a Redis ledger's prefix. */
+/**
+ * Which ledger to look inside: a file path or a redis:// URL, a Redis ledger's prefix, and the
+ * ioredis keyPrefix of the app's client, when it has one.
+ */
 export interface LedgerFlags {
   readonly ledger: string;
   readonly prefix?: string;
+  readonly keyPrefix?: string;
 }
 
 export interface JournalFlags extends LedgerFlags {

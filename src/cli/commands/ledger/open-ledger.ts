@@ -14,6 +14,7 @@ export interface LedgerRef {
   readonly kind: 'file' | 'redis';
   readonly location: string;
   readonly prefix?: string;
+  readonly keyPrefix?: string;
 }
 
 export interface OpenedLedger {
@@ -31,8 +32,9 @@ function errorCode(error: unknown): string | undefined {
   return typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined;
 }
 
-function openFile(path: string, prefix: string | undefined): OpenedLedger {
-  if (prefix !== undefined) throw usage('--prefix: only a Redis ledger has a prefix (--ledger names a file)');
+function openFile(path: string, flags: LedgerFlags): OpenedLedger {
+  if (flags.prefix !== undefined) throw usage('--prefix: only a Redis ledger has a prefix (--ledger names a file)');
+  if (flags.keyPrefix !== undefined) throw usage('--key-prefix: only a Redis ledger has a key prefix (--ledger names a file)');
   const file = resolve(path);
   let stat;
   try {
@@ -54,8 +56,10 @@ function checkPrefix(prefix: string | undefined): void {
   }
 }
 
-async function openRedis(url: string, prefix: string | undefined): Promise<OpenedLedger> {
+async function openRedis(url: string, flags: LedgerFlags): Promise<OpenedLedger> {
+  const { prefix, keyPrefix } = flags;
   checkPrefix(prefix);
+  if (keyPrefix === '') throw usage('--key-prefix: must be the non-empty keyPrefix of the app\'s ioredis client');
   try {
     new URL(url);
   } catch {
@@ -74,6 +78,8 @@ async function openRedis(url: string, prefix: string | undefined): Promise<Opene
     commandTimeout: LEDGER_TIMEOUT_MS,
     // One look, one connection: no reconnecting behind the operator's back.
     retryStrategy: () => null,
+    // ioredis adds it to every key sent, as it does for the app; the ledger adds it to its scripts'.
+    ...(keyPrefix === undefined ? {} : { keyPrefix }),
   });
   let lastError: unknown;
   client.on('error', (error: unknown) => {
@@ -84,6 +90,15 @@ async function openRedis(url: string, prefix: string | undefined): Promise<Opene
     const version = /^redis_version:(\d+)/m.exec(await client.info('server'))?.[1];
     // EVAL_RO, which keeps the ledger's scripts from writing, came with Redis 7.
     if (version !== undefined && Number(version) < 7) throw unavailable(`it runs Redis ${version}; fal-budget ledger reads through EVAL_RO, which needs Redis 7 or later`);
+    // A wrong --prefix or a missing --key-prefix would otherwise read as an empty ledger.
+    const tag = `{${prefix ?? DEFAULT_PREFIX}}:`;
+    if (await client.exists(...['budgets', 'journal', 'open', 'epoch'].map((name) => tag + name)) === 0) {
+      throw new LedgerUnavailableError(
+        `Redis ledger at ${location}: no ledger under ${JSON.stringify((keyPrefix ?? '') + tag)} (no budget index, journal, open holds or epoch). `
+        + 'Check --prefix (the prefix given to redisLedger) and --key-prefix (the keyPrefix of the app\'s ioredis client, if any).',
+        { ledger: 'redis', location },
+      );
+    }
   } catch (error) {
     // A connection that never opened has ended already; disconnect() would wait 2 s for a close event that came and went.
     if (client.status !== 'end') client.disconnect();
@@ -94,7 +109,7 @@ async function openRedis(url: string, prefix: string | undefined): Promise<Opene
   const ledger = redisLedger({ client, readOnly: true, timeoutMs: LEDGER_TIMEOUT_MS, ...(prefix === undefined ? {} : { prefix }) });
   return {
     ledger,
-    ref: { kind: 'redis', location, prefix: prefix ?? DEFAULT_PREFIX },
+    ref: { kind: 'redis', location, prefix: prefix ?? DEFAULT_PREFIX, ...(keyPrefix === undefined ? {} : { keyPrefix }) },
     close: async () => {
       await ledger.close?.();
       client.disconnect();
@@ -111,7 +126,7 @@ export async function openLedgerForReading(flags: LedgerFlags): Promise<OpenedLe
   const target = flags.ledger;
   if (target.trim() === '') throw usage('--ledger: give a ledger file path or a redis:// URL');
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(target)?.[1]?.toLowerCase();
-  if (scheme === undefined) return openFile(target, flags.prefix);
+  if (scheme === undefined) return openFile(target, flags);
   if (scheme !== 'redis' && scheme !== 'rediss') throw usage(`--ledger: a ${scheme}:// URL is not a ledger; give a file path or a redis:// or rediss:// URL`);
-  return openRedis(`${scheme}${target.slice(scheme.length)}`, flags.prefix);
+  return openRedis(`${scheme}${target.slice(scheme.length)}`, flags);
 }

@@ -7,16 +7,14 @@ import {
 import { instantOf } from '../core/instant.js';
 import { Decimal, formatMoney, ZERO } from '../core/money.js';
 import { PriceBook } from '../core/pricing/price-book.js';
+import { quoteRequest } from '../core/quote.js';
 import type { Quote } from '../core/quote-types.js';
-import { quote as quoteRequest } from '../quote.js';
-import { wrapFalClient } from '../fal/wrap-fal-client.js';
 import { applyBudgets, parseBudgets, parseMoneyOption, type AppliedBudget, type CallContext } from './budget-spec.js';
-import { InvalidOptionError } from './errors/invalid-option-error.js';
+import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 import type {
-  BudgetGuard, BudgetGuardOptions, BudgetReport, BudgetStatus, CheckResult, GuardCallOptions, GuardWarning, Reservation,
+  BudgetGuardOptions, BudgetReport, BudgetStatus, CheckResult, CoreBudgetGuard, GuardBinding, GuardCallOptions, GuardWarning, Reservation,
 } from './guard-types.js';
 import { memoryLedger } from './ledgers/memory-ledger.js';
-import { withMediaPlaceholders } from './media-placeholders.js';
 import { ThresholdWatch, parseThresholds } from './threshold-watch.js';
 
 const DEFAULT_HOLD_TTL_MS = 60 * 60 * 1000;
@@ -128,9 +126,10 @@ function detailsOf(endpoint: string, priced: Priced, applied: readonly AppliedBu
 
 /**
  * A budget guard: quotes each call strictly, reserves it against every budget that applies
- * (atomically, in one ledger operation), and settles it once the outcome is known.
+ * (atomically, in one ledger operation), and settles it once the outcome is known. The tables,
+ * the source probe and how an input is priced come from `binding` (see src/create-budget-guard.ts).
  */
-export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard {
+export function createGuard(options: BudgetGuardOptions, binding: GuardBinding): CoreBudgetGuard {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'must be an object like { limit: "25.00" }');
   const specs = parseBudgets(options);
   const clock = clockOf(options.now);
@@ -155,17 +154,20 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
   const holdPrefix = `fal-budget:${globalThis.crypto.randomUUID()}:`;
   let holdCount = 0;
 
+  let book = options.book;
+  const bookOf = (): PriceBook => (book ??= binding.defaultBook());
+
   const contextOf = (callOptions: GuardCallOptions | undefined): CallContext =>
     callOptions?.context ? { ...baseContext, ...callOptions.context } : baseContext;
 
   function price(endpoint: string, input: unknown, callOptions: GuardCallOptions | undefined, now: number): Priced {
     try {
-      const quote = quoteRequest(endpoint, withMediaPlaceholders(input), {
+      const quote = quoteRequest(bookOf(), endpoint, binding.pricedInput ? binding.pricedInput(input) : input, {
         strict: true,
         at: options.pricingAt ?? now,
-        book: options.book,
         provider: callOptions?.provider,
         sourceSeconds: callOptions?.sourceSeconds,
+        probeSource: binding.probeSource,
       });
       return { quote, amountText: quote.total, declared: false };
     } catch (error) {
@@ -230,14 +232,10 @@ export function createBudgetGuard(options: BudgetGuardOptions = {}): BudgetGuard
 
   const hooks: ReservationHooks = { settle, attach };
 
-  const guard: BudgetGuard = {
+  const guard: CoreBudgetGuard = {
     ledger,
     now: clock,
     warn: onWarning,
-
-    wrap(client, wrapOptions) {
-      return wrapFalClient(guard, client, wrapOptions);
-    },
 
     async reserve(endpoint, input, callOptions) {
       const now = await callTime();

@@ -1,6 +1,6 @@
-import { FalBudgetError } from '../../core/errors/fal-budget-error.js';
+import { FalBudgetError } from './fal-budget-error.js';
 
-/** A guard option (or a call's budget context) that cannot be used: names the option. */
+/** An option that cannot be used, from quote(), createBudgetGuard(), a ledger or an adapter: names the option. */
 export class InvalidOptionError extends FalBudgetError {
   override name = 'InvalidOptionError';
   /** The option's path, e.g. `limit`, `budgets[1].timeZone`, `context.user`. */
