@@ -1,8 +1,5 @@
 import { FalPlatformError } from './fal-platform-error.js';
-import type { FalPlatformClient } from './platform-client.js';
-
-/** How many pages one query may take when the client does not say (FalPlatformOptions.maxPages). */
-export const DEFAULT_MAX_PAGES = 1000;
+import { DEFAULT_MAX_PAGES, type FalPlatformClient } from './platform-client.js';
 
 /**
  * The rows of every page of one platform API query: `cursor` -> `next_cursor` until `has_more`
