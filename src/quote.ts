@@ -1,6 +1,6 @@
 import type { Decimal } from './core/money.js';
 import { quoteBatchWith, type BatchResult } from './core/batch.js';
-import { InvalidRequestError } from './core/errors/index.js';
+import { InvalidOptionError } from './core/errors/index.js';
 import { PriceBook } from './core/pricing/price-book.js';
 import { quoteRequest } from './core/quote.js';
 import type { Quote } from './core/quote-types.js';
@@ -26,8 +26,8 @@ export interface QuoteOptions {
   readonly book?: PriceBook;
 }
 
-function optionError(name: string, message: string): InvalidRequestError {
-  return new InvalidRequestError(`(options)`, [{ path: [name], code: 'invalid_option', message }]);
+function optionError(name: string, message: string): InvalidOptionError {
+  return new InvalidOptionError(name, message);
 }
 
 /** Options come from callers' code: a wrong one is a typed error naming it, never a TypeError. */

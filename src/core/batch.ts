@@ -1,4 +1,4 @@
-import { FalBudgetError, InvalidRequestError, type RequestIssue } from './errors/index.js';
+import { FalBudgetError, InvalidOptionError, InvalidRequestError, type RequestIssue } from './errors/index.js';
 import { Decimal, formatMoney, ZERO } from './money.js';
 import type { PriceBook } from './pricing/price-book.js';
 import { quoteRequest, type CoreQuoteOptions } from './quote.js';
@@ -121,6 +121,8 @@ export function batchErrorOf(error: FalBudgetError, index: number, id: string | 
     code: error.code,
     message: error.message,
     ...(error instanceof InvalidRequestError ? { issues: error.issues } : {}),
+    // A line's own option (its sourceSeconds) is reported as an issue at that field, as before.
+    ...(error instanceof InvalidOptionError ? { issues: [{ path: [error.option], code: error.code, message: error.reason }] } : {}),
   };
 }
 

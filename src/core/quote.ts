@@ -1,10 +1,9 @@
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {
-  AmbiguousEndpointError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError, type RequestIssue,
+  AmbiguousEndpointError, InvalidOptionError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
 import { instantOf } from './instant.js';
-import { optionIssue } from './option-issue.js';
 import type { PriceBook } from './pricing/price-book.js';
 import type { PricingTable } from './pricing/pricing-table.js';
 import type { CoreQuoteOptions } from './quote-options.js';
@@ -16,10 +15,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function instantMs(endpoint: string, at: Date | string | number): number {
+function instantMs(at: Date | string | number): number {
   const ms = instantOf(at);
   if (ms === undefined) {
-    throw new InvalidRequestError(endpoint, [optionIssue('at', `not a valid instant: ${String(at)} (a date like 2026-11-24, a date-time with offset like 2026-11-24T12:00:00Z, a Date or epoch ms)`)]);
+    throw new InvalidOptionError('at', `not a valid instant: ${String(at)} (a date like 2026-11-24, a date-time with offset like 2026-11-24T12:00:00Z, a Date or epoch ms)`);
   }
   return ms;
 }
@@ -42,7 +41,7 @@ export function resolveProvider(book: PriceBook, endpoint: string, provider: str
  */
 export function selectPricing(book: PriceBook, endpoint: string, options: Pick<CoreQuoteOptions, 'at' | 'version' | 'provider'>) {
   const provider = resolveProvider(book, endpoint, options.provider);
-  const atMs = options.version === undefined ? instantMs(endpoint, options.at) : undefined;
+  const atMs = options.version === undefined ? instantMs(options.at) : undefined;
   const table = options.version === undefined ? book.select(provider, { atMs: atMs! }) : book.select(provider, { version: options.version });
   const pricing = table.endpoints.get(endpoint);
   if (!pricing) {

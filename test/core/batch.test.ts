@@ -60,15 +60,27 @@ describe('BatchTotals streams without keeping quotes', () => {
   });
 });
 
+describe('a batch line whose sourceSeconds is not a length', () => {
+  it('is reported on its line as an issue at sourceSeconds, with the option error code', () => {
+    const result = quoteBatch([{ id: 'e', endpoint: 'luma-ray-3-2-edit', input: {}, sourceSeconds: 'ten' }], { at: AT });
+    expect(result.items).toEqual([]);
+    expect(result.errors).toEqual([expect.objectContaining({
+      index: 0, id: 'e', code: 'invalid_option',
+      issues: [{ path: ['sourceSeconds'], code: 'invalid_option', message: 'must be a non-negative decimal string like "22.5" (got "ten")' }],
+    })]);
+  });
+});
+
 describe('options from callers are checked, never a TypeError', () => {
   it('names the option that is wrong', async () => {
-    const { InvalidRequestError, quote } = await import('../../src/index.js');
+    const { InvalidOptionError, quote } = await import('../../src/index.js');
     const input = { resolution: '720p' };
     const endpoint = 'luma/agent/ray/v3.2/video-to-video';
     expect(quote(endpoint, input, null as never).total).toBe('1.08');
     expect(() => quote(endpoint, input, { now: 5 as never })).toThrow('now: must be a function');
     expect(() => quote(endpoint, input, { book: {} as never })).toThrow('book: must be a PriceBook');
-    expect(() => quote(endpoint, input, 'x' as never)).toThrow(InvalidRequestError);
+    expect(() => quote(endpoint, input, { book: {} as never })).toThrow(expect.objectContaining({ code: 'invalid_option', option: 'book' }));
+    expect(() => quote(endpoint, input, 'x' as never)).toThrow(InvalidOptionError);
     expect(() => quoteBatch(null as never)).toThrow('requests: must be an iterable');
     expect(quoteBatch([], null as never).total).toBe('0.00');
   });

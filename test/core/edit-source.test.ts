@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quoteRequest, type SourceProbe } from '../../src/core/quote.js';
-import { bundledPriceBook, Decimal, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
+import { bundledPriceBook, Decimal, InvalidOptionError, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
 import { forgeLengths, fragment, setWord, withFragmentTrack, withMehd } from '../media/support/forge-mp4.js';
 
 const AT = '2026-11-24T12:00:00Z';
@@ -29,10 +29,6 @@ describe('the edit is billed per started 5 s block of the source', () => {
   it.each([
     ['30.000000000000000001', 'source_too_long'],
     ['0', 'empty_source'],
-    ['-1', 'invalid_option'],
-    ['1e1', 'invalid_option'],
-    ['ten', 'invalid_option'],
-    ['', 'invalid_option'],
   ])('%j is refused (%s), naming sourceSeconds', (seconds, code) => {
     try {
       quote(EDIT, {}, { at: AT, sourceSeconds: seconds });
@@ -40,6 +36,16 @@ describe('the edit is billed per started 5 s block of the source', () => {
     } catch (error) {
       expect(error).toBeInstanceOf(InvalidRequestError);
       expect((error as InvalidRequestError).issues).toEqual([expect.objectContaining({ path: ['sourceSeconds'], code })]);
+    }
+  });
+
+  it.each(['-1', '1e1', 'ten', ''])('%j is not a length: the option error, as createBudgetGuard() throws for its options', (seconds) => {
+    try {
+      quote(EDIT, {}, { at: AT, sourceSeconds: seconds });
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(InvalidOptionError);
+      expect(error).toMatchObject({ code: 'invalid_option', option: 'sourceSeconds' });
     }
   });
 

@@ -162,7 +162,8 @@ describe('version selection', () => {
   });
 
   it('an invalid instant is a typed error naming the option', () => {
-    expect(() => quote('acme/clip', {}, { at: 'yesterday', book })).toThrow('invalid request for acme/clip: at: not a valid instant: yesterday');
+    expect(() => quote('acme/clip', {}, { at: 'yesterday', book })).toThrow('at: not a valid instant: yesterday');
+    expect(() => quote('acme/clip', {}, { at: 'yesterday', book })).toThrow(expect.objectContaining({ name: 'InvalidOptionError', code: 'invalid_option', option: 'at' }));
     // Impossible dates do not roll over into the next month, and times need an offset.
     for (const at of ['2026-02-30', '2026-11-31', '2026-11-24T12:00:00', '2026-11-24T25:00:00Z', 8.64e15 + 1, new Date(Number.NaN)]) {
       expect(() => quote('acme/clip', {}, { at, book })).toThrow(/at: not a valid instant/);

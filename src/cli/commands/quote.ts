@@ -1,5 +1,5 @@
 import type { BillingKind } from '../../core/billing/index.js';
-import { InvalidRequestError } from '../../core/errors/index.js';
+import { InvalidOptionError, InvalidRequestError } from '../../core/errors/index.js';
 import { Decimal, parseDecimal } from '../../core/money.js';
 import { selectPricing } from '../../core/quote.js';
 import { durationsDisagreeWarning } from '../../core/source-durations.js';
@@ -67,8 +67,10 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
     return { kind: 'quote', quote: quoted, budget: checkBudget(new Decimal(priced.total), max) };
   } catch (error) {
     // The length came from a flag: say which one, rather than the library's option name.
-    const issue = error instanceof InvalidRequestError && source ? error.issues.find((candidate) => candidate.path[0] === 'sourceSeconds') : undefined;
-    if (issue && source) throw new CliError('usage', `${source.flag}: ${issue.message}`, { cause: error });
+    // The option (not a length) and the length (empty, too long) are both about the flag.
+    const reason = error instanceof InvalidOptionError && error.option === 'sourceSeconds' ? error.reason
+      : error instanceof InvalidRequestError ? error.issues.find((candidate) => candidate.path[0] === 'sourceSeconds')?.message : undefined;
+    if (reason !== undefined && source) throw new CliError('usage', `${source.flag}: ${reason}`, { cause: error });
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import type { RequestModel } from '../endpoints/index.js';
+import { InvalidOptionError } from '../errors/invalid-option-error.js';
 import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { Decimal } from '../money.js';
-import { optionIssue } from '../option-issue.js';
 import type { CoreQuoteOptions } from '../quote-options.js';
 import type { QuoteWarning, SourceSecondsFrom } from '../quote-line.js';
 import { compareSeconds, parseSeconds, type Seconds } from '../seconds.js';
@@ -16,20 +16,18 @@ export interface SourcePricing {
 // Moved here unchanged from src/core/quote.ts (with the model's source reference now naming its
 // field), so every kind billed by the source's length measures it the same way.
 
-function sourceSecondsOption(endpoint: string, value: string | Decimal): Seconds {
+function sourceSecondsOption(value: string | Decimal): Seconds {
   // A Decimal (possibly from another copy of decimal.js) goes through its exact fixed-point text.
   const text = Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : typeof value === 'string' ? value.trim() : undefined;
   const seconds = text === undefined ? undefined : parseSeconds(text);
   if (seconds) return seconds;
-  throw new InvalidRequestError(endpoint, [
-    optionIssue('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`),
-  ]);
+  throw new InvalidOptionError('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`);
 }
 
 /** Finds the source's length: given, read from inline MP4 bytes, or (unknown) its maximum. */
 export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
   const warnings: QuoteWarning[] = [];
-  const given = options.sourceSeconds === undefined ? undefined : sourceSecondsOption(endpoint, options.sourceSeconds);
+  const given = options.sourceSeconds === undefined ? undefined : sourceSecondsOption(options.sourceSeconds);
   const givenFrom: SourceSecondsFrom = options.sourceSecondsFrom === 'mp4' ? 'mp4' : 'given';
   const model = pricing.request;
   const source = model.source!(parsed);

@@ -5,9 +5,12 @@ export class InvalidOptionError extends FalBudgetError {
   override name = 'InvalidOptionError';
   /** The option's path, e.g. `limit`, `budgets[1].timeZone`, `context.user`. */
   readonly option: string;
+  /** What is wrong, without the option's name: for a caller (the CLI) that names it its own way. */
+  readonly reason: string;
 
   constructor(option: string, message: string, options?: { cause?: unknown }) {
     super('invalid_option', `${option}: ${message}`, options);
     this.option = option;
+    this.reason = message;
   }
 }
