@@ -260,21 +260,21 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
       it('refuses a limit with more than 9 decimals instead of rounding it', async () => {
         const l = await ledger();
         const limit = `1.${'0'.repeat(63)}1`;
-        await expect(l.reserve(hold('a', '0.50', [budget('g', limit)]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+        await expect(l.reserve(hold('a', '0.50', [budget('g', limit)]))).rejects.toMatchObject({ name: 'InvalidLedgerRequestError', code: 'invalid_ledger_amount' });
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
       });
 
       it('accepts $9,000,000 and refuses a limit or an amount above it', async () => {
         const l = await ledger();
         await expect(l.reserve(hold('a', '9000000', [budget('g', '9000000.00')]))).resolves.toEqual({ ok: true });
-        await expect(l.reserve(hold('b', '1', [budget('h', '9000000.000000001')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
-        await expect(l.reserve(hold('c', '9000000.000000001', [budget('i', '10')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+        await expect(l.reserve(hold('b', '1', [budget('h', '9000000.000000001')]))).rejects.toMatchObject({ name: 'InvalidLedgerRequestError', code: 'invalid_ledger_amount' });
+        await expect(l.reserve(hold('c', '9000000.000000001', [budget('i', '10')]))).rejects.toMatchObject({ name: 'InvalidLedgerRequestError', code: 'invalid_ledger_amount' });
       });
 
       it('refuses an amount that is not an unsigned decimal string', async () => {
         const l = await ledger();
         for (const amount of ['-1', '1e3', ' 1', '0x10', '']) {
-          await expect(l.reserve(hold(`x${amount}`, amount, [budget('g', '10')]))).rejects.toMatchObject({ code: 'invalid_ledger_amount' });
+          await expect(l.reserve(hold(`x${amount}`, amount, [budget('g', '10')]))).rejects.toMatchObject({ name: 'InvalidLedgerRequestError', code: 'invalid_ledger_amount' });
         }
         await expect(l.usage(['g'], T0)).resolves.toEqual([{ key: 'g', spent: '0.00', reserved: '0.00' }]);
       });
@@ -283,7 +283,7 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
     it('refuses keys, hold ids, request ids and apps that are not well-formed UTF-16, naming the field, and carries on', async () => {
       const l = await ledger();
       const lone = 'x\ud800y';
-      const refused = (field: string) => ({ code: 'invalid_ledger_request', message: expect.stringContaining(`${field} must be well-formed UTF-16`) });
+      const refused = (field: string) => ({ name: 'InvalidLedgerRequestError', code: 'invalid_ledger_request', message: expect.stringContaining(`${field} must be well-formed UTF-16`) });
       await expect(l.reserve(hold(lone, '1.00', [budget('g', '10')], T0, T0 + MINUTE))).rejects.toMatchObject(refused('holdId'));
       await expect(l.reserve(hold('a', '1.00', [budget('g', '10'), budget(lone, '10')], T0, T0 + MINUTE))).rejects.toMatchObject(refused('budgets[1].key'));
       await expect(l.reserve(hold('h', '1.00', [budget('g', '10')], T0, T0 + MINUTE))).resolves.toEqual({ ok: true });

@@ -1,4 +1,4 @@
-import { FalBudgetError } from '../errors/fal-budget-error.js';
+import { InvalidLedgerRequestError } from '../errors/invalid-ledger-request-error.js';
 import { decide, type BudgetUsage } from './decide.js';
 import { ExpiryHeap } from './expiry-heap.js';
 import type {
@@ -158,14 +158,14 @@ function cachedNano(convert: (field: string, value: unknown) => bigint, kind: st
 }
 
 function checkHoldId(holdId: unknown): string {
-  if (typeof holdId !== 'string' || holdId.length === 0) throw new FalBudgetError('invalid_ledger_request', `ledger: holdId must be a non-empty string (got ${String(holdId)})`);
+  if (typeof holdId !== 'string' || holdId.length === 0) throw new InvalidLedgerRequestError('invalid_ledger_request', `ledger: holdId must be a non-empty string (got ${String(holdId)})`);
   return holdId;
 }
 
 // A lone surrogate cannot be stored as UTF-8 (JSON, Redis's cjson): every ledger refuses it.
 function checkWellFormed(texts: Record<string, unknown>): void {
   for (const [field, text] of Object.entries(texts)) {
-    if (typeof text === 'string' && !(text as string & { isWellFormed(): boolean }).isWellFormed()) throw new FalBudgetError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
+    if (typeof text === 'string' && !(text as string & { isWellFormed(): boolean }).isWellFormed()) throw new InvalidLedgerRequestError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
   }
 }
 
@@ -181,7 +181,7 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
   for (const limitKey of request.budgets) {
     const record = state.budgets.get(limitKey.key);
     if (record === undefined && limitKey.windowEndsAt !== undefined && limitKey.windowEndsAt <= state.windowsForgottenThrough) {
-      throw new FalBudgetError('window_forgotten', `ledger: budget ${limitKey.key} is for a window that ended ${new Date(limitKey.windowEndsAt).toISOString()}, whose record this ledger has already forgotten; a call dated into it (a clock stepped back?) is refused rather than counted from zero`);
+      throw new InvalidLedgerRequestError('window_forgotten', `ledger: budget ${limitKey.key} is for a window that ended ${new Date(limitKey.windowEndsAt).toISOString()}, whose record this ledger has already forgotten; a call dated into it (a clock stepped back?) is refused rather than counted from zero`);
     }
     const limit = cachedNano(limitToNano, 'l', limitKey.limit, `limit of ${limitKey.key}`);
     usages.push({ key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n });

@@ -1,4 +1,4 @@
-import { FalBudgetError } from '../errors/fal-budget-error.js';
+import { InvalidLedgerRequestError } from '../errors/invalid-ledger-request-error.js';
 import { Decimal, formatMoney, parseDecimal } from '../money.js';
 
 /**
@@ -14,8 +14,8 @@ export const MAX_USD = '9000000.00';
 
 const NANO_DECIMAL = new Decimal('1000000000');
 
-function outOfRange(field: string, value: unknown, reason: string): FalBudgetError {
-  return new FalBudgetError('invalid_ledger_amount', `ledger: ${field} ${typeof value === 'string' ? JSON.stringify(value) : String(value)} ${reason}`);
+function outOfRange(field: string, value: unknown, reason: string): InvalidLedgerRequestError {
+  return new InvalidLedgerRequestError('invalid_ledger_amount', `ledger: ${field} ${typeof value === 'string' ? JSON.stringify(value) : String(value)} ${reason}`);
 }
 
 function parseUsd(field: string, value: unknown): Decimal {

@@ -2,6 +2,7 @@
 // brings BudgetExceededError, whose Quote type depends on billing and endpoints (a cycle).
 export { FalBudgetError, isFalBudgetError } from './fal-budget-error.js';
 export { InvalidOptionError } from './invalid-option-error.js';
+export { InvalidLedgerRequestError, type InvalidLedgerRequestCode } from './invalid-ledger-request-error.js';
 export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';
 export { AmbiguousEndpointError } from './ambiguous-endpoint-error.js';

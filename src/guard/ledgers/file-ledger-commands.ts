@@ -2,7 +2,7 @@ import {
   commitHold, expireHolds, linkRequest, releaseHold, reserveHold, settleRequestHold, type LedgerState,
 } from '../../core/budget/ledger-state.js';
 import type { BudgetKey, HoldDetails, LinkRequest, ReserveRequest, ReserveResult, Settlement, SettleResult } from '../../core/budget/ledger-types.js';
-import { FalBudgetError } from '../../core/errors/index.js';
+import { InvalidLedgerRequestError } from '../../core/errors/index.js';
 
 /**
  * An operation that may change a ledger, as the file ledger's log records it and every process
@@ -40,9 +40,9 @@ export function runCommand(state: LedgerState, command: LedgerCommand): CommandR
 // What a caller passes is copied field by field into a plain command before it is applied, so
 // the writer applies exactly what its record says and a replay sees the same input.
 
-function invalid(field: string, expected: string, value: unknown): FalBudgetError {
+function invalid(field: string, expected: string, value: unknown): InvalidLedgerRequestError {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
-  return new FalBudgetError('invalid_ledger_request', `ledger: ${field} must be ${expected} (got ${shown})`);
+  return new InvalidLedgerRequestError('invalid_ledger_request', `ledger: ${field} must be ${expected} (got ${shown})`);
 }
 
 export function checkTime(field: string, value: unknown): number {

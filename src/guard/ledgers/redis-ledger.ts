@@ -5,7 +5,7 @@ import type {
   SettleResult, Usage,
 } from '../../core/budget/ledger-types.js';
 import { amountToNano, limitToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
-import { FalBudgetError, LedgerUnavailableError } from '../../core/errors/index.js';
+import { FalBudgetError, InvalidLedgerRequestError, LedgerUnavailableError } from '../../core/errors/index.js';
 import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { retentionOption } from './memory-ledger.js';
 import { connectUrl, LuaScript, redactUrl, timeLeft, wrapClient, type RedisConnection } from './redis-client.js';
@@ -72,8 +72,8 @@ const SETTLE_RESULTS: ReadonlySet<string> = new Set<SettleResult>([
 ]);
 const HOLD_STATUSES: ReadonlySet<string> = new Set(['held', 'committed', 'released', 'expired']);
 
-function invalid(message: string): FalBudgetError {
-  return new FalBudgetError('invalid_ledger_request', `redisLedger: ${message}`);
+function invalid(message: string): InvalidLedgerRequestError {
+  return new InvalidLedgerRequestError('invalid_ledger_request', `redisLedger: ${message}`);
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
