@@ -1,7 +1,7 @@
 import type { Decimal } from './core/money.js';
 import { quoteBatchWith, type BatchResult } from './core/batch.js';
 import { InvalidOptionError } from './core/errors/index.js';
-import { PriceBook } from './core/pricing/price-book.js';
+import { isPriceBook, PriceBook } from './core/pricing/price-book.js';
 import { quoteRequest } from './core/quote.js';
 import type { Quote } from './core/quote-types.js';
 import { probeInlineMp4 } from './media/mp4-seconds.js';
@@ -34,7 +34,7 @@ function optionError(name: string, message: string): InvalidOptionError {
 function checked<Options extends QuoteOptions>(options: Options | null | undefined): Options {
   if (options === undefined || options === null) return {} as Options;
   if (typeof options !== 'object') throw optionError('options', `must be an object (got ${typeof options})`);
-  if (options.book !== undefined && !(options.book instanceof PriceBook)) throw optionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
+  if (options.book !== undefined && !isPriceBook(options.book)) throw optionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
   if (options.now !== undefined && typeof options.now !== 'function') throw optionError('now', 'must be a function returning a Date or epoch ms');
   return options;
 }

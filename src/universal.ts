@@ -9,7 +9,7 @@ export {
   BatchTotals, parseBatchRequest,
   type BatchRequest, type BatchResult, type BatchItem, type BatchError, type Subtotal,
 } from './core/batch.js';
-export { PriceBook } from './core/pricing/price-book.js';
+export { PriceBook, isPriceBook } from './core/pricing/price-book.js';
 export type { PricingTable, EndpointPricing, Price } from './core/pricing/pricing-table.js';
 export { pricingTableSchema, type PricingTableData } from './core/pricing/schema.js';
 export { requestModels, TIERS, RESOLUTIONS, DURATIONS } from './core/endpoints/index.js';

@@ -36,6 +36,7 @@ describe('a window whose record was pruned is never started afresh', () => {
     expect(state.budgets.has(day.key)).toBe(false);
     // ...and once the clock is back, that window is not counted from zero again.
     expect(() => reserveHold(state, { holdId: 'b', amount: '20.00', budgets: [day], expiresAt: 9_500, now: 7_000 })).toThrow(/already forgotten/);
+    expect(() => reserveHold(state, { holdId: 'b', amount: '20.00', budgets: [day], expiresAt: 9_500, now: 7_000 })).toThrow(expect.objectContaining({ name: 'InvalidLedgerRequestError', code: 'window_forgotten' }));
     // A later window starts as usual.
     expect(reserveHold(state, { holdId: 'c', amount: '20.00', budgets: [{ ...day, key: 'daily/day=2026-12-03@UTC', windowEndsAt: 20_000 }], expiresAt: 19_000, now: 13_000 })).toEqual({ ok: true });
   });

@@ -6,7 +6,7 @@ import {
 } from '../core/errors/index.js';
 import { instantOf } from '../core/instant.js';
 import { Decimal, formatMoney, ZERO } from '../core/money.js';
-import { PriceBook } from '../core/pricing/price-book.js';
+import { isPriceBook, PriceBook } from '../core/pricing/price-book.js';
 import { quoteRequest } from '../core/quote.js';
 import type { Quote } from '../core/quote-types.js';
 import { applyBudgets, parseBudgets, parseMoneyOption, type AppliedBudget, type CallContext } from './budget-spec.js';
@@ -141,7 +141,7 @@ export function createGuard(options: BudgetGuardOptions, binding: GuardBinding):
   const ledgerClock = options.now === undefined && typeof ledger.clock === 'function' ? ledger.clock.bind(ledger) : undefined;
   const baseContext: CallContext = options.context ?? {};
   if (options.onWarning !== undefined && typeof options.onWarning !== 'function') throw new InvalidOptionError('onWarning', 'must be a function');
-  if (options.book !== undefined && !(options.book instanceof PriceBook)) throw new InvalidOptionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
+  if (options.book !== undefined && !isPriceBook(options.book)) throw new InvalidOptionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
   if (options.pricingAt !== undefined && instantOf(options.pricingAt) === undefined) {
     throw new InvalidOptionError('pricingAt', `must be a Date, epoch ms, a date like 2026-11-24 or a date-time with offset (got ${String(options.pricingAt)})`);
   }

@@ -1,5 +1,5 @@
 import type { Quote } from '../quote-types.js';
-import { FalBudgetError } from './fal-budget-error.js';
+import { FalBudgetError, hasFalBudgetErrorCode } from './fal-budget-error.js';
 
 export type BudgetPeriod = 'day' | 'week' | 'month';
 
@@ -63,4 +63,9 @@ export class BudgetExceededError extends FalBudgetError {
     this.reserved = details.reserved;
     this.remaining = details.remaining;
   }
+}
+
+/** Whether `value` is a BudgetExceededError, from this or another copy of fal-budget. */
+export function isBudgetExceededError(value: unknown): value is BudgetExceededError {
+  return hasFalBudgetErrorCode(value, 'budget_exceeded');
 }

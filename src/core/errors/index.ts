@@ -1,7 +1,8 @@
 // The public list of errors. Inside core, import an error from its own file: this barrel also
 // brings BudgetExceededError, whose Quote type depends on billing and endpoints (a cycle).
-export { FalBudgetError, isFalBudgetError } from './fal-budget-error.js';
-export { InvalidOptionError } from './invalid-option-error.js';
+export { FalBudgetError, isFalBudgetError, hasFalBudgetErrorCode } from './fal-budget-error.js';
+export type { FalBudgetErrorCode, CoreErrorCode, FalAdapterErrorCode, CliErrorCode } from './fal-budget-error-code.js';
+export { InvalidOptionError, isInvalidOptionError } from './invalid-option-error.js';
 export { InvalidLedgerRequestError, type InvalidLedgerRequestCode } from './invalid-ledger-request-error.js';
 export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';
@@ -14,7 +15,7 @@ export {
   formatJsonPath,
   type PricingTableProblem,
 } from './pricing-table-error.js';
-export { LedgerUnavailableError, type LedgerUnavailableDetails } from './ledger-unavailable-error.js';
+export { LedgerUnavailableError, isLedgerUnavailableError, type LedgerUnavailableDetails } from './ledger-unavailable-error.js';
 export {
-  BudgetExceededError, describeRefusal, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
+  BudgetExceededError, isBudgetExceededError, describeRefusal, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
 } from './budget-exceeded-error.js';

@@ -1,4 +1,4 @@
-import { FalBudgetError } from './fal-budget-error.js';
+import { FalBudgetError, hasFalBudgetErrorCode } from './fal-budget-error.js';
 
 /** An option that cannot be used, from quote(), createBudgetGuard(), a ledger or an adapter: names the option. */
 export class InvalidOptionError extends FalBudgetError {
@@ -13,4 +13,9 @@ export class InvalidOptionError extends FalBudgetError {
     this.option = option;
     this.reason = message;
   }
+}
+
+/** Whether `value` is an InvalidOptionError, from this or another copy of fal-budget. */
+export function isInvalidOptionError(value: unknown): value is InvalidOptionError {
+  return hasFalBudgetErrorCode(value, 'invalid_option');
 }

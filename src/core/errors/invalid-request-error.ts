@@ -25,7 +25,7 @@ export class InvalidRequestError extends FalBudgetError {
   constructor(
     endpoint: string,
     issues: readonly RequestIssue[],
-    options?: { cause?: unknown; code?: string; message?: string },
+    options?: { cause?: unknown; code?: 'invalid_request' | 'not_offered'; message?: string },
   ) {
     const summary = issues.map((issue) => `${formatPath(issue.path)}: ${issue.message}`).join('; ');
     super(options?.code ?? 'invalid_request', options?.message ?? `invalid request for ${endpoint}: ${summary}`, options);

@@ -1,4 +1,4 @@
-import { FalBudgetError } from './fal-budget-error.js';
+import { FalBudgetError, hasFalBudgetErrorCode } from './fal-budget-error.js';
 
 export interface LedgerUnavailableDetails {
   /** Which kind of ledger: "file", "redis", ... */
@@ -22,4 +22,9 @@ export class LedgerUnavailableError extends FalBudgetError {
     this.ledger = details.ledger;
     this.location = details.location;
   }
+}
+
+/** Whether `value` is a LedgerUnavailableError (or a subclass), from this or another copy of fal-budget. */
+export function isLedgerUnavailableError(value: unknown): value is LedgerUnavailableError {
+  return hasFalBudgetErrorCode(value, 'ledger_unavailable');
 }

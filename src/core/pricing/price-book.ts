@@ -10,6 +10,9 @@ export type TableSelector = { readonly atMs: number; readonly version?: undefine
  * is the one with the latest effectiveFrom at or before it (unless its effectiveUntil has
  * passed). Two tables of one provider may not share a version id, a start, or a stretch of time.
  */
+/** Marks a PriceBook across copies of the package, where `instanceof` sees only its own class. */
+const PRICE_BOOK_BRAND = Symbol.for('fal-budget.PriceBook');
+
 export class PriceBook {
   readonly tables: readonly PricingTable[];
   private readonly byProvider = new Map<string, PricingTable[]>();
@@ -106,4 +109,15 @@ export class PriceBook {
       { provider, at: atText },
     );
   }
+}
+
+Object.defineProperty(PriceBook.prototype, PRICE_BOOK_BRAND, { value: true });
+
+/**
+ * Whether `value` is a PriceBook from this or another copy of fal-budget (a second version in
+ * node_modules, or a bundle): tables a caller loaded with one copy price calls guarded by the other.
+ */
+export function isPriceBook(value: unknown): value is PriceBook {
+  return value instanceof PriceBook
+    || (typeof value === 'object' && value !== null && (value as { [PRICE_BOOK_BRAND]?: unknown })[PRICE_BOOK_BRAND] === true);
 }
