@@ -122,7 +122,7 @@ export function batchErrorOf(error: FalBudgetError, index: number, id: string | 
     message: error.message,
     ...(error instanceof InvalidRequestError ? { issues: error.issues } : {}),
     // A line's own option (its sourceSeconds) is reported as an issue at that field, as before.
-    ...(error instanceof InvalidOptionError ? { issues: [{ path: [error.option], code: error.code, message: error.reason }] } : {}),
+    ...(error instanceof InvalidOptionError ? { issues: [{ path: [error.option], code: 'invalid_option' as const, message: error.reason }] } : {}),
   };
 }
 

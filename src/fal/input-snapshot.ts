@@ -20,7 +20,7 @@ interface Walk {
   blobs: number;
 }
 
-function refuse(walk: Walk, code: string, message: string, cause?: unknown): never {
+function refuse(walk: Walk, code: 'blob_not_media' | 'forbidden_key' | 'not_json' | 'too_deep', message: string, cause?: unknown): never {
   throw new InvalidRequestError(walk.endpoint, [{ path: [...walk.path] as IssuePath, code, message }], cause === undefined ? undefined : { cause });
 }
 

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { FieldInfo } from '../core/endpoints/index.js';
+import type { RequestIssueCode } from '../core/errors/invalid-request-error.js';
 import { validArbitrary } from './arbitrary-request.js';
 import { requestContext, strictIssues, type ArbitraryRequestOptions, type GeneratedRequest, type RequestContext } from './request-context.js';
 import { valueArbitrary, type PropertySchema } from './value-arbitrary.js';
@@ -8,7 +9,7 @@ import { valueArbitrary, type PropertySchema } from './value-arbitrary.js';
 export interface InvalidRequest extends GeneratedRequest {
   readonly field: string;
   /** The issue code strict quoting reports at that field. */
-  readonly code: string;
+  readonly code: RequestIssueCode;
 }
 
 type Mutation = (request: GeneratedRequest) => { request: GeneratedRequest; field: string | undefined };

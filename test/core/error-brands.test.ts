@@ -2,7 +2,7 @@ import { describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   BudgetExceededError, bundledPriceBook, createBudgetGuard, FalBudgetError, InvalidOptionError, isBudgetExceededError,
   isFalBudgetError, isInvalidOptionError, isLedgerUnavailableError, isPriceBook, LedgerUnavailableError, PriceBook, quote,
-  RedisEvictionPolicyError, type FalBudgetErrorCode,
+  RedisEvictionPolicyError, type FalBudgetErrorCode, type RequestIssue,
 } from '../../src/index.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
@@ -80,5 +80,14 @@ describe('error codes are a closed union', () => {
     // @ts-expect-error: not a code of ours
     const madeUp = new FalBudgetError('made_up', 'x');
     expect(madeUp.code).toBe('made_up');
+  });
+});
+
+describe('issue codes are ours or zod\'s', () => {
+  it('a made-up issue code does not typecheck; zod\'s pass through', () => {
+    const zods: RequestIssue = { path: ['prompt'], code: 'too_small', message: 'too short' };
+    // @ts-expect-error: neither ours nor zod's
+    const madeUp: RequestIssue = { path: [], code: 'made_up', message: 'x' };
+    expect([zods.code, madeUp.code]).toEqual(['too_small', 'made_up']);
   });
 });

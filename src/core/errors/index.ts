@@ -4,7 +4,7 @@ export { FalBudgetError, isFalBudgetError, hasFalBudgetErrorCode } from './fal-b
 export type { FalBudgetErrorCode, CoreErrorCode, FalAdapterErrorCode, CliErrorCode } from './fal-budget-error-code.js';
 export { InvalidOptionError, isInvalidOptionError } from './invalid-option-error.js';
 export { InvalidLedgerRequestError, type InvalidLedgerRequestCode } from './invalid-ledger-request-error.js';
-export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath } from './invalid-request-error.js';
+export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath, type RequestIssueCode, type OwnIssueCode } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';
 export { AmbiguousEndpointError } from './ambiguous-endpoint-error.js';
 export { NotOfferedError } from './not-offered-error.js';

@@ -1,11 +1,40 @@
+import type { core } from 'zod';
 import { FalBudgetError } from './fal-budget-error.js';
 
 export type IssuePath = ReadonlyArray<string | number>;
 
+/** The issue codes fal-budget itself reports (the endpoints' rules, the source length, the fal input walk, batch lines). */
+export type OwnIssueCode =
+  | 'invalid_type'
+  | 'unrecognized_key'
+  | 'not_offered'
+  | 'hdr_resolution'
+  | 'exr_requires_hdr'
+  | 'loop_with_10s'
+  | 'auto_controls_exclusive'
+  | 'incomplete_request'
+  | 'two_sources'
+  | 'no_source'
+  | 'no_media_type'
+  | 'not_base64'
+  | 'empty_source'
+  | 'source_too_long'
+  | 'invalid_option'
+  | 'blob_not_media'
+  | 'forbidden_key'
+  | 'not_json'
+  | 'too_deep';
+
+/**
+ * An issue's code: one of ours, or zod's own issue code passed through from a request schema
+ * (`too_small`, `invalid_value`, `custom`, ...): the open part, documented as zod's.
+ */
+export type RequestIssueCode = OwnIssueCode | core.$ZodIssueCode;
+
 /** One problem with a request, kept as data until someone needs words. */
 export interface RequestIssue {
   readonly path: IssuePath;
-  readonly code: string;
+  readonly code: RequestIssueCode;
   readonly message: string;
 }
 
