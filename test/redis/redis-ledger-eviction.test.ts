@@ -6,6 +6,7 @@ import { LedgerUnavailableError } from '../../src/core/errors/index.js';
 import { Decimal } from '../../src/core/money.js';
 import { createBudgetGuard, RedisEvictionPolicyError } from '../../src/index.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
+import { eventually } from './support/eventually.js';
 import { describeWithRedisServer, RedisServer, uniquePrefix } from './support/redis-server.js';
 
 const HOUR = 3_600_000;
@@ -19,17 +20,6 @@ async function refusal(call: () => Promise<unknown>): Promise<unknown> {
   return call().then((value) => ({ passed: value }), (error: unknown) => error);
 }
 
-async function eventually<T>(attempt: () => Promise<T>, within = 15_000): Promise<T> {
-  const until = Date.now() + within;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-}
 
 describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is refused', () => {
   describe('noeviction: the one safe policy', () => {
@@ -118,7 +108,7 @@ describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is ref
         const caught = await refusal(() => reserve(ledger, 'c'));
         if (!(caught instanceof RedisEvictionPolicyError)) throw new Error(`not refused for its policy yet: ${String(caught)}`);
         return caught;
-      });
+      }, 15_000, 50);
       expect(error).toMatchObject({ risk: 'evicting', policy: 'volatile-lru' });
       expect(await admin.hget(`{${prefix}}:budget:total`, 'reserved')).toBe('2000000000');
       await ledger.close?.();
@@ -146,7 +136,7 @@ describeWithRedisServer('Redis ledger: a Redis that may evict budget keys is ref
         const caught = await refusal(() => reserve(ledger, `b${Date.now()}`));
         if (!(caught instanceof RedisEvictionPolicyError)) throw new Error(`not refused for its policy yet: ${String(caught)}`);
         return caught;
-      });
+      }, 15_000, 50);
       expect(error).toMatchObject({ risk: 'evicting', policy: 'volatile-random' });
       await admin.config('SET', 'maxmemory-policy', 'noeviction');
       await ledger.close?.();

@@ -7,6 +7,7 @@ import { LedgerUnavailableError } from '../../src/core/errors/index.js';
 import { Decimal, formatMoney } from '../../src/core/money.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
 import { describeWithRedisServer, RedisServer, uniquePrefix } from './support/redis-server.js';
+import { eventually } from './support/eventually.js';
 
 const TIMEOUT_MS = 300;
 /** Generous: proves "no hang", not speed. An operation must give up near TIMEOUT_MS, never wait for Redis. */
@@ -45,17 +46,6 @@ async function everyOperationFailsClosed(ledger: Ledger, now = Date.now()): Prom
   ];
 }
 
-async function eventually<T>(attempt: () => Promise<T>, within = 15_000): Promise<T> {
-  const until = Date.now() + within;
-  for (;;) {
-    try {
-      return await attempt();
-    } catch (error) {
-      if (Date.now() > until) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-}
 
 describeWithRedisServer('Redis ledger: Redis down or slow fails closed', () => {
   describe('without a server', () => {
