@@ -84,7 +84,8 @@ describe('the docs\' console examples', () => {
   });
 
   for (const block of blocks.filter((each) => each.skip === undefined)) {
-    it(`${block.file}:${block.line}: ${block.steps[0]?.command ?? '(no command)'}`, () => checkBlock(block));
+    // Several CLI runs per block on a shared machine: a generous timeout, never a wall-clock assertion.
+    it(`${block.file}:${block.line}: ${block.steps[0]?.command ?? '(no command)'}`, () => checkBlock(block), 120_000);
   }
 });
 
