@@ -6,6 +6,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ensureBuilt, ROOT } from '../cli/support/cli.js';
 import { consoleBlocks, type ConsoleBlock } from './support/console-blocks.js';
+import { refusal } from './support/console-command.js';
 
 /*
  * Every ```console block of README.md and docs/*.md, run against the built CLI from the repo root,
@@ -17,11 +18,6 @@ const DOCS = join(ROOT, 'docs');
 const FILES = ['README.md', ...readdirSync(DOCS).filter((name) => name.endsWith('.md')).sort().map((name) => `docs/${name}`)];
 const EXAMPLES = join(DOCS, 'examples');
 
-/** The programs a pipeline stage may run: the CLI, and what shows a fixture or trims an output. */
-const PROGRAMS = new Set(['fal-budget', 'cat', 'head', 'tail']);
-/** Shell syntax beyond one pipeline and a discarded stream: command lists, substitution, files written. */
-const FORBIDDEN = /[;&`<]|\$\(|\|\||>(?!\/dev\/null(\s|$))/;
-
 let bin: string;
 beforeAll(() => {
   ensureBuilt();
@@ -31,20 +27,6 @@ beforeAll(() => {
   chmodSync(join(bin, 'fal-budget'), 0o755);
 });
 afterAll(() => rmSync(bin, { recursive: true, force: true }));
-
-/** Quoted text removed, so a `|` or `>` inside an argument is not read as shell syntax. */
-const unquoted = (command: string) => command.replace(/'[^']*'|"[^"]*"/g, "''");
-
-/** Why a command may not run in an example, or undefined when it may. */
-function refusal(command: string): string | undefined {
-  const bare = unquoted(command);
-  if (FORBIDDEN.test(bare)) return 'only one pipeline is allowed, with 2>/dev/null or >/dev/null as its only redirections';
-  for (const stage of bare.split('|')) {
-    const program = stage.trim().split(/\s+/)[0] ?? '';
-    if (!PROGRAMS.has(program)) return `"${program}" is not one of ${[...PROGRAMS].join(', ')}`;
-  }
-  return undefined;
-}
 
 /** What a terminal shows for the command: stdout and stderr in the order they were written, and the exit code. */
 function run(command: string): { output: string; code: number } {
@@ -56,7 +38,8 @@ function run(command: string): { output: string; code: number } {
   Object.assign(env, { NO_COLOR: '1', COLUMNS: '80', TZ: 'UTC', PATH: `${bin}:${env.PATH ?? ''}` });
   const result = spawnSync('bash', ['-c', `exec 2>&1\n${command}`], { cwd: ROOT, env, encoding: 'utf8', timeout: 60_000 });
   if (result.error) throw result.error;
-  return { output: result.stdout, code: result.status ?? -1 };
+  // CSV rows end in CRLF (RFC 4180); a markdown page shows them as plain line ends. A lone CR stays.
+  return { output: result.stdout.replaceAll('\r\n', '\n'), code: result.status ?? -1 };
 }
 
 /** Trailing blank lines separate a block's commands: they are not part of an output. */
