@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
-import { diffCommand } from './commands/diff.js';
+import { diffCommand, tablesDiffer } from './commands/diff.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
@@ -41,7 +41,8 @@ export interface MainIo {
   readonly now: () => Date;
 }
 
-export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, ledgerUnavailable: 4 } as const;
+/** `changed` (diff --exit-code) is 3, as pricing check's changed price: 1 is a bug here, not git's "differs". */
+export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, changed: 3, ledgerUnavailable: 4 } as const;
 
 /** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
 function writer(stream: Writable) {
@@ -175,6 +176,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
     const note = stderrNote(report);
     if (note) await err(note);
+    if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return tablesDiffer(report) ? EXIT.changed : EXIT.ok;
     return exitCodeOf(report);
   } catch (error) {
     if (error instanceof LedgerUnavailableError) {

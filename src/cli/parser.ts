@@ -66,7 +66,7 @@ function pricingFlags(argv: Record<string, unknown>): PricingFlags {
   return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
 }
 
-const BOOLEAN_FLAGS = new Set(['strict', 'json', ...FIELD_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.flag)]);
+const BOOLEAN_FLAGS = new Set(['strict', 'json', 'exit-code', ...FIELD_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.flag)]);
 
 /** The quote command's field flags, one per flag the request models define. */
 function fieldOptions<T>(argv: Argv<T>): Argv<T> {
@@ -168,6 +168,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('old', { type: 'string', describe: '<provider>/<version> (e.g. fal/2026-11-21) or a path to a .json table' })
         .positional('new', { type: 'string', describe: '<provider>/<version> or a path to a .json table' })
         .option('pricing', PRICING_DIR)
+        .option('exit-code', { type: 'boolean', describe: 'exit 3 when the tables differ (any price, added or removed cell, billing term), 0 when not, like git diff --exit-code (1 is kept for bugs)' })
         .example('$0 diff fal/2026-11-21 my-tables/fal/2026-12-01.json', 'old, new, change and percent change of each cell, from the bundled version to your file')
         .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\n${EXIT_CODES}`),
       capture('diff'),
@@ -247,7 +248,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     case 'versions':
       return { kind: 'run', invocation: { command, format, flags: { at: str(argv.at), pricing: str(argv.pricing) } } };
     case 'diff':
-      return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
+      return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing), exitCode: argv.exitCode === true } } };
     case 'validate':
       return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
     case 'reconcile':
