@@ -143,7 +143,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .example('$0 batch plan.jsonl --compare-to last-week.json --max-increase 50', 'what changed since the saved run; exit 3 if the total rose by more than $50')
         .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
         .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
-        .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5", "count"?: 3}: count is how many identical jobs the line stands for (1 to 1,000,000; default 1). Blank lines are skipped; a plan with no request at all is a warning and exit 2. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max (even if some lines are invalid: the real total can only be higher); 2 some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
+        .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5", "count"?: 3}: count is how many identical jobs the line stands for (1 to 1,000,000; default 1). Blank lines are skipped; a plan with no request at all is a warning and exit 2. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nWith --compare-to, lines are matched by id (a line without one by its line number) and the changes are printed after the report (CSV prints only them).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max, or rose by more than --max-increase (even if some lines are invalid: the real total can only be higher); 2 the plan has no request, or some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
       capture('batch'),
     )
     .command(
@@ -173,7 +173,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .option('pricing', PRICING_DIR)
         .option('exit-code', { type: 'boolean', describe: 'exit 3 when the tables differ (any price, added or removed cell, billing term), 0 when not, like git diff --exit-code (1 is kept for bugs)' })
         .example('$0 diff fal/2026-11-21 my-tables/fal/2026-12-01.json', 'old, new, change and percent change of each cell, from the bundled version to your file')
-        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\n${EXIT_CODES}`),
+        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\nWith --exit-code: 3 when the tables differ, 0 when they do not (1 is always a bug). ${EXIT_CODES}`),
       capture('diff'),
     )
     .command(

@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AT, ensureBuilt, failureLine, runCli } from './support/cli.js';
+import { AT, ensureBuilt, failureLine, ROOT, runCli } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const T2V = 'luma/agent/ray/v3.2/text-to-video';
@@ -177,5 +177,16 @@ describe('a saved result that is not one: exit 2 naming the file and the field, 
   it('a missing file, and the plan and the saved result both on stdin', async () => {
     expect(failureLine(await runCli(['batch', '-', '--compare-to', 'nope.json'], { stdin: AFTER }))).toBe('fal-budget: --compare-to nope.json: cannot read (no such file)');
     expect(failureLine(await runCli(['batch', '-', '--compare-to', '-'], { stdin: AFTER }))).toBe('fal-budget: --compare-to -: the plan is already read from stdin; give the saved result as a file (see fal-budget --help)');
+  });
+});
+
+describe('the plans the docs compare (test/fixtures/plans)', () => {
+  it('week-1.json is what batch week-1.jsonl --json prints today, so the docs compare a real saved result', async () => {
+    const plans = join(ROOT, 'test', 'fixtures', 'plans');
+    const result = await runCli(['batch', join(plans, 'week-1.jsonl'), '--at', AT, '--json']);
+    expect(result.stdout).toBe(readFileSync(join(plans, 'week-1.json'), 'utf8'));
+    const compared = await runCli(['batch', 'test/fixtures/plans/week-2.jsonl', '--at', AT, '--compare-to', 'test/fixtures/plans/week-1.json', '--max-increase', '9.63']);
+    expect(compared.code).toBe(3);
+    expect(compared.stderr).toBe('fal-budget: total went up by $9.64, over --max-increase $9.63 by $0.01\n');
   });
 });
