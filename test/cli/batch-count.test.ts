@@ -49,7 +49,7 @@ describe('batch: a line\'s count is its quantity in every format', () => {
 
   it('CSV: count, the job\'s total and the line\'s total', async () => {
     const result = await runCli(['batch', '-', '--at', AT, '--format', 'csv'], { stdin: PLAN });
-    expect(result.stdout.split('\r\n')[1]).toBe('quoted,1,opening,luma/agent/ray/v3.2/video-to-video,fal,2026-11-21,luma/agent/ray/v3.2/video-to-video · 1080p · HDR · 10s,3,1,clip,8.64,8.64,25.92,false,,');
+    expect(result.stdout.split('\r\n')[1]).toBe('quoted,1,opening,luma/agent/ray/v3.2/video-to-video,fal,2026-11-21,luma/agent/ray/v3.2/video-to-video · 1080p · HDR · 10s,3,1,clip,8.64,8.64,25.92,false,incomplete_request,,');
   });
 
   it('--max checks the multiplied total: $48.52 is over $30 although one of each job is $20.44', async () => {
@@ -78,7 +78,7 @@ describe('batch: an empty plan is a warning and exit 2 in every format', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(`fal-budget: warning: ${file} ${WARNING}\n`);
       if (format === 'json') expect(JSON.parse(result.stdout).emptyPlan).toEqual({ code: 'empty_plan', message: `${file} ${WARNING}` });
-      if (format === 'csv') expect(result.stdout).toBe('row,line,id,endpoint,provider,pricing_version,description,count,quantity,unit,unit_price,job_total,total,upper_bound,code,message\r\ntotal,,,,,,,0,,,,,0.00,false,,\r\n');
+      if (format === 'csv') expect(result.stdout).toBe('row,line,id,endpoint,provider,pricing_version,description,count,quantity,unit,unit_price,job_total,total,upper_bound,warnings,code,message\r\ntotal,,,,,,,0,,,,,0.00,false,,,\r\n');
     });
   }
 

@@ -76,9 +76,9 @@ describe('quote --format csv', () => {
     const result = await runCli(['quote', V2V, '--resolution', '1080p', '--hdr', '--duration', '10s', '--at', AT, '--format', 'csv']);
     expect(result.code).toBe(0);
     expect(parseCsv(result.stdout)).toEqual([
-      ['row', 'endpoint', 'provider', 'pricing_version', 'pricing_sha256', 'description', 'quantity', 'unit', 'unit_price', 'amount', 'upper_bound'],
-      ['line', V2V, 'fal', '2026-11-21', '8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d', `${V2V} · 1080p · HDR · 10s`, '1', 'clip', '8.64', '8.64', 'false'],
-      ['total', V2V, 'fal', '2026-11-21', '8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d', '', '', '', '', '8.64', 'false'],
+      ['row', 'endpoint', 'provider', 'pricing_version', 'pricing_sha256', 'description', 'quantity', 'unit', 'unit_price', 'amount', 'upper_bound', 'warnings'],
+      ['line', V2V, 'fal', '2026-11-21', '8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d', `${V2V} · 1080p · HDR · 10s`, '1', 'clip', '8.64', '8.64', 'false', ''],
+      ['total', V2V, 'fal', '2026-11-21', '8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d', '', '', '', '', '8.64', 'false', 'incomplete_request'],
     ]);
   });
 
@@ -105,14 +105,14 @@ describe('batch --format csv', () => {
     const result = await runCli(['batch', '-', '--at', AT, '--format', 'csv'], { stdin: plan });
     expect(result.code).toBe(2);
     const rows = parseCsv(result.stdout);
-    expect(rows[0]).toEqual(['row', 'line', 'id', 'endpoint', 'provider', 'pricing_version', 'description', 'count', 'quantity', 'unit', 'unit_price', 'job_total', 'total', 'upper_bound', 'code', 'message']);
+    expect(rows[0]).toEqual(['row', 'line', 'id', 'endpoint', 'provider', 'pricing_version', 'description', 'count', 'quantity', 'unit', 'unit_price', 'job_total', 'total', 'upper_bound', 'warnings', 'code', 'message']);
     expect(rows.every((row) => row.length === rows[0]!.length)).toBe(true);
-    expect(rows.slice(1).map((row) => [row[0], row[1], row[2], row[7], row[11], row[12], row[14]])).toEqual([
-      ['quoted', '1', '\'=HYPERLINK("http://evil.example","click")', '1', '1.08', '1.08', ''],
-      ['quoted', '2', 'a,b "c"', '2', '2.16', '4.32', ''],
-      ['invalid', '3', '', '', '', '', 'malformed_json'],
-      ['invalid', '4', "'@x", '', '', '', 'unknown_endpoint'],
-      ['total', '', '', '3', '', '5.40', ''],
+    expect(rows.slice(1).map((row) => [row[0], row[1], row[2], row[7], row[11], row[12], row[14], row[15]])).toEqual([
+      ['quoted', '1', '\'=HYPERLINK("http://evil.example","click")', '1', '1.08', '1.08', 'incomplete_request', ''],
+      ['quoted', '2', 'a,b "c"', '2', '2.16', '4.32', 'incomplete_request', ''],
+      ['invalid', '3', '', '', '', '', '', 'malformed_json'],
+      ['invalid', '4', "'@x", '', '', '', '', 'unknown_endpoint'],
+      ['total', '', '', '3', '', '5.40', '', ''],
     ]);
   });
 
@@ -121,7 +121,7 @@ describe('batch --format csv', () => {
     const all = parseCsv((await runCli(['batch', '-', '--at', AT, '--format', 'csv'], { stdin: many })).stdout);
     expect(all).toHaveLength(1002);
     expect(all[1]![12]).toBe('12960.00');
-    expect(all[1001]).toEqual(['total', '', '', '', '', '', '', '1000000', '', '', '', '', '12960000.00', 'false', '', '']);
+    expect(all[1001]).toEqual(['total', '', '', '', '', '', '', '1000000', '', '', '', '', '12960000.00', 'false', '', '', '']);
     const some = parseCsv((await runCli(['batch', '-', '--at', AT, '--format', 'csv', '--items', '2'], { stdin: many })).stdout);
     expect(some.map((row) => row[0])).toEqual(['row', 'quoted', 'quoted', 'total']);
     expect(some[3]![12]).toBe('12960000.00');

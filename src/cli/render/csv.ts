@@ -27,18 +27,21 @@ export function csvRow(fields: readonly (string | number | boolean | undefined)[
   return `${fields.map(csvField).join(',')}\r\n`;
 }
 
-const QUOTE_COLUMNS = ['row', 'endpoint', 'provider', 'pricing_version', 'pricing_sha256', 'description', 'quantity', 'unit', 'unit_price', 'amount', 'upper_bound'];
+/** The quote's warning codes, space-separated ("incomplete_request upper_bound"): the table's warnings, as data. */
+const warningCodes = (warnings: readonly { code: string }[]): string => warnings.map((warning) => warning.code).join(' ');
 
-/** A quote: one row per line of the quote, then a `total` row. */
+const QUOTE_COLUMNS = ['row', 'endpoint', 'provider', 'pricing_version', 'pricing_sha256', 'description', 'quantity', 'unit', 'unit_price', 'amount', 'upper_bound', 'warnings'];
+
+/** A quote: one row per line of the quote, then a `total` row (which carries the warnings). */
 export function renderQuoteCsv(report: QuoteReport): string {
   const { quote } = report;
   const common = [quote.endpoint, quote.provider, quote.pricing.version, quote.pricing.sha256];
-  const rows = quote.lines.map((line) => csvRow(['line', ...common, line.description, line.quantity, line.unit, line.unitPrice, line.amount, quote.upperBound]));
-  return `${csvRow(QUOTE_COLUMNS)}${rows.join('')}${csvRow(['total', ...common, '', '', '', '', quote.total, quote.upperBound])}`;
+  const rows = quote.lines.map((line) => csvRow(['line', ...common, line.description, line.quantity, line.unit, line.unitPrice, line.amount, quote.upperBound, undefined]));
+  return `${csvRow(QUOTE_COLUMNS)}${rows.join('')}${csvRow(['total', ...common, '', '', '', '', quote.total, quote.upperBound, warningCodes(quote.warnings)])}`;
 }
 
 const BATCH_COLUMNS = [
-  'row', 'line', 'id', 'endpoint', 'provider', 'pricing_version', 'description', 'count', 'quantity', 'unit', 'unit_price', 'job_total', 'total', 'upper_bound', 'code', 'message',
+  'row', 'line', 'id', 'endpoint', 'provider', 'pricing_version', 'description', 'count', 'quantity', 'unit', 'unit_price', 'job_total', 'total', 'upper_bound', 'warnings', 'code', 'message',
 ];
 
 /*
@@ -58,16 +61,16 @@ export function csvBatchItem(item: BatchReportItem): string {
   const jobTotal = item.count === 1 ? item.total : formatMoney(item.lines.reduce((sum, line) => sum.plus(line.amount), ZERO));
   return csvRow([
     'quoted', item.line, item.id, item.endpoint, item.provider, item.pricingVersion, description, item.count,
-    only?.quantity, only?.unit, only?.unitPrice, jobTotal, item.total, item.upperBound, undefined, undefined,
+    only?.quantity, only?.unit, only?.unitPrice, jobTotal, item.total, item.upperBound, warningCodes(item.warnings), undefined, undefined,
   ]);
 }
 
 function csvBatchError(error: BatchReportError): string {
-  return csvRow(['invalid', error.line, error.id, error.endpoint, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, error.code, error.message]);
+  return csvRow(['invalid', error.line, error.id, error.endpoint, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, error.code, error.message]);
 }
 
 export function csvBatchTail(report: BatchReport): string {
-  const total = csvRow(['total', undefined, undefined, undefined, undefined, undefined, undefined, report.counts.jobs, undefined, undefined, undefined, undefined, report.total, report.upperBound, undefined, undefined]);
+  const total = csvRow(['total', undefined, undefined, undefined, undefined, undefined, undefined, report.counts.jobs, undefined, undefined, undefined, undefined, report.total, report.upperBound, undefined, undefined, undefined]);
   return `${report.errors.map(csvBatchError).join('')}${total}`;
 }
 
