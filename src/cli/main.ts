@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
 import { diffCommand } from './commands/diff.js';
+import type { DescribeReport } from './commands/describe.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
@@ -13,6 +14,7 @@ import type { PricingCheckReport } from './commands/pricing-check/pricing-check-
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import type { OutputFormat } from './output-format.js';
+import { failureMessage } from './failure-message.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
@@ -23,7 +25,7 @@ import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
-type Report = CoreReport | ReconcileReport | PricingCheckReport;
+type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
 
 /** Set by the bundler from package.json; read from it when running unbundled. */
 declare const FAL_BUDGET_VERSION: string | undefined;
@@ -81,6 +83,8 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
       return { report, written: true };
     }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
+    // Loaded only when used, like ledger: the bin's start-up stays what quote needs.
+    case 'describe': return { report: (await import('./commands/describe.js')).describeCommand(invocation.flags, io.now), written: false };
     case 'batch': {
       if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
@@ -105,6 +109,7 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
 async function render(report: Report, format: OutputFormat, colour: boolean): Promise<string> {
   if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
+  if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(report, format, colour);
   if (format === 'json') return renderJson(report);
   if (format === 'markdown') return renderMarkdown(report);
   // cli-table3 is loaded only when a table is drawn.
@@ -182,7 +187,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       return EXIT.ledgerUnavailable;
     }
     if (error instanceof FalBudgetError) {
-      await err(error.message);
+      await err(failureMessage(error));
       return EXIT.invalid;
     }
     await errors(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
