@@ -14,6 +14,7 @@ import type { PricingCheckReport } from './commands/pricing-check/pricing-check-
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import type { OutputFormat } from './output-format.js';
+import { withConfigDefaults } from './config-file-defaults.js';
 import { failureMessage } from './failure-message.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
@@ -41,6 +42,8 @@ export interface MainIo {
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
+  /** Where the config file search starts (default: the process's working directory). */
+  readonly cwd?: string;
 }
 
 export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, ledgerUnavailable: 4 } as const;
@@ -168,8 +171,8 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     await err(`${parsed.message} (see fal-budget --help)`);
     return EXIT.invalid;
   }
-  const { invocation } = parsed;
   try {
+    const invocation = withConfigDefaults(parsed.invocation, io.cwd ?? process.cwd());
     if (invocation.command === 'ledger') {
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
