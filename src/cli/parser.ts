@@ -176,7 +176,7 @@ export function parseCommandLine(commandLine: readonly string[], version: string
         .option('strict', STRICT)
         .conflicts('source', 'source-seconds'))
         .example('$0 quote luma/agent/ray/v3.2/video-to-video --resolution 1080p --hdr --duration 10s', 'a 10 s 1080p HDR clip: $8.64')
-        .example('$0 quote luma-ray-3-2-edit --resolution 720p --source clip.mp4 --max 5', 'an edit priced per 5 s block of clip.mp4; exit 3 if over $5')
+        .example('$0 quote luma-ray-3-2-edit --resolution 720p --source-seconds 22.5 --max 10', 'an edit of a 22.5 s source, priced per 5 s block (or read the length from a file: --source clip.mp4); exit 3 if over $10')
         .example('cat request.json | $0 quote luma/agent/ray/v3.2/image-to-video --input - --json', 'the exact request body, as JSON')
         .epilog(`A flag for a field the endpoint does not have (--hdr on image-to-video) is an error. Without --strict, prompt and media URLs may be left out: the quote warns that the request is incomplete. fal-budget describe <endpoint> lists its fields.\n\n${QUOTE_EXIT_CODES}`),
       capture('quote'),
@@ -270,7 +270,8 @@ export function parseCommandLine(commandLine: readonly string[], version: string
     parser.parse(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
       if (output) printed = output;
     });
-    return { kind: 'show', text: printed };
+    // main ends what it shows with one line break; the script brings its own.
+    return { kind: 'show', text: printed.replace(/\n$/, '') };
   }
   let outcome: Parsed | undefined;
   parser.parse(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
