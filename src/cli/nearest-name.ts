@@ -18,7 +18,7 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The valid name nearest to a mistyped one, only when it is close: at most one edit per three
+ * The valid name nearest to a mistyped one, only when it is close: at most one edit per four
  * characters (at least one), ignoring case. A far guess is worse than none, so none is given.
  * Ties go to the first candidate, so the suggestion does not depend on anything but the list.
  */
@@ -29,7 +29,7 @@ export function nearestName(name: string, candidates: Iterable<string>): string 
   for (const candidate of candidates) {
     if (candidate === name) continue;
     const distance = editDistance(typed, candidate.toLowerCase());
-    const allowed = Math.max(1, Math.floor(Math.min(typed.length, candidate.length) / 3));
+    const allowed = Math.max(1, Math.floor(Math.min(typed.length, candidate.length) / 4));
     if (distance <= allowed && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

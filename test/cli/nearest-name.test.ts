@@ -15,11 +15,13 @@ describe('nearestName: a close valid name, or none', () => {
     expect(nearestName('2026-11-2', ['2026-11-21', '2026-12-02'])).toBe('2026-11-21');
   });
 
-  it('gives no guess when nothing is close: one edit per three characters at most', () => {
+  it('gives no guess when nothing is close: one edit per four characters at most', () => {
     expect(nearestName('x', ['at', 'max'])).toBeUndefined();
     expect(nearestName('pirces', ['prices'])).toBe('prices');
     expect(nearestName('banana', Object.keys(COMMANDS))).toBeUndefined();
     expect(nearestName('acme', ['fal', 'gmi', 'oxen'])).toBeUndefined();
+    // Versions are dates and all look alike: three edits away is another date, not a typo.
+    expect(nearestName('2025-01-01', ['2026-11-21', '2026-12-02'])).toBeUndefined();
   });
 
   describe('properties', () => {
