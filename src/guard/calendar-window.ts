@@ -135,8 +135,8 @@ const current: Record<WindowPeriod, Map<string, CalendarWindow>> = { day: new Ma
  * its days is kept, one with no daylight-saving change inside it (tzdata has no zone that changes
  * its offset and back within one month): there the local date only moves forward, so every
  * instant between its bounds has one of its dates. Across a change the local date can step back
- * (Santiago and Beirut turn midnight back to 23:00), so such a window (a day, a week or a month
- * with a change in it) is asked of Intl on every call, as before.
+ * (St. John's until 2011 turned 00:01 back to 23:01 the day before), so such a window (a day, a
+ * week or a month with a change in it) is asked of Intl on every call, as before.
  */
 export function currentWindow(ms: number, period: WindowPeriod, timeZone: string): CalendarWindow {
   const kept = current[period].get(timeZone);
