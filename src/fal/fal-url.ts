@@ -33,7 +33,8 @@ const NAMESPACES: ReadonlySet<string> = new Set(['workflows', 'comfy']);
 /** Endpoint ids are plain path words ("luma", "v3.2", "video-to-video"); anything else is refused. */
 const SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 
-const ACTIONS: Readonly<Record<string, FalRequestAction>> = { '': 'result', status: 'status', 'status/stream': 'status_stream', cancel: 'cancel' };
+// A Map, not an object literal: ".../requests/<id>/constructor" must name no action.
+const ACTIONS: ReadonlyMap<string, FalRequestAction> = new Map([['', 'result'], ['status', 'status'], ['status/stream', 'status_stream'], ['cancel', 'cancel']]);
 
 function hostKind(url: URL): FalHostKind {
   // Only what the client itself builds: https, default port, no credentials in the URL.
@@ -89,7 +90,7 @@ function read(host: FalHostKind, segments: string[] | undefined, query: FalUrl['
 
 /** The request a queue path names after its app ("requests/<id>[/status...]"). */
 function requestOf(rest: readonly string[]): FalUrl['request'] {
-  const action = rest.length >= 2 ? ACTIONS[rest.slice(2).join('/')] : undefined;
+  const action = rest.length >= 2 ? ACTIONS.get(rest.slice(2).join('/')) : undefined;
   // A path under /requests that the client never builds is no request and no endpoint.
   return action === undefined ? undefined : { id: rest[1]!, action };
 }
@@ -108,8 +109,14 @@ export function queueRequestOf(text: string): { readonly app: string; readonly r
   const segments = canonical[2]!.slice(1).split('/');
   const length = appLength(segments);
   if (segments.length < length + 2 || segments[length] !== 'requests') return undefined;
-  const request = requestOf(segments.slice(length));
-  return request === undefined ? undefined : { app: segments.slice(0, length).join('/'), request };
+  // What follows the id: nothing (the result), "status", "cancel" or "status/stream".
+  const after = segments.length - length - 2;
+  const action = after === 0 ? 'result'
+    : after === 1 ? ACTIONS.get(segments[length + 2]!)
+      : after === 2 ? ACTIONS.get(`${segments[length + 2]}/${segments[length + 3]}`) : undefined;
+  if (action === undefined) return undefined;
+  const app = length === 2 ? `${segments[0]}/${segments[1]}` : `${segments[0]}/${segments[1]}/${segments[2]}`;
+  return { app, request: { id: segments[length + 1]!, action } };
 }
 
 const queryOf = (search: string | undefined): FalUrl['query'] =>

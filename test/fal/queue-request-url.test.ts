@@ -45,3 +45,13 @@ describe('queueRequestOf', () => {
     expect(queueRequestOf('https://queue.fal.run/luma/agent/requests/r-1/logs')).toBeUndefined();
   });
 });
+
+describe('parseFalUrl and inherited names', () => {
+  it('a path ending in "constructor" or "toString" after /requests/<id> names no request (it could be a submit)', () => {
+    for (const tail of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+      const text = `https://queue.fal.run/luma/agent/requests/x/${tail}`;
+      expect(parseFalUrl(text)?.request).toBeUndefined();
+      expect(queueRequestOf(text)).toBeUndefined();
+    }
+  });
+});
