@@ -273,6 +273,11 @@ function settleHold(state: LedgerState, holdId: string, now: number, status: 'co
   expireHolds(state, now);
   const hold = state.holds.get(holdId);
   if (!hold) return 'unknown';
+  return settleFound(state, holdId, hold, now, status);
+}
+
+/** Settles a hold already looked up (after expiry ran): a lookup in a map of a day's holds costs a cache miss. */
+function settleFound(state: LedgerState, holdId: string, hold: HoldRecord, now: number, status: 'committed' | 'released'): SettleResult {
   if (hold.status !== 'held') return ALREADY[hold.status];
   settle(state, holdId, hold, status, now);
   return status;
@@ -308,7 +313,8 @@ export function settleRequestHold(state: LedgerState, requestId: string, settlem
   const hold = holdId === undefined ? undefined : state.holds.get(holdId);
   if (holdId === undefined || hold === undefined) return 'unknown';
   if (app !== undefined && hold.app !== app) return 'endpoint_mismatch';
-  return settleHold(state, holdId, now, settlement === 'commit' ? 'committed' : 'released');
+  // Expiry ran above and nothing since: the hold found is the one settleHold would find.
+  return settleFound(state, holdId, hold, now, settlement === 'commit' ? 'committed' : 'released');
 }
 
 export function linkOfRequest(state: LedgerState, requestId: string, now: number): RequestLink | undefined {
