@@ -21,6 +21,7 @@ import { reconcileJsonPieces } from './render/reconcile-json.js';
 import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
+import { outputWriter } from './write-output.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
 type Report = CoreReport | ReconcileReport | PricingCheckReport;
@@ -42,28 +43,6 @@ export interface MainIo {
 }
 
 export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, ledgerUnavailable: 4 } as const;
-
-/** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
-function writer(stream: Writable) {
-  let closed = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away (`| head`): stop writing, nothing to report.
-    if (error.code === 'EPIPE') closed = true;
-    else throw error;
-  });
-  return async (text: string): Promise<void> => {
-    if (closed || text.length === 0) return;
-    if (!stream.write(text)) await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-  };
-}
 
 /** Runs the command. A batch and reconcile --json write as they go (JSON items stream); everything else returns data first. */
 async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
@@ -151,12 +130,20 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  * be reached, read or trusted (`fal-budget ledger`) · 1 a bug.
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
-  const out = writer(io.stdout);
-  const errors = writer(io.stderr);
+  const out = outputWriter(io.stdout, 'stdout');
+  const toStderr = outputWriter(io.stderr, 'stderr');
+  // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
+  const errors = (text: string) => toStderr(text).catch(() => {});
   const err = (line: string) => errors(`fal-budget: ${oneLine(line)}\n`);
   const parsed = parseCommandLine(args, packageVersion());
   if (parsed.kind === 'show') {
-    await out(`${parsed.text}\n`);
+    try {
+      await out(`${parsed.text}\n`);
+      await out.flushed();
+    } catch (error) {
+      await err((error as Error).message);
+      return EXIT.invalid;
+    }
     return EXIT.ok;
   }
   if (parsed.kind === 'usage') {
@@ -169,10 +156,12 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
       await ledgerCommand(invocation, { now: io.now, write: out, colour: colourEnabled(io.stdout.isTTY === true, io.env) });
+      await out.flushed();
       return EXIT.ok;
     }
     const { report, written } = await run(invocation, io, out);
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
+    await out.flushed();
     const note = stderrNote(report);
     if (note) await err(note);
     return exitCodeOf(report);

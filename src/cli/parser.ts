@@ -137,7 +137,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('file', { type: 'string', describe: 'a .jsonl file, or - for stdin' })
         .option('max', { ...MAX, describe: 'budget in USD for the grand total: exit 3 when over it' })
         .option('strict', STRICT)
-        .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON)' }))
+        .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON)' })
+        .option('max-line-bytes', { type: 'string', requiresArg: true, describe: 'the longest line accepted, in bytes (default 67108864, 64 MiB: a request with a ~48 MB clip inline); a longer one stops the batch, exit 2' }))
         .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
         .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
         .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5"}. Blank lines are skipped. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max (even if some lines are invalid: the real total can only be higher); 2 some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
@@ -237,9 +238,11 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       // Tables are for people: a handful of lines, then the totals. JSON streams every line.
       const itemLimit = items === undefined ? (format === 'json' ? Infinity : DEFAULT_TABLE_ITEMS) : items === 'all' ? Infinity : /^\d+$/.test(items) ? Number(items) : undefined;
       if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
+      const maxLineBytes = str(argv.maxLineBytes);
+      if (maxLineBytes !== undefined && !/^[1-9]\d{0,14}$/.test(maxLineBytes)) return { kind: 'usage', message: `--max-line-bytes: expected a whole number of bytes, at least 1 (got "${maxLineBytes}")` };
       return {
         kind: 'run',
-        invocation: { command, format, flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit } },
+        invocation: { command, format, flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, maxLineBytes: maxLineBytes === undefined ? undefined : Number(maxLineBytes) } },
       };
     }
     case 'prices':
