@@ -16,12 +16,14 @@ import type { OutputFormat } from './output-format.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
-import { renderMarkdown } from './render/markdown.js';
+import { BatchItemRows } from './render/batch-items.js';
+import { batchMarkdownPieces, renderMarkdown } from './render/markdown.js';
 import { reconcileJsonPieces } from './render/reconcile-json.js';
 import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 import { outputWriter } from './write-output.js';
+import { visible } from './render/visible-text.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
 type Report = CoreReport | ReconcileReport | PricingCheckReport;
@@ -61,7 +63,15 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
     case 'batch': {
-      if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
+      if (invocation.format !== 'json') {
+        // Listed lines are kept as rows of text, not as quotes, and written out a piece at a time.
+        const listed = new BatchItemRows();
+        const report = await batchCommand(invocation.flags, { ...io, onItem: listed.add });
+        const colour = colourEnabled(io.stdout.isTTY === true, io.env);
+        const pieces = invocation.format === 'markdown' ? batchMarkdownPieces(report, listed) : (await import('./render/table.js')).batchTablePieces(report, listed, { colour });
+        for (const piece of pieces) await write(piece);
+        return { report, written: true };
+      }
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
       let buffered = '';
       let count = 0;
@@ -134,7 +144,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
   const toStderr = outputWriter(io.stderr, 'stderr');
   // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
   const errors = (text: string) => toStderr(text).catch(() => {});
-  const err = (line: string) => errors(`fal-budget: ${oneLine(line)}\n`);
+  const err = (line: string) => errors(`fal-budget: ${visible(oneLine(line))}\n`);
   const parsed = parseCommandLine(args, packageVersion());
   if (parsed.kind === 'show') {
     try {

@@ -14,11 +14,11 @@ function runWithStdout(args: readonly string[], target: string, flags: 'w' | 'r'
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, stdio: ['pipe', fd, 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
     closeSync(fd);
     let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stderr }));
-    child.stdin.on('error', () => {});
-    child.stdin.end(stdin);
+    child.stdin!.on('error', () => {});
+    child.stdin!.end(stdin);
   });
 }
 
