@@ -65,7 +65,7 @@ async function coldStart() {
   }
 }
 
-async function writeBatch(file, lines) {
+export async function writeBatch(file, lines) {
   if (existsSync(file) && statSync(file).size > 0) return;
   mkdirSync(dirname(file), { recursive: true });
   const out = createWriteStream(file);

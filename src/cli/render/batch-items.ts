@@ -16,7 +16,8 @@ export function batchItemCells(item: BatchReportItem): string[] {
  * table or markdown report lists a million lines without keeping a million quotes.
  */
 export class BatchItemRows {
-  readonly table = new LongTable(HEAD, ALIGN);
+  // Item, quantity and amount repeat (one per price cell and block count): stored once each.
+  readonly table = new LongTable(HEAD, ALIGN, [false, false, true, true, true]);
 
   /** Takes one listed line; pass it as the batch's onItem. */
   readonly add = (item: BatchReportItem): void => {

@@ -17,7 +17,7 @@ const PIECE = 1 << 16;
  * cli-table3 lays out a whole table at once, quadratically, and overflows the stack at a million
  * rows; here each row's width is measured once as it is added, the row is stored as flat text,
  * and the output is produced a piece at a time: linear time, about one byte per character of
- * the cells in memory. Cells are made visible() as they are added.
+ * the cells in memory (less for repeated columns). Cells are made visible() as they are added.
  */
 export class LongTable {
   private readonly widths: number[];
@@ -26,8 +26,13 @@ export class LongTable {
   private rowsLength = 0;
   private count = 0;
 
-  constructor(private readonly head: readonly string[], private readonly align: readonly Align[]) {
+  /** Per column marked repeated: each distinct text once, rows hold its index (a batch has a handful of items and amounts). */
+  private readonly dictionaries: ({ readonly index: Map<string, string>; readonly texts: string[] } | undefined)[];
+
+  /** `repeated` marks the columns whose cells repeat (a batch's item, quantity, amount): each distinct text is stored once. */
+  constructor(private readonly head: readonly string[], private readonly align: readonly Align[], repeated: readonly boolean[] = []) {
     this.widths = head.map(displayWidth);
+    this.dictionaries = head.map((_, index) => (repeated[index] ? { index: new Map(), texts: [] } : undefined));
   }
 
   get size(): number {
@@ -35,13 +40,23 @@ export class LongTable {
   }
 
   add(cells: readonly string[]): void {
-    let row = '';
+    const stored: string[] = [];
     for (let index = 0; index < cells.length; index += 1) {
-      const text = visible(cells[index]!);
-      const width = displayWidth(text);
-      if (width > this.widths[index]!) this.widths[index] = width;
-      row = index === 0 ? text : `${row}${CELL}${text}`;
+      const dictionary = this.dictionaries[index];
+      let code = dictionary?.index.get(cells[index]!);
+      if (code === undefined) {
+        const text = visible(cells[index]!);
+        const width = displayWidth(text);
+        if (width > this.widths[index]!) this.widths[index] = width;
+        if (dictionary) {
+          code = dictionary.texts.length.toString(36);
+          dictionary.index.set(cells[index]!, code);
+          dictionary.texts.push(text);
+        } else code = text;
+      }
+      stored.push(code);
     }
+    const row = stored.join(CELL);
     this.rows.push(row);
     this.rowsLength += row.length + 1;
     this.count += 1;
@@ -57,7 +72,16 @@ export class LongTable {
 
   private *storedRows(): Generator<string[]> {
     this.seal();
-    for (const chunk of this.chunks) for (const row of chunk.split(ROW)) yield row.split(CELL);
+    for (const chunk of this.chunks) {
+      for (const row of chunk.split(ROW)) {
+        const cells = row.split(CELL);
+        for (let index = 0; index < cells.length; index += 1) {
+          const dictionary = this.dictionaries[index];
+          if (dictionary) cells[index] = dictionary.texts[parseInt(cells[index]!, 36)]!;
+        }
+        yield cells;
+      }
+    }
   }
 
   private boxLine(cells: readonly string[]): string {
