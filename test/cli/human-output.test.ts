@@ -65,7 +65,7 @@ describe('money grouped by thousands in human formats, never in JSON', () => {
 
   it('table and markdown: subtotal, total and budget', async () => {
     const table = await runCli(['batch', '-', '--at', AT, '--max', '2500'], { stdin: big });
-    expect(table.stdout).toContain('│ Total (USD) │                                    │   250 │ $2,160.00 │');
+    expect(table.stdout).toContain('│ Total (USD) │                                    │  250 │ $2,160.00 │');
     expect(table.stdout).toContain('Budget:  within --max $2,500.00 ($340.00 to spare)');
     const markdown = await runCli(['batch', '-', '--at', AT, '--format', 'markdown', '--max', '1000'], { stdin: big });
     expect(markdown.stdout).toContain('| **Total (USD)** |  | 250 | **$2,160.00** |');

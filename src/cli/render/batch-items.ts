@@ -1,6 +1,6 @@
 import type { BatchReportItem } from '../report.js';
 import { LongTable, type Align } from './long-table.js';
-import { dollars, quantityText } from './text.js';
+import { dollars, itemQuantityText } from './text.js';
 
 const HEAD = ['Line', 'ID', 'Item', 'Quantity', 'Amount'];
 const ALIGN: readonly Align[] = ['right', 'left', 'left', 'right', 'right'];
@@ -8,7 +8,7 @@ const ALIGN: readonly Align[] = ['right', 'left', 'left', 'right', 'right'];
 /** One listed batch line as table cells; table and markdown show the same cells. */
 export function batchItemCells(item: BatchReportItem): string[] {
   const line = item.lines[0]!;
-  return [String(item.line), item.id === undefined ? '' : String(item.id), line.description, quantityText(line), dollars(item.total)];
+  return [String(item.line), item.id === undefined ? '' : String(item.id), line.description, itemQuantityText(item.count, line), dollars(item.total)];
 }
 
 /**

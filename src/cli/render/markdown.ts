@@ -42,8 +42,8 @@ function* batchMarkdown(report: BatchReport, listed: BatchItemRows): Generator<s
   const out: string[] = [];
   if (report.itemsOmitted > 0) out.push(`_${plural(listed.table.size, 'line')} listed; ${report.itemsOmitted.toLocaleString('en-US')} more are in the totals._`);
   const rows = report.subtotals.map((subtotal) => [subtotal.provider, code(subtotal.endpoint), subtotal.count.toLocaleString('en-US'), dollars(subtotal.total)]);
-  rows.push([`**${totalLabel(report.upperBound, report.currency)}**`, '', counts.quoted.toLocaleString('en-US'), `**${dollars(report.total)}**`]);
-  out.push(grid(['Provider', 'Endpoint', 'Lines', 'Subtotal'], rows, ['left', 'left', 'right', 'right']));
+  rows.push([`**${totalLabel(report.upperBound, report.currency)}**`, '', counts.jobs.toLocaleString('en-US'), `**${dollars(report.total)}**`]);
+  out.push(grid(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], rows, ['left', 'left', 'right', 'right']));
   if (counts.invalid > 0) {
     const shown = report.errors.slice(0, ERRORS_SHOWN);
     out.push(`**Invalid lines (${counts.invalid.toLocaleString('en-US')}), not in the total:**`);

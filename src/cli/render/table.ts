@@ -58,11 +58,11 @@ function* batchTable(report: BatchReport, listed: BatchItemRows, c: Colours): Ge
   if (report.itemsOmitted > 0) {
     out.push(c.dim(`(${plural(listed.table.size, 'line')} listed, ${report.itemsOmitted.toLocaleString('en-US')} more added up below; --items all lists every line, --json streams them all)`));
   }
-  const subtotals = table(['Provider', 'Endpoint', 'Lines', 'Subtotal'], ['left', 'left', 'right', 'right']);
+  const subtotals = table(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], ['left', 'left', 'right', 'right']);
   for (const subtotal of report.subtotals) {
     subtotals.push([subtotal.provider, subtotal.endpoint, subtotal.count.toLocaleString('en-US'), dollars(subtotal.total)]);
   }
-  subtotals.push([c.bold(totalLabel(report.upperBound, report.currency)), '', right(counts.quoted.toLocaleString('en-US')), right(c.bold(dollars(report.total)))]);
+  subtotals.push([c.bold(totalLabel(report.upperBound, report.currency)), '', right(counts.jobs.toLocaleString('en-US')), right(c.bold(dollars(report.total)))]);
   out.push(subtotals.toString());
   if (counts.invalid > 0) {
     out.push(c.red(`Invalid lines (${counts.invalid.toLocaleString('en-US')}), not in the total:`));
