@@ -46,6 +46,8 @@ export interface RequestModel {
    * The same schemas through `z.compile`: a generated parser for inputs it accepts, the plain
    * runtime (same issues, same messages) for any it rejects. Where `new Function` is refused
    * (a strict CSP), `z.compile` hands back the plain schema, so these are never less correct.
+   * Each is compiled when first read: compiling all twelve up front would cost a one-quote CLI
+   * run more than it saves.
    */
   readonly compiled: Readonly<Record<ValidationMode, z.ZodType<Record<string, unknown>>>>;
   /** Rules across fields, run on the parsed request, so no default is written twice. */
@@ -69,6 +71,18 @@ export function absent(names: readonly string[], input: Record<string, unknown>)
   return missing ?? NONE;
 }
 
+type RequestSchema = z.ZodType<Record<string, unknown>>;
+
+/** `z.compile` of each schema, done the first time that mode is asked for and then kept. */
+function compiledOnFirstUse(schemas: Record<ValidationMode, z.ZodType>): Readonly<Record<ValidationMode, RequestSchema>> {
+  const compiled: Partial<Record<ValidationMode, RequestSchema>> = {};
+  const once = (mode: ValidationMode) => (compiled[mode] ??= z.compile(schemas[mode]) as unknown as RequestSchema);
+  return Object.freeze({
+    get quote() { return once('quote'); },
+    get strict() { return once('strict'); },
+  });
+}
+
 /**
  * Builds a request model from its definition. `strict` is the provider's schema as published;
  * `quote` makes optional the required fields that do not change the price (prompt, media URLs),
@@ -90,10 +104,7 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
     ignoredFields,
     strictSchema: strictSchema as unknown as z.ZodType<Record<string, unknown>>,
     quoteSchema: quoteSchema as unknown as z.ZodType<Record<string, unknown>>,
-    compiled: Object.freeze({
-      quote: z.compile(quoteSchema) as unknown as z.ZodType<Record<string, unknown>>,
-      strict: z.compile(strictSchema) as unknown as z.ZodType<Record<string, unknown>>,
-    }),
+    compiled: compiledOnFirstUse({ quote: quoteSchema, strict: strictSchema }),
     rules: definition.rules ?? NO_ISSUES,
     missing: definition.missing ?? ((input) => absent(notPriced, input)),
     ...(definition.source ? { source: definition.source } : {}),
