@@ -63,6 +63,7 @@ const junkLine = fc.oneof(
     input: fc.oneof(fc.dictionary(fc.constantFrom('resolution', 'duration', 'hdr', 'prompt', 'model', 'x'), fc.jsonValue({ maxDepth: 1 })), fc.jsonValue({ maxDepth: 1 })),
     provider: fc.oneof(fc.constantFrom('fal', 'gmi', 'oxen', 'nobody'), fc.jsonValue({ maxDepth: 1 })),
     sourceSeconds: fc.oneof(fc.constantFrom('5', '12.5', 'x'), fc.jsonValue({ maxDepth: 1 })),
+    count: fc.oneof(fc.integer({ min: -2, max: 5 }), fc.jsonValue({ maxDepth: 1 })),
     extra: fc.jsonValue({ maxDepth: 1 }),
   }, { requiredKeys: [] }),
 );
