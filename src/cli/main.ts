@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
 import { diffCommand, tablesDiffer } from './commands/diff.js';
+import type { DescribeReport } from './commands/describe.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
@@ -13,6 +14,8 @@ import type { PricingCheckReport } from './commands/pricing-check/pricing-check-
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import type { ReportFormat } from './output-format.js';
+import { withConfigDefaults } from './config-file-defaults.js';
+import { failureMessage } from './failure-message.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCsv } from './render/csv.js';
@@ -24,7 +27,7 @@ import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
-type Report = CoreReport | ReconcileReport | PricingCheckReport;
+type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
 
 /** Set by the bundler from package.json; read from it when running unbundled. */
 declare const FAL_BUDGET_VERSION: string | undefined;
@@ -40,6 +43,8 @@ export interface MainIo {
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
+  /** Where the config file search starts (default: the process's working directory). */
+  readonly cwd?: string;
 }
 
 /** `changed` (diff --exit-code) is 3, as pricing check's changed price: 1 is a bug here, not git's "differs". */
@@ -89,6 +94,8 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
       return { report, written: true };
     }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
+    // Loaded only when used, like ledger: the bin's start-up stays what quote needs.
+    case 'describe': return { report: (await import('./commands/describe.js')).describeCommand(invocation.flags, io.now), written: false };
     case 'batch': {
       // A comparison's CSV is its own rows, printed at the end.
       const stream = invocation.format === 'json' || (invocation.format === 'csv' && invocation.flags.compareTo === undefined) ? BATCH_STREAMS[invocation.format] : undefined;
@@ -121,6 +128,7 @@ async function render(report: Report, format: ReportFormat, colour: boolean): Pr
   }
   if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
+  if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(report, format, colour);
   if (format === 'json') return renderJson(report);
   const comparison = report.kind === 'batch' ? report.comparison : undefined;
   if (format === 'markdown') {
@@ -190,8 +198,8 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     await err(`${parsed.message} (see fal-budget --help)`);
     return EXIT.invalid;
   }
-  const { invocation } = parsed;
   try {
+    const invocation = withConfigDefaults(parsed.invocation, io.cwd ?? process.cwd());
     if (invocation.command === 'ledger') {
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
@@ -210,7 +218,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       return EXIT.ledgerUnavailable;
     }
     if (error instanceof FalBudgetError) {
-      await err(error.message);
+      await err(failureMessage(error));
       return EXIT.invalid;
     }
     await errors(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);

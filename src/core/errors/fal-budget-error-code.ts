@@ -15,7 +15,8 @@ export type CoreErrorCode =
   | 'invalid_option'
   | 'invalid_ledger_request'
   | 'invalid_ledger_amount'
-  | 'window_forgotten';
+  | 'window_forgotten'
+  | 'missing_dependency';
 
 /** Codes of the fal adapters' errors (UnsupportedCallError, JwksUnavailableError, FalPlatformError, ProxyRequestError). */
 export type FalAdapterErrorCode =

@@ -19,3 +19,4 @@ export { LedgerUnavailableError, isLedgerUnavailableError, type LedgerUnavailabl
 export {
   BudgetExceededError, isBudgetExceededError, describeRefusal, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
 } from './budget-exceeded-error.js';
+export { MissingDependencyError, isMissingDependencyError } from './missing-dependency-error.js';
