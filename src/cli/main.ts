@@ -20,11 +20,14 @@ import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCsv } from './render/csv.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
-import { renderMarkdown } from './render/markdown.js';
+import { BatchItemRows } from './render/batch-items.js';
+import { batchMarkdownPieces, renderMarkdown } from './render/markdown.js';
 import { reconcileJsonPieces } from './render/reconcile-json.js';
 import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
+import { outputWriter } from './write-output.js';
+import { visible, visibleView } from './render/visible-text.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
 type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
@@ -56,28 +59,6 @@ const BATCH_STREAMS = {
   csv: { head: csvBatchHead, item: csvBatchItem, tail: csvBatchTail },
 } as const;
 
-/** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
-function writer(stream: Writable) {
-  let closed = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away (`| head`): stop writing, nothing to report.
-    if (error.code === 'EPIPE') closed = true;
-    else throw error;
-  });
-  return async (text: string): Promise<void> => {
-    if (closed || text.length === 0) return;
-    if (!stream.write(text)) await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-  };
-}
-
 /** Runs the command. A batch and reconcile --json write as they go (JSON items stream); everything else returns data first. */
 async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
   switch (invocation.command) {
@@ -99,7 +80,23 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     case 'batch': {
       // A comparison's CSV is its own rows, printed at the end.
       const stream = invocation.format === 'json' || (invocation.format === 'csv' && invocation.flags.compareTo === undefined) ? BATCH_STREAMS[invocation.format] : undefined;
-      if (!stream) return { report: await batchCommand(invocation.flags, io), written: false };
+      if (!stream && invocation.format === 'csv') return { report: await batchCommand(invocation.flags, io), written: false };
+      if (!stream) {
+        // Listed lines are kept as rows of text, not as quotes, and written out a piece at a time.
+        const listed = new BatchItemRows();
+        const report = await batchCommand(invocation.flags, { ...io, onItem: listed.add });
+        const colour = colourEnabled(io.stdout.isTTY === true, io.env);
+        const markdown = invocation.format === 'markdown';
+        const pieces = markdown ? batchMarkdownPieces(report, listed) : (await import('./render/table.js')).batchTablePieces(report, listed, { colour });
+        for (const piece of pieces) await write(piece);
+        if (report.comparison) {
+          const { renderComparisonMarkdown, renderComparisonTable } = await import('./compare-plans-render.js');
+          // Line ids are the user's: shown visible() like the rest of the report.
+          const comparison = visibleView(report.comparison);
+          await write(markdown ? `\n${renderComparisonMarkdown(comparison)}` : renderComparisonTable(comparison, colour));
+        }
+        return { report, written: true };
+      }
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
       let buffered = '';
       let count = 0;
@@ -186,12 +183,20 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  * be reached, read or trusted (`fal-budget ledger`) · 1 a bug.
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
-  const out = writer(io.stdout);
-  const errors = writer(io.stderr);
-  const err = (line: string) => errors(`fal-budget: ${oneLine(line)}\n`);
+  const out = outputWriter(io.stdout, 'stdout');
+  const toStderr = outputWriter(io.stderr, 'stderr');
+  // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
+  const errors = (text: string) => toStderr(text).catch(() => {});
+  const err = (line: string) => errors(`fal-budget: ${visible(oneLine(line))}\n`);
   const parsed = parseCommandLine(args, packageVersion());
   if (parsed.kind === 'show') {
-    await out(`${parsed.text}\n`);
+    try {
+      await out(`${parsed.text}\n`);
+      await out.flushed();
+    } catch (error) {
+      await err((error as Error).message);
+      return EXIT.invalid;
+    }
     return EXIT.ok;
   }
   if (parsed.kind === 'usage') {
@@ -204,10 +209,12 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
       await ledgerCommand(invocation, { now: io.now, write: out, colour: colourEnabled(io.stdout.isTTY === true, io.env) });
+      await out.flushed();
       return EXIT.ok;
     }
     const { report, written } = await run(invocation, io, out);
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
+    await out.flushed();
     const note = stderrNote(report);
     if (note) await err(note);
     if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return tablesDiffer(report) ? EXIT.changed : EXIT.ok;

@@ -201,7 +201,8 @@ export function parseCommandLine(commandLine: readonly string[], version: string
         .option('strict', STRICT)
         .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON and CSV)' })
         .option('compare-to', { type: 'string', requiresArg: true, describe: 'compare with a saved `batch --json` result: what changed per line id, and in total' })
-        .option('max-increase', { type: 'string', requiresArg: true, describe: 'with --compare-to: exit 3 when the total went up by more than this many USD (equal is within)' }))
+        .option('max-increase', { type: 'string', requiresArg: true, describe: 'with --compare-to: exit 3 when the total went up by more than this many USD (equal is within)' })
+        .option('max-line-bytes', { type: 'string', requiresArg: true, describe: 'the longest line accepted, in bytes (default 67108864, 64 MiB: a request with a ~48 MB clip inline); a longer one stops the batch, exit 2' }))
         .example('$0 batch plan.jsonl --compare-to last-week.json --max-increase 50', 'what changed since the saved run; exit 3 if the total rose by more than $50')
         .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
         .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
@@ -327,11 +328,16 @@ export function parseCommandLine(commandLine: readonly string[], version: string
       if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
       if (argv.maxIncrease !== undefined && argv.compareTo === undefined) return { kind: 'usage', message: '--max-increase needs --compare-to <saved.json>: an increase is over a saved result' };
       if (str(argv.compareTo) === '-' && str(argv.file) === '-') return { kind: 'usage', message: '--compare-to -: the plan is already read from stdin; give the saved result as a file' };
+      const maxLineBytes = str(argv.maxLineBytes);
+      if (maxLineBytes !== undefined && !/^[1-9]\d{0,14}$/.test(maxLineBytes)) return { kind: 'usage', message: `--max-line-bytes: expected a whole number of bytes, at least 1 (got "${maxLineBytes}")` };
       return {
         kind: 'run',
         invocation: {
           command, format,
-          flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, compareTo: str(argv.compareTo), maxIncrease: str(argv.maxIncrease) },
+          flags: {
+            ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, compareTo: str(argv.compareTo), maxIncrease: str(argv.maxIncrease),
+            maxLineBytes: maxLineBytes === undefined ? undefined : Number(maxLineBytes),
+          },
         },
       };
     }

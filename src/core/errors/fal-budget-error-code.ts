@@ -35,8 +35,8 @@ export type FalAdapterErrorCode =
   | 'invalid_json'
   | 'body_too_large';
 
-/** Codes of the CLI's own errors (CliError). */
-export type CliErrorCode = 'usage' | 'unreadable_input' | 'malformed_input';
+/** Codes of the CLI's own errors (CliError, LineTooLongError, OutputFailedError). */
+export type CliErrorCode = 'usage' | 'unreadable_input' | 'malformed_input' | 'line_too_long' | 'output_failed';
 
 /** The closed list of `FalBudgetError.code`s: a program can switch on it exhaustively. */
 export type FalBudgetErrorCode = CoreErrorCode | FalAdapterErrorCode | CliErrorCode;
