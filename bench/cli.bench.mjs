@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -80,7 +81,8 @@ async function writeBatch(file, lines) {
     }
     if (!out.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
   }
-  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+  out.end();
+  await finished(out);
 }
 
 // The baselines: read the same file and JSON.parse every line, nothing else.

@@ -195,7 +195,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     .epilog(EXIT_CODES);
 
   let outcome: Parsed | undefined;
-  parser.parse(args.map((arg) => (arg === '-' ? STDIN_TOKEN : arg)), {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+  // parseSync: no command here is async, and a promise returned by mistake would go unread.
+  parser.parseSync(args.map((arg) => (arg === '-' ? STDIN_TOKEN : arg)), {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
     if (error) outcome = { kind: 'usage', message: error.message };
     else if (invocation === undefined) outcome = { kind: 'show', text: output };
   });

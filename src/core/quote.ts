@@ -1,7 +1,7 @@
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {
-  AmbiguousEndpointError, InvalidOptionError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError, type RequestIssue,
+  AmbiguousEndpointError, InvalidOptionError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError,
 } from './errors/index.js';
 import { instantOf } from './instant.js';
 import type { PriceBook } from './pricing/price-book.js';

@@ -1,5 +1,5 @@
 import { FalBudgetError } from './fal-budget-error.js';
-import { formatPath, type IssuePath } from './invalid-request-error.js';
+import type { IssuePath } from './invalid-request-error.js';
 
 export interface PricingTableProblem {
   /** The file (or source name) the problem is in. */

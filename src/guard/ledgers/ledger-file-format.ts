@@ -277,7 +277,7 @@ export function parseJournalLine(text: string, file: string, offset: number): Nu
   const parsed = journalLine.safeParse(json);
   if (!parsed.success) throw corruptFile(file, `the journal entry at byte ${offset}, at ${issuePath(parsed.error)}`);
   const { seq, torn, ...entry } = parsed.data;
-  return { seq, entry: entry as JournalEntry, ...optional('torn', torn) };
+  return { seq, entry, ...optional('torn', torn) };
 }
 
 /** A JSON text with object keys sorted: two values compare equal whatever order their keys were built in. */

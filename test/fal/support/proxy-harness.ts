@@ -42,7 +42,7 @@ export function useFakeFal(): { readonly fake: FakeFal; readonly sent: SentToFal
       sent.push({ url: url.href, method: init?.method ?? 'GET', headers: new Headers(headers) });
       headers.set('x-fake-host', url.host);
       return realFetch(`${listening.origin}${url.pathname}${url.search}`, { ...init, headers });
-    }) as typeof fetch;
+    });
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;

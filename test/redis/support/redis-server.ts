@@ -117,8 +117,8 @@ export class RedisServer {
     ];
     const child = spawn(BINARY!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    child.stdout!.on('data', (chunk) => (this.output += chunk));
-    child.stderr!.on('data', (chunk) => (this.output += chunk));
+    child.stdout.on('data', (chunk) => (this.output += chunk));
+    child.stderr.on('data', (chunk) => (this.output += chunk));
     for (let attempt = 0; attempt < 200; attempt += 1) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${this.output}`);
       if (await pong(this.port)) return;
