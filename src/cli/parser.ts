@@ -14,7 +14,7 @@ import type { OutputFormat } from './output-format.js';
 import type { PricingFlags } from './pricing-context.js';
 
 /** How many priced lines a batch table or markdown report lists by default. */
-export const DEFAULT_TABLE_ITEMS = 20;
+const DEFAULT_TABLE_ITEMS = 20;
 
 /** What the command line asked for, before anything is read or priced. */
 export type Invocation =

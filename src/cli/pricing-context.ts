@@ -20,7 +20,7 @@ export interface PricingContext {
 }
 
 /** "2026-11-24" is midnight UTC, like the tables' own dates; a date-time needs its offset. */
-export function parseAt(text: string): Date {
+function parseAt(text: string): Date {
   const ms = parseInstant(text);
   if (ms === undefined) {
     throw new CliError('usage', `--at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "${text}")`);

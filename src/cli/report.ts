@@ -66,8 +66,6 @@ export interface BatchReport {
   readonly budget: BudgetCheck | undefined;
 }
 
-export type { RateCardRow };
-
 export interface RateCard {
   readonly provider: string;
   readonly version: string;
@@ -98,7 +96,7 @@ export interface PricesReport {
   readonly notInEffect: readonly string[];
 }
 
-export interface VersionRow {
+interface VersionRow {
   readonly provider: string;
   readonly version: string;
   readonly effectiveFrom: string;

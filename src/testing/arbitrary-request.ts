@@ -5,7 +5,7 @@ import { requestContext, type ArbitraryRequestOptions, type GeneratedRequest, ty
 import { valueArbitrary, type PropertySchema } from './value-arbitrary.js';
 
 /** Exact decimal strings in (0, max]: whole seconds and up to 6 fractional digits. */
-export function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
+function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
   const [whole, fraction = ''] = max.split('.');
   const scale = 6;
   const limit = BigInt(whole!) * 10n ** BigInt(scale) + BigInt((fraction + '0'.repeat(scale)).slice(0, scale) || '0');
@@ -17,7 +17,7 @@ export function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
 }
 
 /** Every field of the model, each present or absent as its schema allows, with values its schema allows. */
-export function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<string, unknown>> {
+function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<string, unknown>> {
   const schema = context.model.jsonSchema() as { properties: Record<string, PropertySchema> };
   const fields = Object.fromEntries(context.model.fields.map((info) => [info.name, valueArbitrary(info.name, schema.properties[info.name]!)]));
   const requiredKeys = context.model.fields.filter((info) => info.required).map((info) => info.name);
@@ -25,7 +25,7 @@ export function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<str
 }
 
 /** Candidate requests: any input the fields allow, and for a source-billed kind a length (or none). */
-export function candidateArbitrary(context: RequestContext): fc.Arbitrary<GeneratedRequest> {
+function candidateArbitrary(context: RequestContext): fc.Arbitrary<GeneratedRequest> {
   const length = context.maxSourceSeconds === undefined ? fc.constant(undefined) : fc.option(sourceSecondsArbitrary(context.maxSourceSeconds), { nil: undefined });
   return fc.tuple(inputArbitrary(context), length).map(([input, sourceSeconds]) => ({
     endpoint: context.endpoint,

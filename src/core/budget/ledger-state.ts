@@ -19,7 +19,7 @@ export interface HoldRecord {
   app?: string;
 }
 
-export interface BudgetRecord {
+interface BudgetRecord {
   /** nano-USD. */
   spent: bigint;
   reserved: bigint;
@@ -82,7 +82,7 @@ function budget(state: LedgerState, key: string): BudgetRecord {
 }
 
 /** The journal entry of a hold settling now (details first, so the ledger's own fields win). */
-export function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
+function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
   return {
     ...hold.details,
     at,

@@ -7,7 +7,7 @@ import { tiersOf, type Tier } from './tiers.js';
 export type ValidationMode = 'quote' | 'strict';
 
 /** Where a source video's length could come from, in the request itself. */
-export type SourceRef =
+type SourceRef =
   | { readonly kind: 'inline'; readonly data: string; readonly mediaType: string }
   | { readonly kind: 'reference'; readonly field: string }
   | { readonly kind: 'none' };
@@ -82,5 +82,5 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
   };
 }
 
-export type { FieldInfo, FieldMeta } from './fields.js';
+export type { FieldInfo } from './fields.js';
 export { TIERS, TIER_LABELS, tierOf, type Tier } from './tiers.js';

@@ -13,8 +13,8 @@ import type { LedgerCommand } from './file-ledger-commands.js';
  * files are JSON lines of settled holds. Money is always a decimal string; the numbers are times
  * (epoch ms), byte offsets, counts and sequence numbers.
  */
-export const LEDGER_FORMAT = 'fal-budget-ledger';
-export const LEDGER_VERSION = 3;
+const LEDGER_FORMAT = 'fal-budget-ledger';
+const LEDGER_VERSION = 3;
 
 const money = z.string().refine(isDecimalString, 'must be a decimal string like "2.16"');
 const instant = z.number().finite();

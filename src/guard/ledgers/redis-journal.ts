@@ -21,7 +21,7 @@ function corrupt(id: string, why: string): Error {
 }
 
 /** One stream entry back into the JournalEntry the memory ledger would have kept. */
-export function parseJournalEntry(id: string, fields: readonly unknown[]): JournalEntry {
+function parseJournalEntry(id: string, fields: readonly unknown[]): JournalEntry {
   const values = new Map<string, string>();
   for (let index = 0; index + 1 < fields.length; index += 2) values.set(String(fields[index]), String(fields[index + 1]));
   const at = Number(values.get('at'));

@@ -19,7 +19,7 @@ export interface SentToFal {
   readonly headers: Headers;
 }
 
-export const proxyConfig: Partial<ProxyConfig> = {
+const proxyConfig: Partial<ProxyConfig> = {
   allowedEndpoints: ['luma/agent/ray/v3.2/*'],
   allowUnauthorizedRequests: false,
   isAuthenticated: async () => true,

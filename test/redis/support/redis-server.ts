@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
  * The redis-server binary: $REDIS_SERVER when set (set it to a missing path to see what happens
  * without Redis), else the first on PATH (Debian: /usr/bin/redis-server), or undefined.
  */
-export function findRedisServer(): string | undefined {
+function findRedisServer(): string | undefined {
   const candidates = process.env.REDIS_SERVER !== undefined
     ? [process.env.REDIS_SERVER]
     : (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin').map((dir) => join(dir, 'redis-server'));
