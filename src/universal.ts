@@ -6,7 +6,7 @@ export type {
   Quote, QuoteLine, QuotePricing, QuoteWarning, BillingParams, SourceSecondsFrom,
 } from './core/quote-types.js';
 export {
-  BatchTotals, parseBatchRequest,
+  BatchTotals, parseBatchRequest, MAX_BATCH_COUNT,
   type BatchRequest, type BatchResult, type BatchItem, type BatchError, type Subtotal,
 } from './core/batch.js';
 export { PriceBook, isPriceBook } from './core/pricing/price-book.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
-import { diffCommand } from './commands/diff.js';
+import { diffCommand, tablesDiffer } from './commands/diff.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
@@ -12,9 +12,10 @@ import { pricingCheckCommand } from './commands/pricing-check/pricing-check-comm
 import type { PricingCheckReport } from './commands/pricing-check/pricing-check-report.js';
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
-import type { OutputFormat } from './output-format.js';
+import type { ReportFormat } from './output-format.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
+import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCsv } from './render/csv.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { renderMarkdown } from './render/markdown.js';
 import { reconcileJsonPieces } from './render/reconcile-json.js';
@@ -41,7 +42,14 @@ export interface MainIo {
   readonly now: () => Date;
 }
 
-export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, ledgerUnavailable: 4 } as const;
+/** `changed` (diff --exit-code) is 3, as pricing check's changed price: 1 is a bug here, not git's "differs". */
+export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, changed: 3, ledgerUnavailable: 4 } as const;
+
+/** How a batch streams in a format that writes every line: a head, one piece per priced line, a tail. */
+const BATCH_STREAMS = {
+  json: { head: jsonBatchHead, item: jsonBatchItem, tail: jsonBatchTail },
+  csv: { head: csvBatchHead, item: csvBatchItem, tail: csvBatchTail },
+} as const;
 
 /** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
 function writer(stream: Writable) {
@@ -82,13 +90,15 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
     case 'batch': {
-      if (invocation.format !== 'json') return { report: await batchCommand(invocation.flags, io), written: false };
+      // A comparison's CSV is its own rows, printed at the end.
+      const stream = invocation.format === 'json' || (invocation.format === 'csv' && invocation.flags.compareTo === undefined) ? BATCH_STREAMS[invocation.format] : undefined;
+      if (!stream) return { report: await batchCommand(invocation.flags, io), written: false };
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
       let buffered = '';
       let count = 0;
       // Synchronous unless 64 KB are ready to go out: no promise per line.
       const onItem = (item: BatchReportItem): void | Promise<void> => {
-        buffered += (count === 0 ? jsonBatchHead() : '') + jsonBatchItem(item, count);
+        buffered += (count === 0 ? stream.head() : '') + stream.item(item, count);
         count += 1;
         if (buffered.length < 1 << 16) return;
         const text = buffered;
@@ -96,20 +106,31 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
         return write(text);
       };
       const report = await batchCommand(invocation.flags, { ...io, onItem });
-      await write(`${count === 0 ? jsonBatchHead() : ''}${buffered}${jsonBatchTail(report)}`);
+      await write(`${count === 0 ? stream.head() : ''}${buffered}${stream.tail(report)}`);
       return { report, written: true };
     }
   }
 }
 
-async function render(report: Report, format: OutputFormat, colour: boolean): Promise<string> {
+async function render(report: Report, format: ReportFormat, colour: boolean): Promise<string> {
+  if (format === 'csv') {
+    // The parser lets csv through for quote and batch only.
+    if (report.kind === 'quote') return renderQuoteCsv(report);
+    if (report.kind === 'batch') return renderBatchCsv(report);
+    throw new Error(`no CSV for ${report.kind}`);
+  }
   if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
   if (format === 'json') return renderJson(report);
-  if (format === 'markdown') return renderMarkdown(report);
+  const comparison = report.kind === 'batch' ? report.comparison : undefined;
+  if (format === 'markdown') {
+    const text = renderMarkdown(report);
+    return comparison ? `${text}\n${(await import('./compare-plans-render.js')).renderComparisonMarkdown(comparison)}` : text;
+  }
   // cli-table3 is loaded only when a table is drawn.
   const { renderTable } = await import('./render/table.js');
-  return renderTable(report, { colour });
+  const text = renderTable(report, { colour });
+  return comparison ? `${text}${(await import('./compare-plans-render.js')).renderComparisonTable(comparison, colour)}` : text;
 }
 
 /** The exit code a finished report earns; see the README's exit code table. */
@@ -117,7 +138,9 @@ export function exitCodeOf(report: Report): number {
   switch (report.kind) {
     case 'quote': return report.budget && !report.budget.within ? EXIT.overBudget : EXIT.ok;
     // Over --max is certain even with invalid lines (they could only add); otherwise invalid lines mean an incomplete total.
-    case 'batch': return report.budget && !report.budget.within ? EXIT.overBudget : report.errors.length > 0 ? EXIT.invalid : EXIT.ok;
+    // Over --max-increase is certain the same way: an invalid line could only have added more.
+    case 'batch': return (report.budget && !report.budget.within) || (report.comparison?.maxIncrease && !report.comparison.maxIncrease.within) ? EXIT.overBudget
+      : report.errors.length > 0 || report.emptyPlan ? EXIT.invalid : EXIT.ok;
     case 'validate': return report.valid ? EXIT.ok : EXIT.invalid;
     case 'reconcile': return report.counts.under_quoted > 0 ? EXIT.overBudget : EXIT.ok;
     // A check that could not compare every endpoint is incomplete, not a pass.
@@ -133,6 +156,10 @@ function stderrNote(report: Report): string | undefined {
     const total = report.kind === 'quote' ? report.quote.total : report.total;
     notes.push(`total $${total} is over --max $${report.budget.max} by $${report.budget.over}`);
   }
+  if (report.kind === 'batch' && report.comparison?.maxIncrease && !report.comparison.maxIncrease.within) {
+    notes.push(`total went up by $${report.comparison.delta.slice(1)}, over --max-increase $${report.comparison.maxIncrease.max} by $${report.comparison.maxIncrease.over}`);
+  }
+  if (report.kind === 'batch' && report.emptyPlan) notes.push(`warning: ${report.emptyPlan.message}`);
   if (report.kind === 'batch' && report.errors.length > 0) {
     const first = report.errors[0]!;
     notes.push(`${report.errors.length} invalid line${report.errors.length === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
@@ -175,6 +202,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
     const note = stderrNote(report);
     if (note) await err(note);
+    if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return tablesDiffer(report) ? EXIT.changed : EXIT.ok;
     return exitCodeOf(report);
   } catch (error) {
     if (error instanceof LedgerUnavailableError) {

@@ -10,7 +10,7 @@ import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
 import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
 import type { PricingCheckFlags } from './commands/pricing-check/pricing-check-command.js';
 import { pricingCheckFlagsOf, pricingCheckOptions } from './commands/pricing-check/pricing-check-flags.js';
-import type { OutputFormat } from './output-format.js';
+import { CSV_COMMANDS, type OutputFormat, type ReportFormat } from './output-format.js';
 import type { PricingFlags } from './pricing-context.js';
 
 /** How many priced lines a batch table or markdown report lists by default. */
@@ -18,8 +18,8 @@ const DEFAULT_TABLE_ITEMS = 20;
 
 /** What the command line asked for, before anything is read or priced. */
 export type Invocation =
-  | { readonly command: 'quote'; readonly flags: QuoteFlags; readonly format: OutputFormat }
-  | { readonly command: 'batch'; readonly flags: BatchFlags; readonly format: OutputFormat }
+  | { readonly command: 'quote'; readonly flags: QuoteFlags; readonly format: ReportFormat }
+  | { readonly command: 'batch'; readonly flags: BatchFlags; readonly format: ReportFormat }
   | { readonly command: 'prices'; readonly flags: PricesFlags; readonly format: OutputFormat }
   | { readonly command: 'versions'; readonly flags: Omit<PricingFlags, 'pricingVersion'>; readonly format: OutputFormat }
   | { readonly command: 'diff'; readonly flags: DiffFlags; readonly format: OutputFormat }
@@ -66,7 +66,7 @@ function pricingFlags(argv: Record<string, unknown>): PricingFlags {
   return { at: str(argv.at), pricingVersion: str(argv.pricingVersion), pricing: str(argv.pricing) };
 }
 
-const BOOLEAN_FLAGS = new Set(['strict', 'json', ...FIELD_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.flag)]);
+const BOOLEAN_FLAGS = new Set(['strict', 'json', 'exit-code', ...FIELD_FLAGS.filter((flag) => flag.type === 'boolean').map((flag) => flag.flag)]);
 
 /** The quote command's field flags, one per flag the request models define. */
 function fieldOptions<T>(argv: Argv<T>): Argv<T> {
@@ -109,7 +109,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     .scriptName('fal-budget')
     .usage('$0 <command> [options]\n\nExact pre-flight quotes for fal generative-video requests, from versioned pricing tables.')
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
-    .option('format', { choices: ['table', 'json', 'markdown'], default: 'table', describe: 'output format', global: true, requiresArg: true })
+    .option('format', { choices: ['table', 'json', 'markdown', 'csv'], default: 'table', describe: 'output format (csv: quote and batch only)', global: true, requiresArg: true })
     .option('json', { type: 'boolean', describe: 'same as --format json', global: true })
     .command(
       'quote <endpoint>',
@@ -137,10 +137,13 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('file', { type: 'string', describe: 'a .jsonl file, or - for stdin' })
         .option('max', { ...MAX, describe: 'budget in USD for the grand total: exit 3 when over it' })
         .option('strict', STRICT)
-        .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON)' }))
+        .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON and CSV)' })
+        .option('compare-to', { type: 'string', requiresArg: true, describe: 'compare with a saved `batch --json` result: what changed per line id, and in total' })
+        .option('max-increase', { type: 'string', requiresArg: true, describe: 'with --compare-to: exit 3 when the total went up by more than this many USD (equal is within)' }))
+        .example('$0 batch plan.jsonl --compare-to last-week.json --max-increase 50', 'what changed since the saved run; exit 3 if the total rose by more than $50')
         .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
         .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
-        .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5"}. Blank lines are skipped. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max (even if some lines are invalid: the real total can only be higher); 2 some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
+        .epilog(`Each line: {"endpoint": "...", "input": {...}, "id"?: "...", "provider"?: "...", "sourceSeconds"?: "22.5", "count"?: 3}: count is how many identical jobs the line stands for (1 to 1,000,000; default 1). Blank lines are skipped; a plan with no request at all is a warning and exit 2. The file is streamed: memory stays flat however long it is (only the listed lines and the invalid ones are kept).\n\nWith --compare-to, lines are matched by id (a line without one by its line number) and the changes are printed after the report (CSV prints only them).\n\nExit codes: 0 every line quoted and the total within --max; 3 the quoted total is over --max, or rose by more than --max-increase (even if some lines are invalid: the real total can only be higher); 2 the plan has no request, or some lines are invalid (the report of the rest is still printed, the invalid lines are listed by number and left out of the total), or the file cannot be read; 1 a bug.`),
       capture('batch'),
     )
     .command(
@@ -168,8 +171,9 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('old', { type: 'string', describe: '<provider>/<version> (e.g. fal/2026-11-21) or a path to a .json table' })
         .positional('new', { type: 'string', describe: '<provider>/<version> or a path to a .json table' })
         .option('pricing', PRICING_DIR)
+        .option('exit-code', { type: 'boolean', describe: 'exit 3 when the tables differ (any price, added or removed cell, billing term), 0 when not, like git diff --exit-code (1 is kept for bugs)' })
         .example('$0 diff fal/2026-11-21 my-tables/fal/2026-12-01.json', 'old, new, change and percent change of each cell, from the bundled version to your file')
-        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\n${EXIT_CODES}`),
+        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\nWith --exit-code: 3 when the tables differ, 0 when they do not (1 is always a bug). ${EXIT_CODES}`),
       capture('diff'),
     )
     .command(
@@ -210,11 +214,15 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'usage', message: `--${key} was given ${value.length} times: give it once` };
     }
   }
+  if (argv.format === 'csv' && !CSV_COMMANDS.has(command)) {
+    return { kind: 'usage', message: `--format csv: only quote and batch print CSV (use table, json or markdown with ${command})` };
+  }
   if (command === 'ledger') return ledgerInvocation(argv, args);
   if (argv.json === true && argv.format !== 'table' && argv.format !== 'json') {
     return { kind: 'usage', message: `--json and --format ${String(argv.format)} contradict each other: give one` };
   }
-  const format = (argv.json === true ? 'json' : argv.format) as OutputFormat;
+  const format = (argv.json === true ? 'json' : argv.format) as ReportFormat;
+  const textFormat = format as OutputFormat;
   switch (command) {
     case 'quote':
       return {
@@ -236,24 +244,29 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     case 'batch': {
       const items = str(argv.items);
       // Tables are for people: a handful of lines, then the totals. JSON streams every line.
-      const itemLimit = items === undefined ? (format === 'json' ? Infinity : DEFAULT_TABLE_ITEMS) : items === 'all' ? Infinity : /^\d+$/.test(items) ? Number(items) : undefined;
+      const itemLimit = items === undefined ? (format === 'json' || format === 'csv' ? Infinity : DEFAULT_TABLE_ITEMS) : items === 'all' ? Infinity : /^\d+$/.test(items) ? Number(items) : undefined;
       if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
+      if (argv.maxIncrease !== undefined && argv.compareTo === undefined) return { kind: 'usage', message: '--max-increase needs --compare-to <saved.json>: an increase is over a saved result' };
+      if (str(argv.compareTo) === '-' && str(argv.file) === '-') return { kind: 'usage', message: '--compare-to -: the plan is already read from stdin; give the saved result as a file' };
       return {
         kind: 'run',
-        invocation: { command, format, flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit } },
+        invocation: {
+          command, format,
+          flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, compareTo: str(argv.compareTo), maxIncrease: str(argv.maxIncrease) },
+        },
       };
     }
     case 'prices':
-      return { kind: 'run', invocation: { command, format, flags: { ...pricingFlags(argv), endpoint: str(argv.endpoint), provider: str(argv.provider) } } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: { ...pricingFlags(argv), endpoint: str(argv.endpoint), provider: str(argv.provider) } } };
     case 'versions':
-      return { kind: 'run', invocation: { command, format, flags: { at: str(argv.at), pricing: str(argv.pricing) } } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: { at: str(argv.at), pricing: str(argv.pricing) } } };
     case 'diff':
-      return { kind: 'run', invocation: { command, format, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing) } } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: { old: str(argv.old)!, new: str(argv.new)!, pricing: str(argv.pricing), exitCode: argv.exitCode === true } } };
     case 'validate':
-      return { kind: 'run', invocation: { command, format, flags: { path: str(argv.path)! } } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: { path: str(argv.path)! } } };
     case 'reconcile':
-      return { kind: 'run', invocation: { command, format, flags: reconcileFlagsOf(argv) } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: reconcileFlagsOf(argv) } };
     case 'pricing-check':
-      return { kind: 'run', invocation: { command, format, flags: pricingCheckFlagsOf(argv) } };
+      return { kind: 'run', invocation: { command, format: textFormat, flags: pricingCheckFlagsOf(argv) } };
   }
 }

@@ -3,6 +3,7 @@ import type { RateCardRow } from '../core/billing/index.js';
 import type { PricingTableProblem } from '../core/errors/index.js';
 import type { BillingParams, Quote, QuoteLine, QuoteWarning } from '../core/quote-types.js';
 import type { BudgetCheck } from './budget-check.js';
+import type { PlanComparison } from './compare-plans.js';
 
 /**
  * What each command returns: plain data that the renderers turn into text and main turns into
@@ -24,6 +25,9 @@ export interface BatchReportItem {
   readonly endpoint: string;
   readonly provider: string;
   readonly pricingVersion: string;
+  /** How many identical jobs the line stands for (its `count`, default 1). */
+  readonly count: number;
+  /** What the line costs: one job's total (its `lines` add up to that) x `count`. */
   readonly total: string;
   readonly upperBound: boolean;
   readonly params: BillingParams;
@@ -55,7 +59,8 @@ export interface BatchReport {
   readonly total: string;
   readonly upperBound: boolean;
   readonly subtotals: readonly Subtotal[];
-  readonly counts: { readonly lines: number; readonly blank: number; readonly quoted: number; readonly invalid: number };
+  /** `jobs` adds up the priced lines' counts: the number of renders the total pays for. */
+  readonly counts: { readonly lines: number; readonly blank: number; readonly quoted: number; readonly invalid: number; readonly jobs: number };
   /** The first `itemLimit` priced lines (all of them in JSON unless --items says otherwise). */
   readonly items: readonly BatchReportItem[];
   readonly itemsOmitted: number;
@@ -64,6 +69,10 @@ export interface BatchReport {
   readonly pricedAt: string | undefined;
   readonly warnings: readonly WarningSummary[];
   readonly budget: BudgetCheck | undefined;
+  /** Set when the plan had no request at all (an empty file, only blank lines): exit 2, not a silent $0. */
+  readonly emptyPlan: { readonly code: 'empty_plan'; readonly message: string } | undefined;
+  /** With --compare-to: what changed since the saved result. */
+  readonly comparison: PlanComparison | undefined;
 }
 
 export interface RateCard {

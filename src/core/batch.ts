@@ -4,19 +4,32 @@ import type { PriceBook } from './pricing/price-book.js';
 import { quoteRequest, type CoreQuoteOptions } from './quote.js';
 import type { Quote } from './quote-types.js';
 
-/** One request of a batch: a JSONL line `{"endpoint", "input", "id"?, "provider"?, "sourceSeconds"?}`. */
+/**
+ * The most jobs one batch line may stand for. Counts are JS numbers (they are not money), so
+ * they must stay exact when summed: a million jobs on each of a million lines is 10^12, far
+ * below 2^53. And a line meaning more than a million renders is a typo sooner than a plan.
+ */
+export const MAX_BATCH_COUNT = 1_000_000;
+
+/** One request of a batch: a JSONL line `{"endpoint", "input", "id"?, "provider"?, "sourceSeconds"?, "count"?}`. */
 export interface BatchRequest {
   readonly endpoint: string;
   readonly input: unknown;
   readonly id?: string | number;
   readonly provider?: string;
   readonly sourceSeconds?: string;
+  /** How many identical jobs the line stands for: a whole number from 1 to MAX_BATCH_COUNT; default 1. */
+  readonly count?: number;
 }
 
 export interface BatchItem {
   /** 0-based position in the batch (a JSONL reader reports 1-based line numbers beside it). */
   readonly index: number;
   readonly id: string | number | undefined;
+  /** How many identical jobs: the request's `count`, 1 when it has none. */
+  readonly count: number;
+  /** `quote.total` x `count`, exact: what the line costs. The quote is one job's. */
+  readonly total: string;
   readonly quote: Quote;
 }
 
@@ -32,6 +45,7 @@ export interface BatchError {
 export interface Subtotal {
   readonly endpoint: string;
   readonly provider: string;
+  /** Jobs, not lines: a line with `count: 3` counts 3. */
   readonly count: number;
   readonly total: string;
 }
@@ -46,7 +60,18 @@ export interface BatchResult {
   readonly errors: readonly BatchError[];
 }
 
-const BATCH_KEYS = new Set(['endpoint', 'input', 'id', 'provider', 'sourceSeconds']);
+const BATCH_KEYS = new Set(['endpoint', 'input', 'id', 'provider', 'sourceSeconds', 'count']);
+
+/** What is wrong with a line's `count`, as zod would code it, or undefined when it is a valid one. */
+function countIssue(count: unknown): RequestIssue | undefined {
+  const expected = `must be a whole number of jobs from 1 to ${MAX_BATCH_COUNT.toLocaleString('en-US')}`;
+  if (typeof count !== 'number' || !Number.isInteger(count)) {
+    return { path: ['count'], code: 'invalid_type', message: `${expected} (got ${typeof count === 'number' ? String(count) : JSON.stringify(count)})` };
+  }
+  if (count < 1) return { path: ['count'], code: 'too_small', message: `${expected} (got ${count})` };
+  if (count > MAX_BATCH_COUNT) return { path: ['count'], code: 'too_big', message: `${expected} (got ${count})` };
+  return undefined;
+}
 
 /** Checks the envelope of a batch entry; the request inside is validated when it is quoted. */
 export function parseBatchRequest(value: unknown): BatchRequest {
@@ -69,6 +94,10 @@ export function parseBatchRequest(value: unknown): BatchRequest {
   if (entry.sourceSeconds !== undefined && typeof entry.sourceSeconds !== 'string') {
     issues.push({ path: ['sourceSeconds'], code: 'invalid_type', message: 'sourceSeconds must be a decimal string like "22.5"' });
   }
+  if (entry.count !== undefined) {
+    const issue = countIssue(entry.count);
+    if (issue) issues.push(issue);
+  }
   for (const key in entry) {
     if (Object.hasOwn(entry, key) && !BATCH_KEYS.has(key)) {
       issues.push({ path: [key], code: 'unrecognized_key', message: `unknown key ${key} (allowed: ${[...BATCH_KEYS].join(', ')})` });
@@ -87,17 +116,18 @@ export class BatchTotals {
   private upperBound = false;
   private readonly byEndpoint = new Map<string, { endpoint: string; provider: string; count: number; total: Decimal }>();
 
-  add(quote: Quote): void {
-    const amount = new Decimal(quote.total);
+  /** Adds `count` identical jobs priced by `quote` (one job's quote). */
+  add(quote: Quote, count = 1): void {
+    const amount = new Decimal(quote.total).times(count);
     this.total = this.total.plus(amount);
     this.upperBound ||= quote.upperBound;
     const key = `${quote.provider} ${quote.endpoint}`;
     const subtotal = this.byEndpoint.get(key);
     if (subtotal) {
-      subtotal.count += 1;
+      subtotal.count += count;
       subtotal.total = subtotal.total.plus(amount);
     } else {
-      this.byEndpoint.set(key, { endpoint: quote.endpoint, provider: quote.provider, count: 1, total: amount });
+      this.byEndpoint.set(key, { endpoint: quote.endpoint, provider: quote.provider, count, total: amount });
     }
   }
 
@@ -126,6 +156,11 @@ function batchErrorOf(error: FalBudgetError, index: number, id: string | number 
   };
 }
 
+/** One job's total times the line's count, exact. */
+function lineTotal(jobTotal: string, count: number): string {
+  return formatMoney(new Decimal(jobTotal).times(count));
+}
+
 /** Quotes one batch entry: a quote, or the typed reason it has none. Bugs still throw. */
 export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds' | 'sourceSecondsFrom'>): BatchItem | BatchError {
   let request: BatchRequest | undefined;
@@ -141,7 +176,8 @@ export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, 
       provider: request.provider,
       sourceSeconds: request.sourceSeconds,
     });
-    return { index, id: request.id, quote };
+    const count = request.count ?? 1;
+    return { index, id: request.id, count, total: count === 1 ? quote.total : lineTotal(quote.total, count), quote };
   } catch (error) {
     if (!(error instanceof FalBudgetError)) throw error;
     const entry = value as { id?: unknown; endpoint?: unknown } | null;
@@ -161,7 +197,7 @@ export function quoteBatchWith(book: PriceBook, requests: Iterable<unknown>, opt
     const outcome = quoteBatchEntry(book, value, index, options);
     if ('quote' in outcome) {
       items.push(outcome);
-      totals.add(outcome.quote);
+      totals.add(outcome.quote, outcome.count);
     } else {
       errors.push(outcome);
     }

@@ -44,16 +44,16 @@ describe('batch: golden output', () => {
       │    7 │ still   │ luma/agent/ray/v3.2/image-to-video · 540p · SDR · 5s            │   1 clip │  $0.50 │
       │   10 │ oxen    │ luma-ray-v3-2-video-to-video · 720p · SDR · 10s                 │   1 clip │  $2.16 │
       └──────┴─────────┴─────────────────────────────────────────────────────────────────┴──────────┴────────┘
-      ┌─────────────┬────────────────────────────────────┬───────┬──────────┐
-      │ Provider    │ Endpoint                           │ Lines │ Subtotal │
-      ├─────────────┼────────────────────────────────────┼───────┼──────────┤
-      │ fal         │ luma/agent/ray/v3.2/image-to-video │     1 │    $0.50 │
-      │ fal         │ luma/agent/ray/v3.2/text-to-video  │     1 │    $1.00 │
-      │ fal         │ luma/agent/ray/v3.2/video-to-video │     1 │    $8.64 │
-      │ gmi         │ luma-ray-3-2-edit                  │     1 │   $10.80 │
-      │ oxen        │ luma-ray-v3-2-video-to-video       │     1 │    $2.16 │
-      │ Total (USD) │                                    │     5 │   $23.10 │
-      └─────────────┴────────────────────────────────────┴───────┴──────────┘
+      ┌─────────────┬────────────────────────────────────┬──────┬──────────┐
+      │ Provider    │ Endpoint                           │ Jobs │ Subtotal │
+      ├─────────────┼────────────────────────────────────┼──────┼──────────┤
+      │ fal         │ luma/agent/ray/v3.2/image-to-video │    1 │    $0.50 │
+      │ fal         │ luma/agent/ray/v3.2/text-to-video  │    1 │    $1.00 │
+      │ fal         │ luma/agent/ray/v3.2/video-to-video │    1 │    $8.64 │
+      │ gmi         │ luma-ray-3-2-edit                  │    1 │   $10.80 │
+      │ oxen        │ luma-ray-v3-2-video-to-video       │    1 │    $2.16 │
+      │ Total (USD) │                                    │    5 │   $23.10 │
+      └─────────────┴────────────────────────────────────┴──────┴──────────┘
       Invalid lines (4), not in the total:
       ┌──────┬─────────┬────────────────────────────────────────────────────────────────────────┐
       │ Line │ ID      │ Reason                                                                 │
@@ -68,7 +68,7 @@ describe('batch: golden output', () => {
       │      │         │ luma/agent/ray/v3.2/video-to-video                                     │
       │    9 │         │ invalid request for luma/agent/ray/v3.2/video-to-video: colour:        │
       │      │         │ unknown key colour (allowed: endpoint, input, id, provider,            │
-      │      │         │ sourceSeconds)                                                         │
+      │      │         │ sourceSeconds, count)                                                  │
       └──────┴─────────┴────────────────────────────────────────────────────────────────────────┘
       Pricing (in effect at 2026-11-24T00:00:00.000Z):
         fal 2026-11-21, sha256 8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d
@@ -149,7 +149,7 @@ describe('batch: golden output', () => {
       | 7 | still | luma/agent/ray/v3.2/image-to-video · 540p · SDR · 5s | 1 clip | $0.50 |
       | 10 | oxen | luma-ray-v3-2-video-to-video · 720p · SDR · 10s | 1 clip | $2.16 |
 
-      | Provider | Endpoint | Lines | Subtotal |
+      | Provider | Endpoint | Jobs | Subtotal |
       | --- | --- | ---: | ---: |
       | fal | \`luma/agent/ray/v3.2/image-to-video\` | 1 | $0.50 |
       | fal | \`luma/agent/ray/v3.2/text-to-video\` | 1 | $1.00 |
@@ -165,7 +165,7 @@ describe('batch: golden output', () => {
       | 5 | bad-hdr | fal does not offer luma/agent/ray/v3.2/video-to-video with tier HDR, resolution 540p: hdr requires resolution 720p or 1080p (got 540p) |
       | 6 |  | not valid JSON (Unexpected token 'o', "not json" is not valid JSON) |
       | 8 | 7 | unknown endpoint "luma/agent/ray/v9/video-to-video": not in any pricing table; known endpoints: luma-ray-3-2-edit, luma-ray-v3-2-video-to-video, luma/agent/ray/v3.2/image-to-video, luma/agent/ray/v3.2/reframe, luma/agent/ray/v3.2/text-to-video, luma/agent/ray/v3.2/video-to-video |
-      | 9 |  | invalid request for luma/agent/ray/v3.2/video-to-video: colour: unknown key colour (allowed: endpoint, input, id, provider, sourceSeconds) |
+      | 9 |  | invalid request for luma/agent/ray/v3.2/video-to-video: colour: unknown key colour (allowed: endpoint, input, id, provider, sourceSeconds, count) |
 
       Pricing: fal 2026-11-21 (sha256 \`8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d\`), gmi 2026-11-21 (sha256 \`40a74bc40e4f047ea43efa4b9b5cb2c44bd96d1273be33c3d1a6cf031d31bd0a\`), oxen 2026-11-21 (sha256 \`2cdc6595f2b2b36cb37e35a0a1681742abfed740b86359bc610a14b5a74cae33\`); priced at 2026-11-24T00:00:00.000Z
 
@@ -223,10 +223,14 @@ describe('batch: exit codes', () => {
     expect(report.errors.map((error: { line: number; code: string }) => `${error.line} ${error.code}`)).toEqual(['1 no_price_in_effect', '2 no_price_in_effect', '3 no_price_in_effect', '4 no_price_in_effect', '5 no_price_in_effect']);
   });
 
-  it('an empty batch costs nothing and exits 0', async () => {
+  it('an empty plan is a warning and exit 2, not a silent $0: JSON still a valid document, with the warning in it', async () => {
     const result = await runCli(['batch', '-', '--at', AT, '--json'], { stdin: '\n\n' });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ total: '0.00', items: [], errors: [], counts: { lines: 2, blank: 2, quoted: 0, invalid: 0 } });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('fal-budget: warning: stdin has no requests (2 lines, all blank): nothing was quoted\n');
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      total: '0.00', items: [], errors: [], counts: { lines: 2, blank: 2, quoted: 0, invalid: 0, jobs: 0 },
+      emptyPlan: { code: 'empty_plan', message: 'stdin has no requests (2 lines, all blank): nothing was quoted' },
+    });
   });
 });
 
@@ -239,7 +243,7 @@ describe('batch: listing lines', () => {
     expect(table.stdout).toContain('(20 lines listed, 5 more added up below; --items all lists every line, --json streams them all)');
     expect(table.stdout).toMatch(/│ +20 │ 19 +│/);
     expect(table.stdout).not.toMatch(/│ +21 │ 20 +│/);
-    expect(table.stdout).toContain('│ Total (USD) │                                    │    25 │   $27.00 │');
+    expect(table.stdout).toContain('│ Total (USD) │                                    │   25 │   $27.00 │');
     const all = await runCli(['batch', '-', '--at', AT, '--items', 'all'], { stdin: many });
     expect(all.stdout).toMatch(/│ +25 │ 24 +│/);
     expect(all.stdout).not.toContain('more added up below');
@@ -274,7 +278,7 @@ describe('batch: a 100,000-line file', () => {
     const report = JSON.parse(result.stdout);
     expect(report.total).toBe(expected.total);
     expect(report.subtotals).toEqual(expected.subtotals);
-    expect(report.counts).toEqual({ lines: 100_000, blank: 0, quoted: 100_000, invalid: 0 });
+    expect(report.counts).toEqual({ lines: 100_000, blank: 0, quoted: 100_000, invalid: 0, jobs: 100_000 });
     // Every line was streamed out, in order, and its amounts add up to the total.
     expect(report.items).toHaveLength(100_000);
     expect(report.items[99_999].line).toBe(100_000);

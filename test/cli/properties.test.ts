@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchTotals, Decimal, FalBudgetError, quote, type Quote } from '../../src/index.js';
+import { BatchTotals, Decimal, FalBudgetError, MAX_BATCH_COUNT, quote, type Quote } from '../../src/index.js';
 import { BatchTally } from '../../src/cli/commands/batch-tally.js';
 import { AT, ensureBuilt, runCli } from './support/cli.js';
 
@@ -92,15 +92,16 @@ describe('properties', () => {
     expect(seen.refused).toBeGreaterThan(0);
   });
 
-  it('BatchTally adds up exactly what BatchTotals adds up, per endpoint and in all', () => {
-    const quotes = fc.array(invocation.map(libraryQuote).filter((value): value is Quote => !(value instanceof FalBudgetError)), { maxLength: 60 });
+  it('BatchTally adds up exactly what BatchTotals adds up, per endpoint and in all, with counts', () => {
+    const priced = invocation.map(libraryQuote).filter((value): value is Quote => !(value instanceof FalBudgetError));
+    const quotes = fc.array(fc.tuple(priced, fc.oneof(fc.constant(1), fc.integer({ min: 1, max: MAX_BATCH_COUNT }))), { maxLength: 60 });
     fc.assert(
       fc.property(quotes, (list) => {
         const totals = new BatchTotals();
         const tally = new BatchTally();
-        for (const item of list) {
-          totals.add(item);
-          tally.add(item);
+        for (const [item, count] of list) {
+          totals.add(item, count);
+          tally.add(item, count);
         }
         const { totalAmount, ...summary } = tally.summary();
         expect(summary).toEqual(totals.summary());

@@ -5,23 +5,24 @@ import { createBudgetGuard, withBudget, type BudgetGuard } from '../../src/index
 import { browserClient, fetchStyleProxy, startExpressProxy, useFakeFal } from './support/proxy-harness.js';
 
 /**
- * The proxy's rows of the README's "What counts as spent" table, each run as a scenario through
+ * The proxy's rows of docs/guard.md's "What counts as spent" table, each run as a scenario through
  * the real @fal-ai/server-proxy (Express on 127.0.0.1, or its fetch-style route) in front of the
  * fake fal. A row without a scenario, or a scenario without a row, fails.
  */
-const README = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+const GUARD_DOC = readFileSync(fileURLToPath(new URL('../../docs/guard.md', import.meta.url)), 'utf8');
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const SDR_540 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp4' }; // $0.72
 
 type Word = 'held' | 'committed' | 'released' | 'unchanged';
 
 function proxyRows(): { readonly sees: string; readonly word: Word }[] {
-  const start = README.indexOf('### What counts as spent');
-  const section = README.slice(start, README.indexOf('\n### ', start + 1));
+  const start = GUARD_DOC.indexOf('\n## What counts as spent\n');
+  if (start < 0) throw new Error('docs/guard.md has no "What counts as spent" section');
+  const section = GUARD_DOC.slice(start, GUARD_DOC.indexOf('\n## ', start + 1));
   return section.split('\n').filter((line) => line.startsWith('| proxy')).map((line) => {
     const [, sees = '', hold = ''] = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
     const word = /^\**(held|committed|released|unchanged)\b/.exec(hold)?.[1];
-    if (!word) throw new Error(`README row without an outcome word: ${line}`);
+    if (!word) throw new Error(`docs/guard.md row without an outcome word: ${line}`);
     return { sees, word: word as Word };
   });
 }
@@ -162,7 +163,7 @@ const scenarios: Record<string, () => Promise<Outcome[]>> = {
   },
 };
 
-describe('the README\'s "What counts as spent" table: the proxy\'s rows', () => {
+describe('docs/guard.md\'s "What counts as spent" table: the proxy\'s rows', () => {
   const rows = proxyRows();
 
   it('every proxy row has a scenario, and every scenario a row', () => {

@@ -8,10 +8,10 @@ import { FakeFal, type FakeFalOptions } from './support/fake-fal.js';
 import { flakyServer, type FlakyServer } from './support/flaky-server.js';
 
 /*
- * The README's "What counts as spent" table, row by row: each row is run against the real
+ * docs/guard.md's "What counts as spent" table, row by row: each row is run against the real
  * @fal-ai/client and the fake fal (in process, or over HTTP on 127.0.0.1 where a connection must
  * really break), and the hold the row is about must end as the row says. The rows are read from
- * the README itself, so the table and this test cannot drift apart.
+ * the doc itself, so the table and this test cannot drift apart.
  */
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
@@ -22,9 +22,10 @@ const HDR_1080 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.m
 type HoldState = 'committed' | 'released' | 'held' | 'never reserved';
 
 function readmeRows(): Array<{ sees: string; hold: string }> {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf('### What counts as spent');
-  const section = readme.slice(start, readme.indexOf('\n### ', start + 1));
+  const doc = readFileSync(new URL('../../docs/guard.md', import.meta.url), 'utf8');
+  const start = doc.indexOf('\n## What counts as spent\n');
+  if (start < 0) throw new Error('docs/guard.md has no "What counts as spent" section');
+  const section = doc.slice(start, doc.indexOf('\n## ', start + 1));
   // The proxy's rows are run through the proxy by test/fal/proxy-settlement.test.ts.
   return section.split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| what the guard sees') && !line.startsWith('| proxy'))
@@ -37,7 +38,7 @@ function readmeRows(): Array<{ sees: string; hold: string }> {
 /** The state a row's second cell names. */
 function expectedState(cell: string): HoldState {
   const state = (['committed', 'released', 'never reserved', 'held'] as const).find((word) => cell.replaceAll('*', '').startsWith(word));
-  if (!state) throw new Error(`the README row's outcome "${cell}" names no hold state`);
+  if (!state) throw new Error(`the docs/guard.md row's outcome "${cell}" names no hold state`);
   return state;
 }
 
@@ -341,10 +342,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-describe('README "What counts as spent": each row, against the real client', () => {
+describe('docs/guard.md "What counts as spent": each row, against the real client', () => {
   const rows = readmeRows();
 
-  it('the README table and this test have the same rows, in order', () => {
+  it('the docs/guard.md table and this test have the same rows, in order', () => {
     expect(rows.map((row) => row.sees)).toEqual(Object.keys(SCENARIOS));
   });
 

@@ -6,7 +6,7 @@ interface Group {
   readonly provider: string;
   readonly endpoint: string;
   count: number;
-  /** How many lines cost each distinct amount, keyed by the amount's decimal string. */
+  /** How many jobs cost each distinct amount, keyed by the amount's decimal string. */
   readonly amounts: Map<string, { count: number }>;
 }
 
@@ -21,7 +21,8 @@ export class BatchTally {
   private readonly groups = new Map<string, Map<string, Group>>();
   private upperBound = false;
 
-  add(quote: Quote): void {
+  /** Adds `count` identical jobs priced by `quote` (one job's quote). */
+  add(quote: Quote, count = 1): void {
     if (quote.upperBound) this.upperBound = true;
     let byEndpoint = this.groups.get(quote.provider);
     if (!byEndpoint) {
@@ -33,10 +34,10 @@ export class BatchTally {
       group = { provider: quote.provider, endpoint: quote.endpoint, count: 0, amounts: new Map() };
       byEndpoint.set(quote.endpoint, group);
     }
-    group.count += 1;
+    group.count += count;
     const tally = group.amounts.get(quote.total);
-    if (tally) tally.count += 1;
-    else group.amounts.set(quote.total, { count: 1 });
+    if (tally) tally.count += count;
+    else group.amounts.set(quote.total, { count });
   }
 
   private static sum(group: Group): Decimal {

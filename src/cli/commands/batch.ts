@@ -6,7 +6,9 @@ import { checkBudget, parseMax } from '../budget-check.js';
 import { CliError } from '../cli-error.js';
 import { pricingContext, type PricingFlags } from '../pricing-context.js';
 import { fileErrorReason, openInputStream } from '../read-input.js';
+import { plural } from '../render/text.js';
 import type { BatchReport, BatchReportError, BatchReportItem, TableRef, WarningSummary } from '../report.js';
+import { PlanComparer } from '../compare-plans.js';
 import { BatchTally } from './batch-tally.js';
 
 export interface BatchFlags extends PricingFlags {
@@ -15,6 +17,9 @@ export interface BatchFlags extends PricingFlags {
   readonly strict?: boolean;
   /** How many priced lines to list one by one (the rest are only added up). */
   readonly itemLimit: number;
+  /** A saved `batch --json` result to compare with (compare-plans.ts), and the most the total may rise by. */
+  readonly compareTo?: string;
+  readonly maxIncrease?: string;
 }
 
 export interface BatchIo {
@@ -62,6 +67,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     // One instant for every line, as a number: the engine need not re-read a date per line.
     at: at.getTime(), version, strict: flags.strict, probeSource: probeInlineMp4,
   };
+  const comparer = flags.compareTo === undefined ? undefined : await PlanComparer.start(flags.compareTo, flags.maxIncrease, io.stdin);
   const input = await openInputStream(flags.file, `batch ${flags.file}`, io.stdin);
 
   const tally = new BatchTally();
@@ -72,6 +78,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   let lineNumber = 0;
   let blank = 0;
   let quoted = 0;
+  let jobs = 0;
   let itemsOmitted = 0;
 
   /** Prices one line; returns a promise only when the item sink asks to wait. */
@@ -98,7 +105,9 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     }
     const { quote } = outcome;
     quoted += 1;
-    tally.add(quote);
+    jobs += outcome.count;
+    tally.add(quote, outcome.count);
+    comparer?.add(lineNumber, outcome.id, outcome.count, outcome.total);
     // Keyed by the table's hash, a string the quote already holds: no key is built per line.
     if (!tables.has(quote.pricing.sha256)) tables.set(quote.pricing.sha256, { provider: quote.pricing.provider, version: quote.pricing.version, sha256: quote.pricing.sha256 });
     for (const warning of quote.warnings) {
@@ -112,7 +121,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     }
     const item: BatchReportItem = {
       line: lineNumber, id: outcome.id, endpoint: quote.endpoint, provider: quote.provider, pricingVersion: quote.pricing.version,
-      total: quote.total, upperBound: quote.upperBound, params: quote.params, lines: quote.lines, warnings: quote.warnings,
+      count: outcome.count, total: outcome.total, upperBound: quote.upperBound, params: quote.params, lines: quote.lines, warnings: quote.warnings,
     };
     if (io.onItem) return io.onItem(item);
     items.push(item);
@@ -134,13 +143,14 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   }
 
   const summary = tally.summary();
+  const empty = quoted === 0 && errors.length === 0;
   return {
     kind: 'batch',
     currency: 'USD',
     total: summary.total,
     upperBound: summary.upperBound,
     subtotals: summary.subtotals,
-    counts: { lines: lineNumber, blank, quoted, invalid: errors.length },
+    counts: { lines: lineNumber, blank, quoted, invalid: errors.length, jobs },
     items,
     itemsOmitted,
     errors,
@@ -148,5 +158,8 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     pricedAt: version === undefined ? at.toISOString() : undefined,
     warnings: [...warnings.values()],
     budget: checkBudget(summary.totalAmount, max),
+    // Nothing to price is more likely a wrong file or an empty pipe than a plan that costs $0.
+    emptyPlan: empty ? { code: 'empty_plan', message: `${flags.file === '-' ? 'stdin' : flags.file} has no requests (${lineNumber === 0 ? 'it is empty' : `${plural(lineNumber, 'line')}, all blank`}): nothing was quoted` } : undefined,
+    comparison: comparer?.finish(summary.total, errors),
   };
 }

@@ -13,6 +13,13 @@ export interface DiffFlags {
   readonly old: string;
   readonly new: string;
   readonly pricing?: string;
+  /** --exit-code: exit 3 when the tables differ (main decides it, from tablesDiffer). */
+  readonly exitCode?: boolean;
+}
+
+/** Whether two tables differ in anything diff reports: a price, an added or removed cell, a billing term. */
+export function tablesDiffer(report: DiffReport): boolean {
+  return report.changed.length + report.added.length + report.removed.length + report.billingChanges.length > 0;
 }
 
 /** A ref ending in .json is a table file; anything else is `<provider>/<version>` in the book. */

@@ -2,7 +2,7 @@ import { formatJsonPath } from '../../core/errors/index.js';
 import type {
   BatchReport, DiffReport, PricesReport, QuoteReport, RateCard, Report, ValidateReport, VersionsReport,
 } from '../report.js';
-import { budgetText, dollars, ERRORS_SHOWN, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { budgetText, dollars, ERRORS_SHOWN, itemQuantityText, plural, pricingText, quantityText, totalLabel } from './text.js';
 
 /** A cell's text, safe inside a GFM table: pipes escaped, line breaks as <br>. */
 function cell(text: string): string {
@@ -40,14 +40,14 @@ function batchMarkdown(report: BatchReport): string {
   if (report.items.length > 0) {
     out.push(grid(
       ['Line', 'ID', 'Item', 'Quantity', 'Amount'],
-      report.items.map((item) => [String(item.line), item.id === undefined ? '' : String(item.id), item.lines[0]!.description, quantityText(item.lines[0]!), dollars(item.total)]),
+      report.items.map((item) => [String(item.line), item.id === undefined ? '' : String(item.id), item.lines[0]!.description, itemQuantityText(item.count, item.lines[0]!), dollars(item.total)]),
       ['right', 'left', 'left', 'right', 'right'],
     ));
   }
   if (report.itemsOmitted > 0) out.push(`_${plural(report.items.length, 'line')} listed; ${report.itemsOmitted.toLocaleString('en-US')} more are in the totals._`);
   const rows = report.subtotals.map((subtotal) => [subtotal.provider, code(subtotal.endpoint), subtotal.count.toLocaleString('en-US'), dollars(subtotal.total)]);
-  rows.push([`**${totalLabel(report.upperBound, report.currency)}**`, '', counts.quoted.toLocaleString('en-US'), `**${dollars(report.total)}**`]);
-  out.push(grid(['Provider', 'Endpoint', 'Lines', 'Subtotal'], rows, ['left', 'left', 'right', 'right']));
+  rows.push([`**${totalLabel(report.upperBound, report.currency)}**`, '', counts.jobs.toLocaleString('en-US'), `**${dollars(report.total)}**`]);
+  out.push(grid(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], rows, ['left', 'left', 'right', 'right']));
   if (report.errors.length > 0) {
     const shown = report.errors.slice(0, ERRORS_SHOWN);
     out.push(`**Invalid lines (${report.errors.length.toLocaleString('en-US')}), not in the total:**`);

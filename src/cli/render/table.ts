@@ -4,7 +4,7 @@ import type {
   BatchReport, DiffReport, PricesReport, QuoteReport, RateCard, Report, ValidateReport, VersionsReport,
 } from '../report.js';
 import { colours, type Colours } from './colour.js';
-import { budgetText, dollars, ERRORS_SHOWN, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { budgetText, dollars, ERRORS_SHOWN, itemQuantityText, plural, pricingText, quantityText, totalLabel } from './text.js';
 
 export interface TableOptions {
   readonly colour: boolean;
@@ -56,18 +56,18 @@ function batchTable(report: BatchReport, c: Colours): string {
     const items = table(['Line', 'ID', 'Item', 'Quantity', 'Amount'], ['right', 'left', 'left', 'right', 'right']);
     for (const item of report.items) {
       const line = item.lines[0]!;
-      items.push([String(item.line), item.id === undefined ? '' : String(item.id), line.description, quantityText(line), dollars(item.total)]);
+      items.push([String(item.line), item.id === undefined ? '' : String(item.id), line.description, itemQuantityText(item.count, line), dollars(item.total)]);
     }
     out.push(items.toString());
   }
   if (report.itemsOmitted > 0) {
     out.push(c.dim(`(${plural(report.items.length, 'line')} listed, ${report.itemsOmitted.toLocaleString('en-US')} more added up below; --items all lists every line, --json streams them all)`));
   }
-  const subtotals = table(['Provider', 'Endpoint', 'Lines', 'Subtotal'], ['left', 'left', 'right', 'right']);
+  const subtotals = table(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], ['left', 'left', 'right', 'right']);
   for (const subtotal of report.subtotals) {
     subtotals.push([subtotal.provider, subtotal.endpoint, subtotal.count.toLocaleString('en-US'), dollars(subtotal.total)]);
   }
-  subtotals.push([c.bold(totalLabel(report.upperBound, report.currency)), '', right(counts.quoted.toLocaleString('en-US')), right(c.bold(dollars(report.total)))]);
+  subtotals.push([c.bold(totalLabel(report.upperBound, report.currency)), '', right(counts.jobs.toLocaleString('en-US')), right(c.bold(dollars(report.total)))]);
   out.push(subtotals.toString());
   if (report.errors.length > 0) {
     out.push(c.red(`Invalid lines (${report.errors.length.toLocaleString('en-US')}), not in the total:`));

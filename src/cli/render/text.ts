@@ -26,6 +26,11 @@ export function totalLabel(upperBound: boolean, currency: string): string {
 /** Batch tables list at most this many invalid lines; JSON lists every one. */
 export const ERRORS_SHOWN = 50;
 
+/** A batch line's quantity: its job's ("5 blocks"), times its count when that is more than 1 ("3 × 5 blocks"). */
+export function itemQuantityText(count: number, line: Pick<QuoteLine, 'quantity' | 'unit'>): string {
+  return count === 1 ? quantityText(line) : `${count.toLocaleString('en-US')} × ${quantityText(line)}`;
+}
+
 /** "1 clip", "6 blocks": the quantity is a decimal string and stays one. */
 export function quantityText(line: Pick<QuoteLine, 'quantity' | 'unit'>): string {
   return `${line.quantity} ${line.unit}${line.quantity === '1' ? '' : 's'}`;

@@ -1,0 +1,192 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AT, ensureBuilt, failureLine, ROOT, runCli } from './support/cli.js';
+
+const V2V = 'luma/agent/ray/v3.2/video-to-video';
+const T2V = 'luma/agent/ray/v3.2/text-to-video';
+
+beforeAll(() => ensureBuilt());
+
+const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
+const plan = (...lines: Record<string, unknown>[]) => lines.map(line).join('\n');
+
+function writeTemp(name: string, text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-compare-')), name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Prices `text` as `batch --json` and saves the result where --compare-to can read it. */
+async function saved(text: string): Promise<string> {
+  const result = await runCli(['batch', '-', '--at', AT, '--json'], { stdin: text });
+  expect(result.code).toBe(0);
+  return writeTemp('previous.json', result.stdout);
+}
+
+const BEFORE = plan(
+  { id: 'opening', endpoint: V2V, count: 3, input: { resolution: '1080p', hdr: true, duration: '10s' } },
+  { id: 'title', endpoint: T2V, input: { resolution: '720p' } },
+  { id: 'teaser', endpoint: T2V, input: { resolution: '540p' } },
+  { endpoint: V2V, input: { resolution: '720p' } },
+);
+// opening: 3 -> 4 jobs; title: 720p -> 1080p; teaser: unchanged; line 4 (no id): unchanged; "credits" added.
+const AFTER = plan(
+  { id: 'opening', endpoint: V2V, count: 4, input: { resolution: '1080p', hdr: true, duration: '10s' } },
+  { id: 'title', endpoint: T2V, input: { resolution: '1080p' } },
+  { id: 'teaser', endpoint: T2V, input: { resolution: '540p' } },
+  { endpoint: V2V, input: { resolution: '720p' } },
+  { id: 'credits', endpoint: T2V, input: { resolution: '540p' } },
+);
+
+describe('batch --compare-to: what changed per line id and in total', () => {
+  it('a table: changed (old -> new, with jobs), added, removed, unchanged counted, the total delta', async () => {
+    const previous = await saved(BEFORE);
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--items', '0'], { stdin: AFTER });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const section = result.stdout.slice(result.stdout.indexOf('Compared with')).replace(previous, '<previous.json>');
+    expect(section).toMatchInlineSnapshot(`
+      "Compared with <previous.json>: $28.50 → $38.64 (+10.14); 3 line ids changed, 2 unchanged
+      ┌─────────────┬─────────┬─────────────────┬─────────────────┬────────┐
+      │ Change      │ Line id │             Old │             New │  Delta │
+      ├─────────────┼─────────┼─────────────────┼─────────────────┼────────┤
+      │ changed     │ opening │ $25.92 (3 jobs) │ $34.56 (4 jobs) │  +8.64 │
+      │ changed     │ title   │           $1.00 │           $2.00 │  +1.00 │
+      │ added       │ credits │                 │           $0.50 │  +0.50 │
+      │ Total (USD) │         │          $28.50 │          $38.64 │ +10.14 │
+      └─────────────┴─────────┴─────────────────┴─────────────────┴────────┘
+      "
+    `);
+  });
+
+  it('a line without an id is matched by its line number: removing a line above it shows as changes', async () => {
+    const previous = await saved(BEFORE);
+    const withoutTeaser = AFTER.split('\n').filter((_, index) => index !== 2).join('\n');
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--json', '--items', '0'], { stdin: withoutTeaser });
+    const { comparison } = JSON.parse(result.stdout);
+    expect(comparison.changes.map((change: { change: string; key: string }) => `${change.change} ${change.key}`)).toEqual([
+      'changed opening', 'changed title', 'added line 3', 'added credits', 'removed teaser', 'removed line 4',
+    ]);
+  });
+
+  it('JSON: the comparison is one more field of the document, exact decimal strings', async () => {
+    const previous = await saved(BEFORE);
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--json', '--max-increase', '20'], { stdin: AFTER });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).comparison).toEqual({
+      against: previous,
+      old: { total: '28.50' },
+      new: { total: '38.64' },
+      delta: '+10.14',
+      changes: [
+        { change: 'changed', key: 'opening', old: { total: '25.92', count: 3 }, new: { total: '34.56', count: 4 }, delta: '+8.64' },
+        { change: 'changed', key: 'title', old: { total: '1.00', count: 1 }, new: { total: '2.00', count: 1 }, delta: '+1.00' },
+        { change: 'added', key: 'credits', new: { total: '0.50', count: 1 }, delta: '+0.50' },
+      ],
+      unchanged: 2,
+      maxIncrease: { max: '20.00', within: true },
+    });
+  });
+
+  it('markdown and CSV say the same', async () => {
+    const previous = await saved(BEFORE);
+    const markdown = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--format', 'markdown'], { stdin: AFTER });
+    expect(markdown.stdout).toContain('| changed | opening | $25.92 (3 jobs) | $34.56 (4 jobs) | +8.64 |');
+    expect(markdown.stdout).toContain('| **Total (USD)** |  | $28.50 | $38.64 | **+10.14** |');
+    const csv = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--format', 'csv'], { stdin: AFTER });
+    expect(csv.stdout).toBe([
+      'change,key,old_count,old_total,new_count,new_total,delta',
+      'changed,opening,3,25.92,4,34.56,+8.64',
+      'changed,title,1,1.00,1,2.00,+1.00',
+      'added,credits,,,1,0.50,+0.50',
+      'total,,,28.50,,38.64,+10.14',
+      '',
+    ].join('\r\n'));
+  });
+
+  it('ids 7 and "7" are one id; lines sharing an id are added together', async () => {
+    const previous = await saved(plan({ id: 7, endpoint: T2V, input: {} }, { id: 'x', endpoint: T2V, input: {} }, { id: 'x', endpoint: T2V, input: {} }));
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--json'], { stdin: plan({ id: '7', endpoint: T2V, input: {} }, { id: 'x', endpoint: T2V, input: {}, count: 2 }) });
+    expect(JSON.parse(result.stdout).comparison).toMatchObject({ changes: [], unchanged: 2, delta: '+0.00' });
+  });
+
+  it('a line id invalid in this run is "invalid now", not removed, and has no delta', async () => {
+    const previous = await saved(BEFORE);
+    const broken = AFTER.replace('"resolution":"540p"', '"resolution":"4k"');
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--json'], { stdin: broken });
+    expect(result.code).toBe(2);
+    expect(JSON.parse(result.stdout).comparison.changes).toContainEqual({ change: 'invalid', key: 'teaser', old: { total: '0.50', count: 1 } });
+  });
+});
+
+describe('--max-increase: exit 3 when the total rose by more, compared exactly', () => {
+  it('over is 3 with the report printed and one line on stderr; equal is within', async () => {
+    const previous = await saved(BEFORE);
+    const over = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--max-increase', '10.13'], { stdin: AFTER });
+    expect(over.code).toBe(3);
+    expect(over.stdout).toContain('Increase: OVER --max-increase $10.13 by $0.01');
+    expect(over.stderr).toBe('fal-budget: total went up by $10.14, over --max-increase $10.13 by $0.01\n');
+    const equal = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--max-increase', '10.14'], { stdin: AFTER });
+    expect(equal.code).toBe(0);
+    expect(equal.stdout).toContain('Increase: within --max-increase $10.14');
+  });
+
+  it('exact where floats are not: 1.08 - 0.72 is 0.36, not 0.36000000000000004', async () => {
+    const previous = await saved(plan({ id: 'a', endpoint: V2V, input: {} }));
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--max-increase', '0.36'], { stdin: plan({ id: 'a', endpoint: V2V, input: { resolution: '720p' } }) });
+    expect(result.code).toBe(0);
+  });
+
+  it('a decrease is within any --max-increase, and over --max-increase wins over invalid lines (they could only add)', async () => {
+    const previous = await saved(AFTER);
+    expect((await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--max-increase', '0'], { stdin: BEFORE })).code).toBe(0);
+    const cheap = await saved(plan({ id: 'a', endpoint: V2V, input: {} }));
+    expect((await runCli(['batch', '-', '--at', AT, '--compare-to', cheap, '--max-increase', '0'], { stdin: `${AFTER}\nnot json` })).code).toBe(3);
+  });
+
+  it('a bad amount, or --max-increase without --compare-to, is a usage error', async () => {
+    const previous = await saved(BEFORE);
+    expect(failureLine(await runCli(['batch', '-', '--compare-to', previous, '--max-increase', '-5'], { stdin: AFTER }))).toBe('fal-budget: --max-increase: expected an amount in USD like 25 or 12.50 (got "-5")');
+    expect(failureLine(await runCli(['batch', '-', '--max-increase', '5'], { stdin: AFTER }))).toBe('fal-budget: --max-increase needs --compare-to <saved.json>: an increase is over a saved result (see fal-budget --help)');
+  });
+});
+
+describe('a saved result that is not one: exit 2 naming the file and the field, nothing on stdout', () => {
+  const cases: [string, string, string][] = [
+    ['not JSON', '{"currency":', 'not valid JSON (Unexpected end of JSON input); save a result with fal-budget batch <plan> --json > <file>'],
+    ['a quote, not a batch', JSON.stringify({ endpoint: V2V, total: '0.72' }), '$.currency: Invalid input: expected "USD" (expected a saved fal-budget batch --json result)'],
+    ['a number for money', JSON.stringify({ currency: 'USD', total: '1.00', items: [{ line: 1, total: 1.08 }] }), '$.items[0].total: Invalid input: expected string, received number (expected a saved fal-budget batch --json result)'],
+    ['a float-looking total', JSON.stringify({ currency: 'USD', total: '1e3', items: [] }), '$.total: expected an amount as a decimal string like "8.64" (expected a saved fal-budget batch --json result)'],
+    ['a bad count', JSON.stringify({ currency: 'USD', total: '1.00', items: [{ line: 1, total: '1.00', count: 0 }] }), '$.items[0].count: Too small: expected number to be >=1 (expected a saved fal-budget batch --json result)'],
+  ];
+  for (const [what, text, message] of cases) {
+    it(what, async () => {
+      const file = writeTemp('previous.json', text);
+      expect(failureLine(await runCli(['batch', '-', '--at', AT, '--compare-to', file], { stdin: AFTER }))).toBe(`fal-budget: --compare-to ${file}: ${message.replace('<file>', file)}`);
+    });
+  }
+
+  it('one saved with --items lists only some lines: comparing it would report the rest as added', async () => {
+    const result = await runCli(['batch', '-', '--at', AT, '--json', '--items', '1'], { stdin: BEFORE });
+    const file = writeTemp('previous.json', result.stdout);
+    expect(failureLine(await runCli(['batch', '-', '--at', AT, '--compare-to', file], { stdin: AFTER }))).toBe(`fal-budget: --compare-to ${file}: $.itemsOmitted: the saved result lists only some priced lines (it was saved with --items): save it with --json alone, which lists them all (expected a saved fal-budget batch --json result)`);
+  });
+
+  it('a missing file, and the plan and the saved result both on stdin', async () => {
+    expect(failureLine(await runCli(['batch', '-', '--compare-to', 'nope.json'], { stdin: AFTER }))).toBe('fal-budget: --compare-to nope.json: cannot read (no such file)');
+    expect(failureLine(await runCli(['batch', '-', '--compare-to', '-'], { stdin: AFTER }))).toBe('fal-budget: --compare-to -: the plan is already read from stdin; give the saved result as a file (see fal-budget --help)');
+  });
+});
+
+describe('the plans the docs compare (test/fixtures/plans)', () => {
+  it('week-1.json is what batch week-1.jsonl --json prints today, so the docs compare a real saved result', async () => {
+    const plans = join(ROOT, 'test', 'fixtures', 'plans');
+    const result = await runCli(['batch', join(plans, 'week-1.jsonl'), '--at', AT, '--json']);
+    expect(result.stdout).toBe(readFileSync(join(plans, 'week-1.json'), 'utf8'));
+    const compared = await runCli(['batch', 'test/fixtures/plans/week-2.jsonl', '--at', AT, '--compare-to', 'test/fixtures/plans/week-1.json', '--max-increase', '9.63']);
+    expect(compared.code).toBe(3);
+    expect(compared.stderr).toBe('fal-budget: total went up by $9.64, over --max-increase $9.63 by $0.01\n');
+  });
+});
