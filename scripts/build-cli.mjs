@@ -20,8 +20,9 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
  * - zod's 40 translated error locales (260 KB of the bundle): the library only uses English,
  *   which zod configures itself, so `locales` keeps only `en`.
  * - mp4box (180 KB) is loaded on first use: only --source and inline source_data read an MP4.
- * - @noble/hashes' portable sha256 becomes Node's native one (the same digest): the bundled
- *   tables are hashed at every start, and a cold JS hash costs more than the quote.
+ * - @noble/hashes' portable sha256 becomes Node's native one (the same digest), loaded on first
+ *   use: only tables of your own (--pricing) are hashed at run time; the bundled ones were hashed
+ *   by npm run generate.
  */
 const startupPlugin = {
   name: 'fal-budget-cli-startup',
@@ -38,8 +39,7 @@ const startupPlugin = {
         export const createFile = (...args) => mp4box().createFile(...args);
         export const MP4BoxBuffer = { fromArrayBuffer: (...args) => mp4box().MP4BoxBuffer.fromArrayBuffer(...args) };`,
       '@noble/hashes/sha2': `
-        import { createHash } from 'node:crypto';
-        export const sha256 = (bytes) => new Uint8Array(createHash('sha256').update(bytes).digest());`,
+        export const sha256 = (bytes) => new Uint8Array(require('node:crypto').createHash('sha256').update(bytes).digest());`,
       '@noble/hashes/utils': `export const bytesToHex = (bytes) => Buffer.from(bytes).toString('hex');`,
     };
     bundle.onLoad({ filter: /.*/, namespace: 'cli-stub' }, (args) => ({ contents: stubs[args.path], resolveDir: root, loader: 'js' }));

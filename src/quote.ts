@@ -2,9 +2,8 @@ import type { Decimal } from './core/money.js';
 import { quoteBatchWith, type BatchResult } from './core/batch.js';
 import { InvalidOptionError } from './core/errors/index.js';
 import { isPriceBook, PriceBook } from './core/pricing/price-book.js';
-import { quoteRequest } from './core/quote.js';
+import { quoteRequest, type SourceProbe } from './core/quote.js';
 import type { Quote } from './core/quote-types.js';
-import { probeInlineMp4 } from './media/mp4-seconds.js';
 import { bundledPriceBook } from './tables/bundled.js';
 
 export interface QuoteOptions {
@@ -24,6 +23,8 @@ export interface QuoteOptions {
   readonly strict?: boolean;
   /** The tables to price from. Default: the bundled tables. */
   readonly book?: PriceBook;
+  /** Measures an inline `source_data` edit source, e.g. probeInlineMp4 from fal-budget/mp4. Default: none (quoted at the maximum, `upperBound`). */
+  readonly probeSource?: SourceProbe;
 }
 
 function optionError(name: string, message: string): InvalidOptionError {
@@ -36,6 +37,7 @@ function checked<Options extends QuoteOptions>(options: Options | null | undefin
   if (typeof options !== 'object') throw optionError('options', `must be an object (got ${typeof options})`);
   if (options.book !== undefined && !isPriceBook(options.book)) throw optionError('book', 'must be a PriceBook (bundledPriceBook(), loadPriceBook(dir), new PriceBook(tables))');
   if (options.now !== undefined && typeof options.now !== 'function') throw optionError('now', 'must be a function returning a Date or epoch ms');
+  if (options.probeSource !== undefined && typeof options.probeSource !== 'function') throw optionError('probeSource', 'must be a source probe function (probeInlineMp4 from fal-budget/mp4)');
   return options;
 }
 
@@ -58,7 +60,7 @@ export function quote(endpoint: string, input: unknown, quoteOptions?: QuoteOpti
     sourceSeconds: options.sourceSeconds,
     sourceSecondsFrom: options.sourceSecondsFrom,
     strict: options.strict,
-    probeSource: probeInlineMp4,
+    probeSource: options.probeSource,
   });
 }
 
@@ -72,6 +74,6 @@ export function quoteBatch(requests: Iterable<unknown>, batchOptions?: Omit<Quot
     at: instantOf(options),
     version: options.version,
     strict: options.strict,
-    probeSource: probeInlineMp4,
+    probeSource: options.probeSource,
   });
 }

@@ -1,4 +1,4 @@
-import { FalBudgetError } from '../core/errors/index.js';
+import { FalBudgetError, type CliErrorCode } from '../core/errors/index.js';
 
 /**
  * A command line the CLI cannot act on: a bad flag value, a flag the endpoint does not take,
@@ -8,7 +8,7 @@ import { FalBudgetError } from '../core/errors/index.js';
 export class CliError extends FalBudgetError {
   override name = 'CliError';
 
-  constructor(code: 'usage' | 'unreadable_input' | 'malformed_input', message: string, options?: { cause?: unknown }) {
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
   }
 }

@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
 import { diffCommand, tablesDiffer } from './commands/diff.js';
+import type { DescribeReport } from './commands/describe.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
@@ -13,18 +14,23 @@ import type { PricingCheckReport } from './commands/pricing-check/pricing-check-
 import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import type { ReportFormat } from './output-format.js';
+import { withConfigDefaults } from './config-file-defaults.js';
+import { failureMessage } from './failure-message.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCsv } from './render/csv.js';
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
-import { renderMarkdown } from './render/markdown.js';
+import { BatchItemRows } from './render/batch-items.js';
+import { batchMarkdownPieces, renderMarkdown } from './render/markdown.js';
 import { reconcileJsonPieces } from './render/reconcile-json.js';
 import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
+import { outputWriter } from './write-output.js';
+import { visible, visibleView } from './render/visible-text.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
-type Report = CoreReport | ReconcileReport | PricingCheckReport;
+type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
 
 /** Set by the bundler from package.json; read from it when running unbundled. */
 declare const FAL_BUDGET_VERSION: string | undefined;
@@ -40,6 +46,8 @@ export interface MainIo {
   readonly stderr: Writable;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly now: () => Date;
+  /** Where the config file search starts (default: the process's working directory). */
+  readonly cwd?: string;
 }
 
 /** `changed` (diff --exit-code) is 3, as pricing check's changed price: 1 is a bug here, not git's "differs". */
@@ -50,28 +58,6 @@ const BATCH_STREAMS = {
   json: { head: jsonBatchHead, item: jsonBatchItem, tail: jsonBatchTail },
   csv: { head: csvBatchHead, item: csvBatchItem, tail: csvBatchTail },
 } as const;
-
-/** Writes with back-pressure, so a streamed batch never piles up in memory behind a slow reader. */
-function writer(stream: Writable) {
-  let closed = false;
-  stream.on('error', (error: NodeJS.ErrnoException) => {
-    // The reader went away (`| head`): stop writing, nothing to report.
-    if (error.code === 'EPIPE') closed = true;
-    else throw error;
-  });
-  return async (text: string): Promise<void> => {
-    if (closed || text.length === 0) return;
-    if (!stream.write(text)) await new Promise<void>((resolve) => {
-      const done = () => {
-        stream.off('drain', done);
-        stream.off('close', done);
-        resolve();
-      };
-      stream.on('drain', done);
-      stream.on('close', done);
-    });
-  };
-}
 
 /** Runs the command. A batch and reconcile --json write as they go (JSON items stream); everything else returns data first. */
 async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
@@ -89,10 +75,28 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
       return { report, written: true };
     }
     case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
+    // Loaded only when used, like ledger: the bin's start-up stays what quote needs.
+    case 'describe': return { report: (await import('./commands/describe.js')).describeCommand(invocation.flags, io.now), written: false };
     case 'batch': {
       // A comparison's CSV is its own rows, printed at the end.
       const stream = invocation.format === 'json' || (invocation.format === 'csv' && invocation.flags.compareTo === undefined) ? BATCH_STREAMS[invocation.format] : undefined;
-      if (!stream) return { report: await batchCommand(invocation.flags, io), written: false };
+      if (!stream && invocation.format === 'csv') return { report: await batchCommand(invocation.flags, io), written: false };
+      if (!stream) {
+        // Listed lines are kept as rows of text, not as quotes, and written out a piece at a time.
+        const listed = new BatchItemRows();
+        const report = await batchCommand(invocation.flags, { ...io, onItem: listed.add });
+        const colour = colourEnabled(io.stdout.isTTY === true, io.env);
+        const markdown = invocation.format === 'markdown';
+        const pieces = markdown ? batchMarkdownPieces(report, listed) : (await import('./render/table.js')).batchTablePieces(report, listed, { colour });
+        for (const piece of pieces) await write(piece);
+        if (report.comparison) {
+          const { renderComparisonMarkdown, renderComparisonTable } = await import('./compare-plans-render.js');
+          // Line ids are the user's: shown visible() like the rest of the report.
+          const comparison = visibleView(report.comparison);
+          await write(markdown ? `\n${renderComparisonMarkdown(comparison)}` : renderComparisonTable(comparison, colour));
+        }
+        return { report, written: true };
+      }
       // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
       let buffered = '';
       let count = 0;
@@ -121,6 +125,7 @@ async function render(report: Report, format: ReportFormat, colour: boolean): Pr
   }
   if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
+  if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(report, format, colour);
   if (format === 'json') return renderJson(report);
   const comparison = report.kind === 'batch' ? report.comparison : undefined;
   if (format === 'markdown') {
@@ -178,28 +183,38 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  * be reached, read or trusted (`fal-budget ledger`) · 1 a bug.
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
-  const out = writer(io.stdout);
-  const errors = writer(io.stderr);
-  const err = (line: string) => errors(`fal-budget: ${oneLine(line)}\n`);
+  const out = outputWriter(io.stdout, 'stdout');
+  const toStderr = outputWriter(io.stderr, 'stderr');
+  // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
+  const errors = (text: string) => toStderr(text).catch(() => {});
+  const err = (line: string) => errors(`fal-budget: ${visible(oneLine(line))}\n`);
   const parsed = parseCommandLine(args, packageVersion());
   if (parsed.kind === 'show') {
-    await out(`${parsed.text}\n`);
+    try {
+      await out(`${parsed.text}\n`);
+      await out.flushed();
+    } catch (error) {
+      await err((error as Error).message);
+      return EXIT.invalid;
+    }
     return EXIT.ok;
   }
   if (parsed.kind === 'usage') {
     await err(`${parsed.message} (see fal-budget --help)`);
     return EXIT.invalid;
   }
-  const { invocation } = parsed;
   try {
+    const invocation = withConfigDefaults(parsed.invocation, io.cwd ?? process.cwd());
     if (invocation.command === 'ledger') {
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');
       await ledgerCommand(invocation, { now: io.now, write: out, colour: colourEnabled(io.stdout.isTTY === true, io.env) });
+      await out.flushed();
       return EXIT.ok;
     }
     const { report, written } = await run(invocation, io, out);
     if (!written) await out(await render(report, invocation.format, colourEnabled(io.stdout.isTTY === true, io.env)));
+    await out.flushed();
     const note = stderrNote(report);
     if (note) await err(note);
     if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return tablesDiffer(report) ? EXIT.changed : EXIT.ok;
@@ -210,7 +225,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
       return EXIT.ledgerUnavailable;
     }
     if (error instanceof FalBudgetError) {
-      await err(error.message);
+      await err(failureMessage(error));
       return EXIT.invalid;
     }
     await errors(`fal-budget: internal error (this is a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);

@@ -1,5 +1,6 @@
 import yargs, { type Argv, type Options } from 'yargs';
 import type { BatchFlags } from './commands/batch.js';
+import type { DescribeFlags } from './commands/describe.js';
 import { ledgerCommandLine, ledgerInvocation } from './commands/ledger/ledger-command-line.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import type { DiffFlags } from './commands/diff.js';
@@ -10,6 +11,7 @@ import type { ReconcileFlags } from './commands/reconcile/reconcile-command.js';
 import { reconcileFlagsOf, reconcileOptions } from './commands/reconcile/reconcile-flags.js';
 import type { PricingCheckFlags } from './commands/pricing-check/pricing-check-command.js';
 import { pricingCheckFlagsOf, pricingCheckOptions } from './commands/pricing-check/pricing-check-flags.js';
+import { unknownName } from './unknown-name.js';
 import { CSV_COMMANDS, type OutputFormat, type ReportFormat } from './output-format.js';
 import type { PricingFlags } from './pricing-context.js';
 
@@ -26,6 +28,7 @@ export type Invocation =
   | { readonly command: 'validate'; readonly flags: { readonly path: string }; readonly format: OutputFormat }
   | { readonly command: 'reconcile'; readonly flags: ReconcileFlags; readonly format: OutputFormat }
   | { readonly command: 'pricing-check'; readonly flags: PricingCheckFlags; readonly format: OutputFormat }
+  | { readonly command: 'describe'; readonly flags: DescribeFlags; readonly format: OutputFormat }
   | LedgerInvocation;
 
 /** yargs' answer: an invocation, text it wants shown (--help, --version), or a usage error. */
@@ -34,9 +37,22 @@ export type Parsed =
   | { readonly kind: 'show'; readonly text: string }
   | { readonly kind: 'usage'; readonly message: string };
 
-const EXIT_CODES = `Exit codes: 0 quoted (and within --max), 3 over --max (the quote is still printed),
-2 invalid request, unknown endpoint, a flag the endpoint does not take, no price in effect,
+const QUOTE_EXIT_CODES = `Exit codes: 0 quoted (and within --max), 3 over --max (the quote is still printed),
+2 invalid request, unknown endpoint or provider, a flag the endpoint does not take, no price in effect,
 unreadable or malformed input, or a bad command line (one line on stderr), 1 a bug.`;
+const TABLES_EXIT_CODES = 'Exit codes: 0 printed; 2 unknown endpoint, provider or table version, no price in effect, a bad --at, unreadable or invalid --pricing tables, or a bad command line (one line on stderr); 1 a bug.';
+const ROOT_EXIT_CODES = `Exit codes: 0 done; 3 over --max, a price changed (pricing check) or a request quoted below what fal billed (reconcile);
+2 anything you can fix: a bad request, flag, file or table (one line on stderr); 4 a ledger that cannot be reached or read; 1 a bug.
+Each command's help (fal-budget help <command>) lists its own.`;
+
+/**
+ * Every command and its subcommands, for "did you mean" and `help <command>`. The parser's
+ * `.command()` calls below register the same names; a test keeps the two in step.
+ */
+export const COMMANDS: Readonly<Record<string, readonly string[]>> = {
+  quote: [], batch: [], prices: [], describe: [], versions: [], diff: [], validate: [],
+  reconcile: [], pricing: ['check'], ledger: ['status', 'journal'], completion: [], help: [],
+};
 
 const AT: Options = {
   type: 'string', requiresArg: true,
@@ -94,11 +110,46 @@ function misusedBoolean(args: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** `help <command> [<sub>]` is `<command> [<sub>] --help`, once the names are known. */
+function helpFor(args: readonly string[]): { args: readonly string[] } | { message: string } {
+  if (args[0] !== 'help') return { args };
+  const names = args.slice(1).filter((arg) => !arg.startsWith('-'));
+  const unknown = unknownName(names, [], COMMANDS, new Set());
+  if (unknown !== undefined) return { message: unknown };
+  return { args: [...names, '--help'] };
+}
+
+/** A request for the completion script, or the shell asking for completions of a word. */
+const completing = (args: readonly string[]) => args[0] === 'completion' || args.includes('--get-yargs-completions');
+
+/** The failing command's own flag names, as yargs knows them at the failure. */
+function flagsOf(parser: Argv): Set<string> {
+  const options = (parser as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+  const names = new Set(Object.keys(options.key));
+  for (const [key, aliases] of Object.entries(options.alias)) {
+    names.add(key);
+    for (const alias of aliases) names.add(alias);
+  }
+  return names;
+}
+
+/** The unknown command or flag behind a strict-mode failure, with the nearest valid name. */
+function unknownIn(parser: Argv, argv: Record<string, unknown> | undefined, args: readonly string[]): string | undefined {
+  const positionals = ((argv?._ ?? []) as unknown[]).map(String);
+  const [command] = positionals;
+  // A subcommand yargs took as a positional (pricing <action>) is not in argv._.
+  const next = command === undefined || positionals.length > 1 || !COMMANDS[command]?.length ? undefined : args[args.indexOf(command) + 1];
+  return unknownName(next === undefined || next.startsWith('-') ? positionals : [command!, next], args, COMMANDS, flagsOf(parser));
+}
+
 /**
  * The command line, defined once: names and flags are fixed because scripts call them.
  * yargs only parses here; it never prints or exits, so main decides every exit code.
  */
-export function parseCommandLine(args: readonly string[], version: string): Parsed {
+export function parseCommandLine(commandLine: readonly string[], version: string): Parsed {
+  const help = helpFor(commandLine);
+  if ('message' in help) return { kind: 'usage', message: help.message };
+  const { args } = help;
   const badBoolean = misusedBoolean(args);
   if (badBoolean) return { kind: 'usage', message: badBoolean };
   let invocation: { command: Invocation['command']; argv: Record<string, unknown> } | undefined;
@@ -125,10 +176,21 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .option('strict', STRICT)
         .conflicts('source', 'source-seconds'))
         .example('$0 quote luma/agent/ray/v3.2/video-to-video --resolution 1080p --hdr --duration 10s', 'a 10 s 1080p HDR clip: $8.64')
-        .example('$0 quote luma-ray-3-2-edit --resolution 720p --source clip.mp4 --max 5', 'an edit priced per 5 s block of clip.mp4; exit 3 if over $5')
+        .example('$0 quote luma-ray-3-2-edit --resolution 720p --source-seconds 22.5 --max 10', 'an edit of a 22.5 s source, priced per 5 s block (or read the length from a file: --source clip.mp4); exit 3 if over $10')
         .example('cat request.json | $0 quote luma/agent/ray/v3.2/image-to-video --input - --json', 'the exact request body, as JSON')
-        .epilog(`A flag for a field the endpoint does not have (--hdr on image-to-video) is an error. Without --strict, prompt and media URLs may be left out: the quote warns that the request is incomplete.\n\n${EXIT_CODES}`),
+        .epilog(`A flag for a field the endpoint does not have (--hdr on image-to-video) is an error. Without --strict, prompt and media URLs may be left out: the quote warns that the request is incomplete. fal-budget describe <endpoint> lists its fields.\n\n${QUOTE_EXIT_CODES}`),
       capture('quote'),
+    )
+    .command(
+      'describe <endpoint>',
+      'an endpoint\'s fields, types, defaults, which of them set the price, its rules and its rate card',
+      (argv) => pricingOptions(argv
+        .positional('endpoint', { type: 'string', describe: 'the endpoint id, e.g. luma/agent/ray/v3.2/video-to-video' })
+        .option('provider', { type: 'string', requiresArg: true, describe: 'which provider, when several price the endpoint id' }))
+        .example('$0 describe luma/agent/ray/v3.2/video-to-video', 'its fields (--resolution, --hdr, ... set the price), the HDR rule and the rate card in effect')
+        .example('$0 describe luma-ray-3-2-edit --json', 'the same as one JSON document')
+        .epilog(TABLES_EXIT_CODES),
+      capture('describe'),
     )
     .command(
       'batch <file>',
@@ -139,7 +201,8 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .option('strict', STRICT)
         .option('items', { type: 'string', requiresArg: true, describe: 'how many priced lines to list one by one: a number or "all" (default: 20 in a table or markdown, all in JSON and CSV)' })
         .option('compare-to', { type: 'string', requiresArg: true, describe: 'compare with a saved `batch --json` result: what changed per line id, and in total' })
-        .option('max-increase', { type: 'string', requiresArg: true, describe: 'with --compare-to: exit 3 when the total went up by more than this many USD (equal is within)' }))
+        .option('max-increase', { type: 'string', requiresArg: true, describe: 'with --compare-to: exit 3 when the total went up by more than this many USD (equal is within)' })
+        .option('max-line-bytes', { type: 'string', requiresArg: true, describe: 'the longest line accepted, in bytes (default 67108864, 64 MiB: a request with a ~48 MB clip inline); a longer one stops the batch, exit 2' }))
         .example('$0 batch plan.jsonl --compare-to last-week.json --max-increase 50', 'what changed since the saved run; exit 3 if the total rose by more than $50')
         .example('$0 batch renders.jsonl --at 2026-11-24 --max 250', 'subtotals per endpoint, the grand total, invalid lines by number')
         .example('generate-plan | $0 batch - --json > quote.json', 'from stdin; every line\'s quote in one JSON document')
@@ -153,7 +216,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .positional('endpoint', { type: 'string', describe: 'one endpoint id (default: every endpoint)' })
         .option('provider', { type: 'string', requiresArg: true, describe: 'only this provider' }))
         .example('$0 prices luma/agent/ray/v3.2/video-to-video --at 2026-11-24', 'the fal video-to-video rate card in effect that day')
-        .epilog(EXIT_CODES),
+        .epilog(TABLES_EXIT_CODES),
       capture('prices'),
     )
     .command(
@@ -161,7 +224,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       'list every pricing table: effective dates, checked date, sha256, endpoints',
       (argv) => pricingOptions(argv, false)
         .example('$0 versions --json', 'every table as JSON')
-        .epilog(EXIT_CODES),
+        .epilog(TABLES_EXIT_CODES),
       capture('versions'),
     )
     .command(
@@ -173,7 +236,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
         .option('pricing', PRICING_DIR)
         .option('exit-code', { type: 'boolean', describe: 'exit 3 when the tables differ (any price, added or removed cell, billing term), 0 when not, like git diff --exit-code (1 is kept for bugs)' })
         .example('$0 diff fal/2026-11-21 my-tables/fal/2026-12-01.json', 'old, new, change and percent change of each cell, from the bundled version to your file')
-        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\nWith --exit-code: 3 when the tables differ, 0 when they do not (1 is always a bug). ${EXIT_CODES}`),
+        .epilog(`Percent changes are rounded half-even to 2 places; amounts are exact.\n\nWith --exit-code: 3 when the tables differ, 0 when they do not (1 is always a bug). ${TABLES_EXIT_CODES}`),
       capture('diff'),
     )
     .command(
@@ -188,24 +251,42 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
     .command('reconcile', 'join the ledger\'s journal with fal\'s billing events: what was quoted against what fal billed', reconcileOptions, capture('reconcile'))
     .command('pricing <action>', 'check the fal tables in effect against fal\'s pricing API (pricing check)', pricingCheckOptions, capture('pricing-check'))
     .command(ledgerCommandLine(capture('ledger')))
-    .demandCommand(1, 'name a command: quote, batch, prices, versions, diff, validate, ledger, reconcile or pricing check')
+    .completion('completion', 'print a bash (or, under zsh, zsh) completion script: fal-budget completion >> ~/.bashrc')
+    .demandCommand(1, 'name a command: quote, batch, prices, describe, versions, diff, validate, ledger, reconcile or pricing check')
     .strict()
-    .recommendCommands()
-    .version(version)
+    .version(version);
+  // --version is the program's, not a command's: a command's help lists only its own flags.
+  // (yargs takes a second argument here that its types leave out.)
+  (parser.global as (this: Argv, key: string, global: boolean) => Argv).call(parser, 'version', false);
+  parser
     .help()
     .alias('help', 'h')
+    // Messages are English like every other line the CLI prints, whatever the locale.
+    .locale('en')
     // No hard wrap: examples stay whole lines that can be copied, and the terminal wraps prose.
     .wrap(null)
-    .epilog(EXIT_CODES);
+    .epilog(ROOT_EXIT_CODES);
 
+  const yargsArgs = args.map((arg) => (arg === '-' ? STDIN_TOKEN : arg));
+  if (completing(args)) {
+    // yargs writes the script or the completions and reports on the way out, sometimes with a
+    // strict-mode error about "completion" itself: what it printed last is the answer.
+    let printed = '';
+    parser.parseSync(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
+      if (output) printed = output;
+    });
+    // main ends what it shows with one line break; the script brings its own.
+    return { kind: 'show', text: printed.replace(/\n$/, '') };
+  }
   let outcome: Parsed | undefined;
   // parseSync: no command here is async, and a promise returned by mistake would go unread.
-  parser.parseSync(args.map((arg) => (arg === '-' ? STDIN_TOKEN : arg)), {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
-    if (error) outcome = { kind: 'usage', message: error.message };
+  parser.parseSync(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+    if (outcome) return;
+    if (error) outcome = { kind: 'usage', message: unknownIn(parser, argv, args) ?? error.message };
     else if (invocation === undefined) outcome = { kind: 'show', text: output };
   });
   if (outcome) return outcome;
-  if (invocation === undefined) return { kind: 'usage', message: 'name a command: quote, batch, prices, versions, diff, validate or ledger' };
+  if (invocation === undefined) return { kind: 'usage', message: 'name a command: quote, batch, prices, describe, versions, diff, validate, ledger, reconcile or pricing check' };
 
   const { command, argv } = invocation;
   for (const [key, value] of Object.entries(argv)) {
@@ -248,11 +329,16 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       if (itemLimit === undefined) return { kind: 'usage', message: `--items: expected a number of lines or "all" (got "${items}")` };
       if (argv.maxIncrease !== undefined && argv.compareTo === undefined) return { kind: 'usage', message: '--max-increase needs --compare-to <saved.json>: an increase is over a saved result' };
       if (str(argv.compareTo) === '-' && str(argv.file) === '-') return { kind: 'usage', message: '--compare-to -: the plan is already read from stdin; give the saved result as a file' };
+      const maxLineBytes = str(argv.maxLineBytes);
+      if (maxLineBytes !== undefined && !/^[1-9]\d{0,14}$/.test(maxLineBytes)) return { kind: 'usage', message: `--max-line-bytes: expected a whole number of bytes, at least 1 (got "${maxLineBytes}")` };
       return {
         kind: 'run',
         invocation: {
           command, format,
-          flags: { ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, compareTo: str(argv.compareTo), maxIncrease: str(argv.maxIncrease) },
+          flags: {
+            ...pricingFlags(argv), file: str(argv.file)!, max: str(argv.max), strict: argv.strict === true, itemLimit, compareTo: str(argv.compareTo), maxIncrease: str(argv.maxIncrease),
+            maxLineBytes: maxLineBytes === undefined ? undefined : Number(maxLineBytes),
+          },
         },
       };
     }
@@ -268,5 +354,7 @@ export function parseCommandLine(args: readonly string[], version: string): Pars
       return { kind: 'run', invocation: { command, format: textFormat, flags: reconcileFlagsOf(argv) } };
     case 'pricing-check':
       return { kind: 'run', invocation: { command, format: textFormat, flags: pricingCheckFlagsOf(argv) } };
+    case 'describe':
+      return { kind: 'run', invocation: { command, format: textFormat, flags: { ...pricingFlags(argv), endpoint: str(argv.endpoint)!, provider: str(argv.provider) } } };
   }
 }

@@ -2,12 +2,17 @@ import { parseInstant } from '../core/instant.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
 import { loadPriceBook } from '../tables/load-directory.js';
 import { CliError } from './cli-error.js';
+import { didYouMean } from './nearest-name.js';
 
 /** The flags every pricing command shares: which tables, and which of them apply. */
 export interface PricingFlags {
   readonly at?: string;
   readonly pricingVersion?: string;
   readonly pricing?: string;
+  /** The provider asked for, if the command takes one (--provider, or the config file's). */
+  readonly provider?: string;
+  /** Where `provider` came from, for the error when it is unknown: "--provider" unless a config file said it. */
+  readonly providerFrom?: string;
 }
 
 export interface PricingContext {
@@ -28,9 +33,30 @@ function parseAt(text: string): Date {
   return new Date(ms);
 }
 
-/** Loads the bundled tables (plus --pricing) and reads --at / --pricing-version. */
+/**
+ * A provider no table names is a mistyped name, not an endpoint that provider lacks: it is
+ * said so, with the nearest known provider, before any endpoint is looked up.
+ */
+function checkedProvider(book: PriceBook, provider: string | undefined, from = '--provider'): string | undefined {
+  if (provider === undefined) return undefined;
+  const known = book.providers().sort();
+  if (known.includes(provider)) return provider;
+  throw new CliError('usage', `${from}: unknown provider "${provider}"${didYouMean(provider, known)} (known providers: ${known.join(', ')})`);
+}
+
+/** A --pricing-version no table has, with the nearest one; a version some provider has is left to the lookup. */
+function checkVersion(book: PriceBook, version: string | undefined): void {
+  if (version === undefined) return;
+  const known = [...new Set(book.tables.map((table) => table.version))].sort();
+  if (known.includes(version)) return;
+  throw new CliError('usage', `--pricing-version: unknown table version "${version}"${didYouMean(version, known)} (known versions: ${known.join(', ')})`);
+}
+
+/** Loads the bundled tables (plus --pricing) and reads --at / --pricing-version / --provider. */
 export function pricingContext(flags: PricingFlags, now: () => Date): PricingContext {
   const at = flags.at === undefined ? now() : parseAt(flags.at);
   const book = loadPriceBook(flags.pricing);
+  checkedProvider(book, flags.provider, flags.providerFrom);
+  checkVersion(book, flags.pricingVersion);
   return { book, at, atGiven: flags.at !== undefined, version: flags.pricingVersion };
 }

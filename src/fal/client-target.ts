@@ -85,8 +85,26 @@ function ensureEndpointIdFormat(endpoint: string, id: string): string {
   throw new UnsupportedCallError(endpoint, 'endpointId', 'is not an endpoint id (owner/alias/...) or a fal URL');
 }
 
+/**
+ * Plain calls (no path, no query) of the same endpoint build the same URL every time: kept, so a
+ * guarded call does not pay the client's URL checks twice. Bounded: ids are the caller's strings.
+ */
+const plainUrls = new Map<string, string>();
+
 /** The client's buildUrl for a POST (the only method guarded calls may use). */
 function buildUrl(endpoint: string, id: string, path: string, query: Record<string, string> | undefined, subdomain: string | undefined): string {
+  if (path !== '' || query !== undefined) return buildUrlOnce(endpoint, id, path, query, subdomain);
+  const cacheKey = `${subdomain ?? ''} ${id}`;
+  let url = plainUrls.get(cacheKey);
+  if (url === undefined) {
+    url = buildUrlOnce(endpoint, id, path, query, subdomain);
+    if (plainUrls.size >= 1024) plainUrls.clear();
+    plainUrls.set(cacheKey, url);
+  }
+  return url;
+}
+
+function buildUrlOnce(endpoint: string, id: string, path: string, query: Record<string, string> | undefined, subdomain: string | undefined): string {
   const cleanPath = path.replace(/^\//, '').replace(/\/{2,}/, '/');
   const params = { ...(query ?? {}) };
   const queryText = Object.keys(params).length > 0 ? `?${new URLSearchParams(params).toString()}` : '';
@@ -191,6 +209,31 @@ export function targetOf(method: GuardedMethod, endpointId: unknown, callOptions
   }
   const options = readOptions(endpointId, method, callOptions);
   const url = urlOf(endpointId, method, options);
+  const place = placeOf(method, endpointId, url, options);
+  return { url, endpoint: place.endpoint, phase: place.phase, app: place.app, options };
+}
+
+type Place = Pick<CallTarget, 'endpoint' | 'phase' | 'app'>;
+
+/**
+ * Where a URL lands depends on the method and the URL alone (and, for the error's field name, on
+ * whether a stream was given a `url`, which is part of the key): kept for the URLs that pass, so
+ * the same call again is not parsed again. A URL that fails is refused anew each time.
+ */
+const places = new Map<string, Place>();
+
+function placeOf(method: GuardedMethod, endpointId: string, url: string, options: Record<string, unknown>): Place {
+  const cacheKey = `${method} ${options.url === undefined ? '' : 'url '}${url}`;
+  let place = places.get(cacheKey);
+  if (place === undefined) {
+    place = parsePlace(method, endpointId, url, options);
+    if (places.size >= 1024) places.clear();
+    places.set(cacheKey, place);
+  }
+  return place;
+}
+
+function parsePlace(method: GuardedMethod, endpointId: string, url: string, options: Record<string, unknown>): Place {
   const parsed = parseFalUrl(url);
   const host = parsed?.host;
   // A stream is read from fal.run; a submit given a fal.run URL would run synchronously, unqueued.
@@ -207,11 +250,5 @@ export function targetOf(method: GuardedMethod, endpointId: unknown, callOptions
     throw new UnsupportedCallError(endpointId, 'endpointId', `the target's query parameter "${extra[0]}" is not guarded: fal may read it as input the guard did not price`);
   }
   const endpoint = parsed.endpointId.endsWith('/stream') ? parsed.endpointId.slice(0, -'/stream'.length) : parsed.endpointId;
-  return {
-    url,
-    endpoint,
-    phase: host === 'queue' ? 'submit' : 'run',
-    app: host === 'queue' ? parsed.app : undefined,
-    options,
-  };
+  return { endpoint, phase: host === 'queue' ? 'submit' : 'run', app: host === 'queue' ? parsed.app : undefined };
 }

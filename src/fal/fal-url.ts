@@ -33,7 +33,8 @@ const NAMESPACES: ReadonlySet<string> = new Set(['workflows', 'comfy']);
 /** Endpoint ids are plain path words ("luma", "v3.2", "video-to-video"); anything else is refused. */
 const SEGMENT = /^[A-Za-z0-9_~-][A-Za-z0-9._~-]*$/;
 
-const ACTIONS: Readonly<Record<string, FalRequestAction>> = { '': 'result', status: 'status', 'status/stream': 'status_stream', cancel: 'cancel' };
+// A Map, not an object literal: ".../requests/<id>/constructor" must name no action.
+const ACTIONS: ReadonlyMap<string, FalRequestAction> = new Map([['', 'result'], ['status', 'status'], ['status/stream', 'status_stream'], ['cancel', 'cancel']]);
 
 function hostKind(url: URL): FalHostKind {
   // Only what the client itself builds: https, default port, no credentials in the URL.
@@ -81,12 +82,41 @@ function read(host: FalHostKind, segments: string[] | undefined, query: FalUrl['
   const app = segments.length >= length ? segments.slice(0, length).join('/') : undefined;
   const rest = segments.slice(length);
   if (host === 'queue' && app !== undefined && rest[0] === 'requests') {
-    const action = rest.length >= 2 ? ACTIONS[rest.slice(2).join('/')] : undefined;
-    // A path under /requests that the client never builds is no request and no endpoint.
-    const request = action === undefined ? undefined : { id: rest[1]!, action };
+    const request = requestOf(rest);
     return { host, endpointId: request ? app : undefined, app, pathRest: rest.join('/'), request, query };
   }
   return { host, endpointId: segments.join('/'), app, pathRest: rest.join('/'), request: undefined, query };
+}
+
+/** The request a queue path names after its app ("requests/<id>[/status...]"). */
+function requestOf(rest: readonly string[]): FalUrl['request'] {
+  const action = rest.length >= 2 ? ACTIONS.get(rest.slice(2).join('/')) : undefined;
+  // A path under /requests that the client never builds is no request and no endpoint.
+  return action === undefined ? undefined : { id: rest[1]!, action };
+}
+
+/**
+ * The app and request of a queue URL that reads or cancels one request, exactly as parseFalUrl
+ * would give them (`host` queue, `request` set), for a URL the client wrote; undefined for
+ * anything else, which the caller then parses in full. The guarded fetch sees two such URLs per
+ * subscribe (the status poll and the result): read without building the query or the whole
+ * FalUrl.
+ */
+export function queueRequestOf(text: string): { readonly app: string; readonly request: NonNullable<FalUrl['request']> } | undefined {
+  if (!text.startsWith('https://queue.fal.run/')) return undefined;
+  const canonical = CANONICAL.exec(text);
+  if (!canonical) return undefined;
+  const segments = canonical[2]!.slice(1).split('/');
+  const length = appLength(segments);
+  if (segments.length < length + 2 || segments[length] !== 'requests') return undefined;
+  // What follows the id: nothing (the result), "status", "cancel" or "status/stream".
+  const after = segments.length - length - 2;
+  const action = after === 0 ? 'result'
+    : after === 1 ? ACTIONS.get(segments[length + 2]!)
+      : after === 2 ? ACTIONS.get(`${segments[length + 2]}/${segments[length + 3]}`) : undefined;
+  if (action === undefined) return undefined;
+  const app = length === 2 ? `${segments[0]}/${segments[1]}` : `${segments[0]}/${segments[1]}/${segments[2]}`;
+  return { app, request: { id: segments[length + 1]!, action } };
 }
 
 const queryOf = (search: string | undefined): FalUrl['query'] =>

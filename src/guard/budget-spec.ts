@@ -2,7 +2,7 @@ import { Decimal, formatMoney, parseDecimal } from '../core/money.js';
 import type { BudgetKey } from '../core/budget/ledger-types.js';
 import { MAX_USD, limitToNano } from '../core/budget/nano-usd.js';
 import type { RefusingBudget } from '../core/errors/index.js';
-import { assertTimeZone, windowAt, type WindowPeriod } from './calendar-window.js';
+import { assertTimeZone, currentWindow, type CalendarWindow, type WindowPeriod } from './calendar-window.js';
 import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
 
 /** What the caller says about a call, for per-user / per-key / per-project budgets. */
@@ -192,6 +192,39 @@ function fixedBudget(spec: BudgetSpec): AppliedBudget {
   return applied;
 }
 
+/** A window's part of a ledger key and of a refusal: the same for every budget key in it. */
+interface WindowParts {
+  readonly suffix: string;
+  readonly describe: NonNullable<RefusingBudget['window']>;
+}
+
+const windowParts = new WeakMap<CalendarWindow, WindowParts>();
+
+function partsOf(window: CalendarWindow): WindowParts {
+  let parts = windowParts.get(window);
+  if (!parts) {
+    parts = {
+      suffix: `/${window.period}=${window.id}@${encode(window.timeZone)}`,
+      // Shared by every call in the window, so frozen: no caller can change another's report.
+      describe: Object.freeze({ period: window.period, id: window.id, timeZone: window.timeZone, endsAt: new Date(window.endsAt).toISOString() }),
+    };
+    windowParts.set(window, parts);
+  }
+  return parts;
+}
+
+/** The encoded name each key starts with, per budget. */
+const encodedNames = new WeakMap<BudgetSpec, string>();
+
+function encodedName(spec: BudgetSpec): string {
+  let name = encodedNames.get(spec);
+  if (name === undefined) {
+    name = encode(spec.name);
+    encodedNames.set(spec, name);
+  }
+  return name;
+}
+
 /** The budgets that apply to a call with this context at this instant, as ledger keys. */
 export function applyBudgets(specs: readonly BudgetSpec[], context: CallContext, now: number): AppliedBudget[] {
   const applied: AppliedBudget[] = [];
@@ -202,15 +235,16 @@ export function applyBudgets(specs: readonly BudgetSpec[], context: CallContext,
     }
     const scope = spec.scope ? spec.scope(context) : undefined;
     if (spec.scope && !scope) continue;
-    let key = encode(spec.name);
+    let key = encodedName(spec);
     if (scope) key += `/${encode(scope.kind)}=${encode(scope.id)}`;
     let windowEndsAt: number | undefined;
     let window: RefusingBudget['window'];
     if (spec.window) {
-      const current = windowAt(now, spec.window, spec.timeZone);
-      key += `/${spec.window}=${current.id}@${encode(spec.timeZone)}`;
+      const current = currentWindow(now, spec.window, spec.timeZone);
+      const parts = partsOf(current);
+      key += parts.suffix;
       windowEndsAt = current.endsAt;
-      window = { period: spec.window, id: current.id, timeZone: spec.timeZone, endsAt: new Date(current.endsAt).toISOString() };
+      window = parts.describe;
     }
     applied.push({
       spec,

@@ -112,3 +112,39 @@ export function windowAt(ms: number, period: WindowPeriod, timeZone: string): Ca
   windowCache.set(cacheKey, window);
   return window;
 }
+
+const DAY_MS = 86_400_000;
+
+/** How long the window would be with no change of UTC offset inside it: its days times 24 h. */
+function steadyLength(window: CalendarWindow): number {
+  if (window.period === 'day') return DAY_MS;
+  if (window.period === 'week') return 7 * DAY_MS;
+  const year = Number(window.id.slice(0, 4));
+  const month = Number(window.id.slice(5, 7));
+  return new Date(Date.UTC(year, month, 0)).getUTCDate() * DAY_MS;
+}
+
+/** The latest window asked for, per period and zone. */
+const current: Record<WindowPeriod, Map<string, CalendarWindow>> = { day: new Map(), week: new Map(), month: new Map() };
+
+/**
+ * windowAt for the guard's hot path: every call of a windowed budget asks for the window of
+ * "now", and reading a local date through Intl costs microseconds. The last window of each
+ * period and zone is kept and given again while `ms` lies inside its bounds; an instant before
+ * it (a clock set back) or from its end on asks windowAt again. Only a window exactly as long as
+ * its days is kept, one with no daylight-saving change inside it (tzdata has no zone that changes
+ * its offset and back within one month): there the local date only moves forward, so every
+ * instant between its bounds has one of its dates. Across a change the local date can step back
+ * (St. John's until 2011 turned 00:01 back to 23:01 the day before), so such a window (a day, a
+ * week or a month with a change in it) is asked of Intl on every call, as before.
+ */
+export function currentWindow(ms: number, period: WindowPeriod, timeZone: string): CalendarWindow {
+  const kept = current[period].get(timeZone);
+  if (kept !== undefined && kept.startsAt <= ms && ms < kept.endsAt) return kept;
+  const window = windowAt(ms, period, timeZone);
+  if (window.endsAt - window.startsAt === steadyLength(window)) {
+    if (current[period].size >= 256) current[period].clear();
+    current[period].set(timeZone, window);
+  }
+  return window;
+}

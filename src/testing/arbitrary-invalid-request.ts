@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from './fast-check.js';
 import type { FieldInfo } from '../core/endpoints/index.js';
 import type { RequestIssueCode } from '../core/errors/invalid-request-error.js';
 import { validArbitrary } from './arbitrary-request.js';

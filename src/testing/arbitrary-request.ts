@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from './fast-check.js';
 import { FalBudgetError } from '../core/errors/index.js';
 import { quote } from '../quote.js';
 import { requestContext, type ArbitraryRequestOptions, type GeneratedRequest, type RequestContext } from './request-context.js';

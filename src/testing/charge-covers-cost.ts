@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from './fast-check.js';
 import { Decimal, formatMoney, isDecimalString } from '../core/money.js';
 import { NoPriceInEffectError } from '../core/errors/index.js';
 import type { PriceBook } from '../core/pricing/price-book.js';

@@ -1,4 +1,4 @@
-import fc from 'fast-check';
+import fc from './fast-check.js';
 
 /** The parts of a JSON Schema (as zod's z.toJSONSchema writes a request field) that values are drawn from. */
 export interface PropertySchema {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockLedger } from '../../src/guard/ledgers/file-ledger-lock.js';
-import { fileLedger, type JournalEntry } from '../../src/index.js';
+import { type JournalEntry } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { ensureBuilt, failureLine, runCli, type CliResult } from './support/cli.js';
 import { fillLedger, T2V } from './support/ledger-fill.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Redis as RedisClient, type Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 import { ReadOnlyRedis } from '../../src/cli/commands/ledger/read-only-redis.js';
-import { fileLedger, redisLedger } from '../../src/index.js';
+import { fileLedger, redisLedger } from '../../src/node.js';
 import { describeWithRedisServer, type StartedRedis, uniquePrefix, useRedisServer } from '../redis/support/redis-server.js';
 import { ensureBuilt, failureLine, runCli, type CliResult } from './support/cli.js';
 import { fillLedger } from './support/ledger-fill.js';

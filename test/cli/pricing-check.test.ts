@@ -94,7 +94,7 @@ describe('fal-budget pricing check', () => {
   });
 
   it('pricing with another action is a usage error', async () => {
-    expect(failureLine(await runCli(['pricing', 'fix'], { env }))).toMatch(/^fal-budget: Invalid values:/);
+    expect(failureLine(await runCli(['pricing', 'fix'], { env }))).toBe('fal-budget: unknown command "pricing fix" (pricing takes check) (see fal-budget --help)');
   });
 });
 

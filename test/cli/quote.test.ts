@@ -175,7 +175,7 @@ describe('quote: flags map onto the endpoint\'s fields', () => {
   });
 
   it('refuses --set for a field the endpoint does not have, a malformed --set, and a clash with a named flag', async () => {
-    expect(failureLine(await runCli(['quote', V2V, '--set', 'resolutoin=1080p', '--at', AT]))).toMatchInlineSnapshot(`"fal-budget: --set resolutoin: luma/agent/ray/v3.2/video-to-video has no field "resolutoin" (its fields: prompt, video_url, start_image_url, resolution, duration, edit_strength, auto_controls, hdr, exr_export)"`);
+    expect(failureLine(await runCli(['quote', V2V, '--set', 'resolutoin=1080p', '--at', AT]))).toMatchInlineSnapshot(`"fal-budget: --set resolutoin: luma/agent/ray/v3.2/video-to-video has no field "resolutoin"; did you mean resolution? (its fields: prompt, video_url, start_image_url, resolution, duration, edit_strength, auto_controls, hdr, exr_export)"`);
     expect(failureLine(await runCli(['quote', V2V, '--set', 'prompt', '--at', AT]))).toMatchInlineSnapshot(`"fal-budget: --set "prompt": expected key=value, e.g. --set prompt="a red fox""`);
     expect(failureLine(await runCli(['quote', V2V, '--set', 'resolution=720p', '--resolution', '1080p', '--at', AT]))).toMatchInlineSnapshot(`"fal-budget: --resolution and --set resolution= both set resolution: give one"`);
   });
@@ -283,10 +283,10 @@ describe('quote: which table prices it', () => {
   });
 
   it('unknown endpoint, unknown provider, no price in effect, unknown version: exit 2', async () => {
-    expect(failureLine(await runCli(['quote', 'luma/agent/ray/v9/video-to-video', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v9\/video-to-video": not in any pricing table; known endpoints: /);
+    expect(failureLine(await runCli(['quote', 'luma/agent/ray/v9/video-to-video', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v9\/video-to-video": did you mean luma\/agent\/ray\/v3\.2\/video-to-video\? \(not in any pricing table; known endpoints: /);
     expect(failureLine(await runCli(['quote', V2V, '--provider', 'oxen', '--at', AT]))).toMatch(/^fal-budget: unknown endpoint "luma\/agent\/ray\/v3.2\/video-to-video": not in the oxen pricing tables/);
     expect(failureLine(await runCli(['quote', V2V, '--at', '2026-11-20']))).toBe('fal-budget: no fal price in effect at 2026-11-20T00:00:00.000Z; the first fal table takes effect 2026-11-21T00:00:00Z');
-    expect(failureLine(await runCli(['quote', V2V, '--pricing-version', '2025-01-01']))).toBe('fal-budget: no pricing version "2025-01-01" for fal (known: 2026-11-21, 2026-12-02)');
+    expect(failureLine(await runCli(['quote', V2V, '--pricing-version', '2025-01-01']))).toBe('fal-budget: --pricing-version: unknown table version "2025-01-01" (known versions: 2026-11-21, 2026-12-02)');
     expect(failureLine(await runCli(['quote', V2V, '--at', 'yesterday']))).toBe('fal-budget: --at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "yesterday")');
   });
 
@@ -316,10 +316,10 @@ describe('quote: which table prices it', () => {
 
 describe('the command line itself', () => {
   it('an unknown flag, a missing argument or an unknown command exits 2 (yargs strict mode), not 1', async () => {
-    expect(failureLine(await runCli(['quote', V2V, '--hdrr']))).toBe('fal-budget: Unknown argument: hdrr (see fal-budget --help)');
+    expect(failureLine(await runCli(['quote', V2V, '--hdrr']))).toBe('fal-budget: quote has no flag --hdrr; did you mean --hdr? (see fal-budget --help)');
     expect(failureLine(await runCli(['quote']))).toBe('fal-budget: Not enough non-option arguments: got 0, need at least 1 (see fal-budget --help)');
-    expect(failureLine(await runCli(['qoute']))).toBe('fal-budget: Unknown argument: qoute (see fal-budget --help)');
-    expect(failureLine(await runCli([]))).toBe('fal-budget: name a command: quote, batch, prices, versions, diff, validate, ledger, reconcile or pricing check (see fal-budget --help)');
+    expect(failureLine(await runCli(['qoute']))).toBe('fal-budget: unknown command "qoute"; did you mean quote? (see fal-budget --help)');
+    expect(failureLine(await runCli([]))).toBe('fal-budget: name a command: quote, batch, prices, describe, versions, diff, validate, ledger, reconcile or pricing check (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--max']))).toBe('fal-budget: Not enough arguments following: max (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--resolution', '720p', '--resolution', '1080p']))).toBe('fal-budget: --resolution was given 2 times: give it once (see fal-budget --help)');
     expect(failureLine(await runCli(['quote', V2V, '--json', '--format', 'markdown']))).toBe('fal-budget: --json and --format markdown contradict each other: give one (see fal-budget --help)');

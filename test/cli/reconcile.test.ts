@@ -7,7 +7,7 @@ import { joinBilling, signedUsd } from '../../src/cli/commands/reconcile/join-bi
 import { amountToNano, nanoToMoney } from '../../src/core/budget/nano-usd.js';
 import { reconcileCommand, type ReconcileFlags } from '../../src/cli/commands/reconcile/reconcile-command.js';
 import type { ReconcileReport } from '../../src/cli/commands/reconcile/reconcile-report.js';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { billingRow, FakePlatform } from '../fal/support/fake-platform.js';
 import { ensureBuilt, failureLine, runCli } from './support/cli.js';
 import { ledgerSeeder, V2V } from './support/seed-ledger.js';

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quoteRequest, type SourceProbe } from '../../src/core/quote.js';
-import { bundledPriceBook, Decimal, InvalidOptionError, InvalidRequestError, quote, readMp4Seconds } from '../../src/index.js';
+import { bundledPriceBook, Decimal, InvalidOptionError, InvalidRequestError, quote as quoteWithoutProbe } from '../../src/index.js';
+import { probeInlineMp4, readMp4Seconds } from '../../src/mp4.js';
 import { forgeLengths, fragment, setWord, withFragmentTrack, withMehd } from '../media/support/forge-mp4.js';
+
+// The MP4 probe is opt-in (fal-budget/mp4): these tests measure inline sources, so every quote gets it.
+const quote: typeof quoteWithoutProbe = (endpoint, input, options) => quoteWithoutProbe(endpoint, input, { probeSource: probeInlineMp4, ...options });
 
 const AT = '2026-11-24T12:00:00Z';
 const EDIT = 'luma-ray-3-2-edit';
@@ -261,5 +265,21 @@ describe('inline sources of realistic size', () => {
     ['AA AA', 'a space'],
   ])('%j is not base64 (%s)', (source_data) => {
     expect(() => quote(EDIT, { source_data, source_media_type: 'video/mp4' }, { at: AT })).toThrow('source_data: source_data must be base64');
+  });
+});
+
+describe('the MP4 probe is opt-in (fal-budget/mp4), so the root bundle does not carry mp4box', () => {
+  it('without probeSource an inline source is not read: quoted at the 30 s maximum, upperBound, saying why', () => {
+    const quoted = quoteWithoutProbe(EDIT, inline('source-7.2s.mp4'), { at: AT });
+    expect(quoted).toMatchObject({ upperBound: true, params: { sourceSeconds: '30', sourceSecondsFrom: 'maximum' } });
+    expect(quoted.warnings).toContainEqual({ code: 'upper_bound', message: 'source length unknown (source_data was not read); quoted at the 30 s maximum' });
+    expect(quoteWithoutProbe(EDIT, inline('source-7.2s.mp4'), { at: AT, probeSource: probeInlineMp4 }).params).toMatchObject({ sourceSeconds: '7.2', sourceSecondsFrom: 'mp4' });
+  });
+
+  it('a probeSource that is not a function is the option error naming it, from quote() and createBudgetGuard()', async () => {
+    const { createBudgetGuard } = await import('../../src/index.js');
+    expect(() => quoteWithoutProbe(EDIT, inline('source-7.2s.mp4'), { at: AT, probeSource: 'mp4' as never })).toThrow(InvalidOptionError);
+    expect(() => quoteWithoutProbe(EDIT, inline('source-7.2s.mp4'), { at: AT, probeSource: 'mp4' as never })).toThrow(/^probeSource: /);
+    expect(() => createBudgetGuard({ limit: '5.00', probeSource: {} as never })).toThrow(/^probeSource: must be a source probe function/);
   });
 });

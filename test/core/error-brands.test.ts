@@ -1,9 +1,5 @@
 import { describe, expect, expectTypeOf, it, vi } from 'vitest';
-import {
-  BudgetExceededError, bundledPriceBook, createBudgetGuard, FalBudgetError, InvalidOptionError, isBudgetExceededError,
-  isFalBudgetError, isInvalidOptionError, isLedgerUnavailableError, isPriceBook, LedgerUnavailableError, PriceBook, quote,
-  RedisEvictionPolicyError, type FalBudgetErrorCode, type RequestIssue,
-} from '../../src/index.js';
+import { BudgetExceededError, bundledPriceBook, createBudgetGuard, FalBudgetError, InvalidOptionError, isBudgetExceededError, isFalBudgetError, isInvalidOptionError, isLedgerUnavailableError, isPriceBook, LedgerUnavailableError, PriceBook, quote, RedisEvictionPolicyError, type FalBudgetErrorCode, type RequestIssue } from '../../src/index.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const AT = '2026-11-24T12:00:00Z';

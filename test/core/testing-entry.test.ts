@@ -13,7 +13,7 @@ function sources(dir: string): string[] {
 
 it('fal-budget/testing is its own entry, built from src/testing, with fast-check an optional peer', () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-  expect(pkg.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', import: './dist/testing/index.js' });
+  expect(pkg.exports['./testing']).toEqual({ types: './dist/testing/index.d.ts', default: './dist/testing/index.js' });
   expect(existsSync(join(SRC, 'testing', 'index.ts'))).toBe(true);
   expect(pkg.peerDependencies['fast-check']).toBeDefined();
   expect(pkg.peerDependenciesMeta['fast-check']).toEqual({ optional: true });

@@ -1,8 +1,6 @@
 import { createFalClient, withMiddleware } from '@fal-ai/client';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  BudgetExceededError, createBudgetGuard, guardedFetch, UnsupportedCallError, type BudgetGuard,
-} from '../../src/index.js';
+import { BudgetExceededError, createBudgetGuard, guardedFetch, UnsupportedCallError, type BudgetGuard } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';

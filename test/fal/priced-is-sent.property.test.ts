@@ -2,9 +2,7 @@ import { createFalClient } from '@fal-ai/client';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFalUrl } from '../../src/fal/fal-url.js';
-import {
-  BudgetExceededError, createBudgetGuard, Decimal, guardedFetch, InvalidRequestError, quote, UnknownEndpointError, UnsupportedCallError,
-} from '../../src/index.js';
+import { BudgetExceededError, createBudgetGuard, Decimal, guardedFetch, InvalidRequestError, quote, UnknownEndpointError, UnsupportedCallError } from '../../src/index.js';
 import { FakeFal, type Fate, type RecordedRequest } from './support/fake-fal.js';
 
 /*

@@ -1,8 +1,6 @@
 import { createFalClient } from '@fal-ai/client';
 import { describe, expect, it } from 'vitest';
-import {
-  createBudgetGuard, Decimal, guardedFetch, InvalidRequestError, quote, UnsupportedCallError, type BudgetGuardOptions,
-} from '../../src/index.js';
+import { createBudgetGuard, Decimal, guardedFetch, InvalidRequestError, quote, UnsupportedCallError, type BudgetGuardOptions } from '../../src/index.js';
 import { FakeFal } from './support/fake-fal.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';

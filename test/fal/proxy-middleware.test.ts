@@ -1,7 +1,9 @@
 import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { budgetMiddleware, createBudgetGuard, InvalidOptionError, withBudget, type BudgetGuard, type ExpressGuardOptions } from '../../src/index.js';
+import { createBudgetGuard, InvalidOptionError, type BudgetGuard } from '../../src/index.js';
+import { budgetMiddleware, type ExpressGuardOptions } from '../../src/express.js';
+import { withBudget } from '../../src/fetch.js';
 import { browserClient, fetchStyleProxy, startExpressProxy, useFakeFal } from './support/proxy-harness.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createBudgetGuard, withBudget, type BudgetGuard } from '../../src/index.js';
+import { createBudgetGuard, type BudgetGuard } from '../../src/index.js';
+import { withBudget } from '../../src/fetch.js';
 import { browserClient, fetchStyleProxy, startExpressProxy, useFakeFal } from './support/proxy-harness.js';
 
 /**

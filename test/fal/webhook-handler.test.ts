@@ -2,7 +2,8 @@ import { createFalClient } from '@fal-ai/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
-import { createBudgetGuard, InvalidOptionError, webhookHandler, type WebhookEvent, type WebhookOptions, guardedFetch } from '../../src/index.js';
+import { createBudgetGuard, InvalidOptionError, guardedFetch } from '../../src/index.js';
+import { webhookHandler, type WebhookEvent, type WebhookOptions } from '../../src/fetch.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
@@ -457,18 +458,19 @@ describe('options are checked when the handler is made', () => {
   }
 });
 
-describe('fal-budget/universal', () => {
+describe('fal-budget/fetch', () => {
   it('webhookHandler bundles for the browser and verifies with WebCrypto alone (no Buffer, no node:crypto)', async () => {
     const { build } = await import('esbuild');
     const { runInNewContext } = await import('node:vm');
-    const entry = new URL('../../src/universal.ts', import.meta.url).pathname;
-    const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'iife', globalName: 'falBudget', write: false, logLevel: 'silent' });
+    const root = new URL('../..', import.meta.url).pathname;
+    const entry = { contents: "export { createBudgetGuard } from './src/index.ts'; export { webhookHandler } from './src/fetch.ts';", resolveDir: root, loader: 'ts' as const };
+    const result = await build({ stdin: entry, bundle: true, platform: 'browser', format: 'iife', globalName: 'falBudget', write: false, logLevel: 'silent' });
     // What a worker has: web globals only.
     const context: Record<string, unknown> = {
       TextEncoder, TextDecoder, URL, atob, console, crypto: globalThis.crypto, Request, Response, Headers, AbortSignal, ReadableStream, fetch: globalThis.fetch,
     };
     runInNewContext(`${result.outputFiles[0]!.text}\nthis.falBudget = falBudget;`, context);
-    const library = context.falBudget as typeof import('../../src/universal.js');
+    const library = context.falBudget as typeof import('../../src/index.js') & typeof import('../../src/fetch.js');
     jwks.keys = [signer.jwk];
     const guard = library.createBudgetGuard({ limit: '5.00', now: () => T0 });
     const hold = await guard.reserve(V2V, SDR_540);

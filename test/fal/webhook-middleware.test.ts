@@ -4,7 +4,8 @@ import { createFalClient } from '@fal-ai/client';
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { budgetMiddleware, createBudgetGuard, webhookMiddleware, type BudgetGuard, guardedFetch } from '../../src/index.js';
+import { createBudgetGuard, type BudgetGuard, guardedFetch } from '../../src/index.js';
+import { budgetMiddleware, webhookMiddleware } from '../../src/express.js';
 import { FakeFal } from './support/fake-fal.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 

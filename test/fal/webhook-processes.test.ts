@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fileLedger, type JournalEntry } from '../../src/index.js';
+import { type JournalEntry } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { JwksServer, webhookBody, WebhookSigner } from './support/fal-webhooks.js';
 
 const WORKER = fileURLToPath(new URL('./support/webhook-worker.ts', import.meta.url));

@@ -2,9 +2,7 @@ import { createFalClient, type FalClient } from '@fal-ai/client';
 import { describe, expect, it, vi } from 'vitest';
 import type { Ledger, SettleResult } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
-import {
-  BudgetExceededError, createBudgetGuard, guardedFetch, InvalidRequestError, UnknownEndpointError, type BudgetGuardOptions, type GuardWarning,
-} from '../../src/index.js';
+import { BudgetExceededError, createBudgetGuard, guardedFetch, InvalidRequestError, UnknownEndpointError, type BudgetGuardOptions, type GuardWarning } from '../../src/index.js';
 import { FakeFal, type FakeFalOptions } from './support/fake-fal.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createBudgetGuard, fileLedger, InvalidOptionError, type BudgetGuardOptions } from '../../src/index.js';
+import { createBudgetGuard, InvalidOptionError, type BudgetGuardOptions } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 
 function optionError(options: unknown): InvalidOptionError {
   try {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { describeLedgerContract } from '../support/ledger-contract.js';
 
 const directories: string[] = [];

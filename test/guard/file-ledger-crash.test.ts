@@ -5,7 +5,8 @@ import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js
 import { FileLedgerLog } from '../../src/guard/ledgers/file-ledger-log.js';
 import { JournalFiles } from '../../src/guard/ledgers/file-ledger-journal.js';
 import { encodeRecord, serializeSnapshot } from '../../src/guard/ledgers/ledger-file-format.js';
-import { fileLedger, LedgerUnavailableError } from '../../src/index.js';
+import { LedgerUnavailableError } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { ledgerPath } from './support/file-ledger-processes.js';
 
 const NOW = 1_800_000_000_000;

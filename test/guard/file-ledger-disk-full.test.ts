@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statfsSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { tempDirectory } from './support/file-ledger-processes.js';
 
 /**

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
-import { createBudgetGuard, fileLedger } from '../../src/index.js';
+import { createBudgetGuard } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { FakeFal } from '../fal/support/fake-fal.js';
 import { finished, ledgerPath, worker } from './support/file-ledger-processes.js';
 

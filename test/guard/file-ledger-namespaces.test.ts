@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Refusal } from '../../src/core/budget/ledger-types.js';
 import { Decimal } from '../../src/core/money.js';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { ledgerPath, ROOT, track, WORKER } from './support/file-ledger-processes.js';
 
 /**

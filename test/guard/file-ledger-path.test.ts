@@ -2,7 +2,8 @@ import { copyFileSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSy
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
-import { fileLedger, LedgerUnavailableError } from '../../src/index.js';
+import { LedgerUnavailableError } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { tempDirectory } from './support/file-ledger-processes.js';
 
 const NOW = 1_800_000_000_000;

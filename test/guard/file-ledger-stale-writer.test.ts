@@ -1,7 +1,7 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
-import { fileLedger } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { finished, ledgerPath, stopped, worker } from './support/file-ledger-processes.js';
 
 /**

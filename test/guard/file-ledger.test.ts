@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
 import { Decimal } from '../../src/core/money.js';
-import { fileLedger, InvalidOptionError, LedgerUnavailableError } from '../../src/index.js';
+import { InvalidOptionError, LedgerUnavailableError } from '../../src/index.js';
+import { fileLedger } from '../../src/node.js';
 import { finished, killed, ledgerPath, printed, worker } from './support/file-ledger-processes.js';
 
 const NOW = 1_800_000_000_000;

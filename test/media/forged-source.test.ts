@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { BudgetExceededError, createBudgetGuard, InvalidRequestError } from '../../src/index.js';
+import { probeInlineMp4 } from '../../src/mp4.js';
 import { AT, ensureBuilt, failureLine, FIXTURES, runCli } from '../cli/support/cli.js';
 import { forgeLengths } from './support/forge-mp4.js';
 
@@ -65,7 +66,7 @@ describe('the guard: an inline source_data is reserved at its longest length', (
     const inner = memoryLedger();
     const counts = { reserve: 0 };
     const ledger: Ledger = { ...inner, reserve: (request) => { counts.reserve += 1; return inner.reserve(request); } };
-    return { guard: createBudgetGuard({ limit, ledger, now: () => T0 }), counts };
+    return { guard: createBudgetGuard({ limit, ledger, now: () => T0, probeSource: probeInlineMp4 }), counts };
   }
   const request = (bytes: Buffer) => ({ model: EDIT, prompt: 'p', source_data: bytes.toString('base64'), source_media_type: 'video/mp4' });
 

@@ -3,8 +3,12 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MAX_MOVIE_HEADERS, MAX_TRACKS } from '../../src/media/mp4-durations.js';
-import { Decimal, quote, readMp4Seconds } from '../../src/index.js';
+import { Decimal, quote as quoteWithoutProbe } from '../../src/index.js';
+import { probeInlineMp4, readMp4Seconds } from '../../src/mp4.js';
 import { trackMovieUnits, withMediaHeader, withMovieHeadersAndTracks, type Header } from './support/forge-mp4.js';
+
+// The MP4 probe is opt-in (fal-budget/mp4): these tests measure inline sources, so every quote gets it.
+const quote: typeof quoteWithoutProbe = (endpoint, input, options) => quoteWithoutProbe(endpoint, input, { probeSource: probeInlineMp4, ...options });
 
 const SOURCE = readFileSync(join(import.meta.dirname, '..', 'fixtures', 'source-7.2s.mp4'));
 const EDIT = 'luma-ray-3-2-edit';

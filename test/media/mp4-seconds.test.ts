@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Decimal, readMp4Seconds } from '../../src/index.js';
+import { Decimal } from '../../src/index.js';
+import { readMp4Seconds } from '../../src/mp4.js';
 import {
   box, boxesAt, forgeLengths, fragment, insertBox, u32, setWord, withFragmentTrack, withMehd, withoutSampleDurations, withSecondMediaHeader, withTfhdDefault, withTrexDefault,
   type Lengths,

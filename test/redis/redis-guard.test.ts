@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
-import { BudgetExceededError, createBudgetGuard, LedgerUnavailableError, memoryLedger, redisLedger } from '../../src/index.js';
+import { BudgetExceededError, createBudgetGuard, LedgerUnavailableError, memoryLedger } from '../../src/index.js';
+import { redisLedger } from '../../src/node.js';
 import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 const ENDPOINT = 'luma/agent/ray/v3.2/text-to-video';

@@ -6,6 +6,7 @@ import { checkBudget, parseMax } from '../budget-check.js';
 import { CliError } from '../cli-error.js';
 import { pricingContext, type PricingFlags } from '../pricing-context.js';
 import { fileErrorReason, openInputStream } from '../read-input.js';
+import { DEFAULT_MAX_LINE_BYTES, readLines } from '../read-lines.js';
 import { plural } from '../render/text.js';
 import type { BatchReport, BatchReportError, BatchReportItem, TableRef, WarningSummary } from '../report.js';
 import { PlanComparer } from '../compare-plans.js';
@@ -17,6 +18,8 @@ export interface BatchFlags extends PricingFlags {
   readonly strict?: boolean;
   /** How many priced lines to list one by one (the rest are only added up). */
   readonly itemLimit: number;
+  /** The longest line accepted, in bytes of UTF-8 (default DEFAULT_MAX_LINE_BYTES). */
+  readonly maxLineBytes?: number;
   /** A saved `batch --json` result to compare with (compare-plans.ts), and the most the total may rise by. */
   readonly compareTo?: string;
   readonly maxIncrease?: string;
@@ -30,29 +33,6 @@ export interface BatchIo {
    * them; return a promise only when the caller must wait (its output is backed up).
    */
   readonly onItem?: (item: BatchReportItem) => void | Promise<void>;
-}
-
-/**
- * The lines of a stream, as it arrives: chunks are split on "\n" (a "\r\n" ending is trimmed),
- * so one line at a time is in memory, plus the chunk it came in. Yields batches of lines per
- * chunk rather than one promise per line: on a million lines that difference is most of the
- * cost of reading.
- */
-async function* linesOf(input: Readable): AsyncGenerator<string[]> {
-  input.setEncoding('utf8');
-  let rest = '';
-  for await (const chunk of input as AsyncIterable<string>) {
-    const text = rest + chunk;
-    const lines: string[] = [];
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      lines.push(text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end));
-      start = end + 1;
-    }
-    rest = text.slice(start);
-    yield lines;
-  }
-  if (rest.length > 0) yield [rest.endsWith('\r') ? rest.slice(0, -1) : rest];
 }
 
 /**
@@ -128,7 +108,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   };
 
   try {
-    for await (const lines of linesOf(input)) {
+    for await (const lines of readLines(input, flags.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, `batch ${flags.file}`)) {
       for (const text of lines) {
         const wait = priceLine(text);
         if (wait) await wait;

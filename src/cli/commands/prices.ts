@@ -11,7 +11,7 @@ export interface PricesFlags extends PricingFlags {
 }
 
 /** An endpoint's rate card, laid out by its billing kind. */
-function rateCard(table: PricingTable, pricing: EndpointPricing): RateCard {
+export function rateCard(table: PricingTable, pricing: EndpointPricing): RateCard {
   const { columns, rows, note } = pricing.card.rateCard();
   return {
     provider: table.provider, version: table.version, effectiveFrom: table.effectiveFrom, sha256: table.sha256,

@@ -4,7 +4,7 @@ import { Decimal, parseDecimal } from '../../core/money.js';
 import { selectPricing } from '../../core/quote.js';
 import { durationsDisagreeWarning } from '../../core/source-durations.js';
 import type { QuoteWarning } from '../../core/quote-types.js';
-import { readMp4Seconds } from '../../media/mp4-seconds.js';
+import { probeInlineMp4, readMp4Seconds } from '../../media/mp4-seconds.js';
 import { quote } from '../../quote.js';
 import { checkBudget, parseMax } from '../budget-check.js';
 import { CliError } from '../cli-error.js';
@@ -60,7 +60,7 @@ export async function quoteCommand(flags: QuoteFlags, io: CommandIo): Promise<Qu
   const source = await sourceLength(flags, flags.endpoint, pricing.card.kind);
   try {
     const priced = quote(flags.endpoint, request, {
-      book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, sourceSecondsFrom: source?.from, strict: flags.strict,
+      book, at, version, provider: flags.provider, sourceSeconds: source?.seconds, sourceSecondsFrom: source?.from, strict: flags.strict, probeSource: probeInlineMp4,
     });
     // The file's boxes disagreeing is part of the quote, as it is for an inline source_data.
     const quoted = source?.warning ? { ...priced, warnings: [...priced.warnings, source.warning] } : priced;

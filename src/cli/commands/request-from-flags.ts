@@ -1,6 +1,7 @@
 import { requestModels, type FieldInfo, type RequestModel } from '../../core/endpoints/index.js';
 import type { EndpointPricing } from '../../core/pricing/pricing-table.js';
 import { CliError } from '../cli-error.js';
+import { didYouMean } from '../nearest-name.js';
 
 /** A quote flag that sets a request field, derived from the fields' definitions. */
 export interface FieldFlag {
@@ -87,8 +88,10 @@ export function requestFromFlags(
   for (const text of settings) {
     const [key, value] = parseSetting(text);
     const field = model.fields.find((candidate) => candidate.name === key);
-    if (!field && model.ignoredFields[key] === undefined) {
-      throw new CliError('usage', `--set ${key}: ${endpoint} has no field "${key}" (its fields: ${fieldNames(model)})`);
+    // Own keys only: "constructor" or "__proto__" must not pass as fields inherited from Object.prototype.
+    if (!field && !Object.hasOwn(model.ignoredFields, key)) {
+      const hint = didYouMean(key, model.fields.map((candidate) => candidate.name));
+      throw new CliError('usage', `--set ${key}: ${endpoint} has no field "${key}"${hint} (its fields: ${fieldNames(model)})`);
     }
     if (field) checkValue(`--set ${key}`, field, value, endpoint);
     request[key] = value;

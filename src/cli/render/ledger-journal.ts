@@ -4,6 +4,7 @@ import { colours, type Colours } from './colour.js';
 import { code, markdownGrid } from './ledger-markdown-grid.js';
 import { ledgerName } from './ledger-name.js';
 import { dollars, plural } from './text.js';
+import { visibleView } from './visible-text.js';
 
 export type LedgerJournalFormat = 'table' | 'json' | 'markdown';
 
@@ -57,6 +58,8 @@ function journalMarkdown(report: LedgerJournalReport): string {
 /** The journal's summary in each format; JSON is the report itself, money as decimal strings. */
 export function renderLedgerJournal(report: LedgerJournalReport, format: LedgerJournalFormat, options: { readonly colour: boolean }): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  // People read the rest: a name or id from the ledger cannot forge a line or a colour.
+  report = visibleView(report);
   if (format === 'markdown') return journalMarkdown(report);
   return journalTable(report, colours(options.colour));
 }

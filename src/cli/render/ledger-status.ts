@@ -5,6 +5,7 @@ import { usageBar, type UsageBar } from './ledger-bar.js';
 import { code, markdownGrid } from './ledger-markdown-grid.js';
 import { ledgerName } from './ledger-name.js';
 import { dollars } from './text.js';
+import { visibleView } from './visible-text.js';
 
 export type LedgerStatusFormat = 'table' | 'json' | 'markdown';
 
@@ -62,6 +63,8 @@ function statusMarkdown(report: LedgerStatusReport): string {
 /** `fal-budget ledger status` in each format. JSON is the report itself: money as decimal strings. */
 export function renderLedgerStatus(report: LedgerStatusReport, format: LedgerStatusFormat, options: { readonly colour: boolean }): string {
   if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  // People read the rest: a name or id from the ledger cannot forge a line or a colour.
+  report = visibleView(report);
   if (format === 'markdown') return statusMarkdown(report);
   return statusTable(report, colours(options.colour));
 }

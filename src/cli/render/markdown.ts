@@ -2,18 +2,17 @@ import { formatJsonPath } from '../../core/errors/index.js';
 import type {
   BatchReport, DiffReport, PricesReport, QuoteReport, RateCard, Report, ValidateReport, VersionsReport,
 } from '../report.js';
-import { budgetText, dollars, ERRORS_SHOWN, itemQuantityText, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { BatchItemRows } from './batch-items.js';
+import { markdownCell } from './markdown-cell.js';
+import { budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { visibleView } from './visible-text.js';
 
-/** A cell's text, safe inside a GFM table: pipes escaped, line breaks as <br>. */
-function cell(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
 
 type Align = 'left' | 'right';
 
 function grid(head: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
   const rule = head.map((_, index) => (align?.[index] === 'right' ? '---:' : '---'));
-  return [head, rule, ...rows].map((row, index) => `| ${(index === 1 ? row : row.map(cell)).join(' | ')} |`).join('\n');
+  return [head, rule, ...rows].map((row, index) => `| ${(index === 1 ? row : row.map(markdownCell)).join(' | ')} |`).join('\n');
 }
 
 const code = (text: string) => `\`${text}\``;
@@ -32,27 +31,24 @@ function quoteMarkdown(report: QuoteReport): string {
   return `${out.join('\n\n')}\n`;
 }
 
-function batchMarkdown(report: BatchReport): string {
+/** A batch's markdown report a piece at a time: its listed lines may be a million rows. */
+function* batchMarkdown(report: BatchReport, listed: BatchItemRows): Generator<string> {
   const { counts } = report;
-  const out = [
-    `### Batch quote: ${counts.quoted.toLocaleString('en-US')} quoted, ${plural(counts.invalid, 'invalid line')}`,
-  ];
-  if (report.items.length > 0) {
-    out.push(grid(
-      ['Line', 'ID', 'Item', 'Quantity', 'Amount'],
-      report.items.map((item) => [String(item.line), item.id === undefined ? '' : String(item.id), item.lines[0]!.description, itemQuantityText(item.count, item.lines[0]!), dollars(item.total)]),
-      ['right', 'left', 'left', 'right', 'right'],
-    ));
+  yield `### Batch quote: ${counts.quoted.toLocaleString('en-US')} quoted, ${plural(counts.invalid, 'invalid line')}\n\n`;
+  if (listed.table.size > 0) {
+    yield* listed.table.markdown();
+    yield '\n';
   }
-  if (report.itemsOmitted > 0) out.push(`_${plural(report.items.length, 'line')} listed; ${report.itemsOmitted.toLocaleString('en-US')} more are in the totals._`);
+  const out: string[] = [];
+  if (report.itemsOmitted > 0) out.push(`_${plural(listed.table.size, 'line')} listed; ${report.itemsOmitted.toLocaleString('en-US')} more are in the totals._`);
   const rows = report.subtotals.map((subtotal) => [subtotal.provider, code(subtotal.endpoint), subtotal.count.toLocaleString('en-US'), dollars(subtotal.total)]);
   rows.push([`**${totalLabel(report.upperBound, report.currency)}**`, '', counts.jobs.toLocaleString('en-US'), `**${dollars(report.total)}**`]);
   out.push(grid(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], rows, ['left', 'left', 'right', 'right']));
-  if (report.errors.length > 0) {
+  if (counts.invalid > 0) {
     const shown = report.errors.slice(0, ERRORS_SHOWN);
-    out.push(`**Invalid lines (${report.errors.length.toLocaleString('en-US')}), not in the total:**`);
+    out.push(`**Invalid lines (${counts.invalid.toLocaleString('en-US')}), not in the total:**`);
     out.push(grid(['Line', 'ID', 'Reason'], shown.map((error) => [String(error.line), error.id === undefined ? '' : String(error.id), error.message]), ['right', 'left', 'left']));
-    if (report.errors.length > shown.length) out.push(`_First ${shown.length} shown._`);
+    if (counts.invalid > shown.length) out.push(`_First ${shown.length} shown._`);
   }
   if (report.pricing.length > 0) {
     const when = report.pricedAt === undefined ? 'a pinned version' : report.pricedAt;
@@ -62,7 +58,12 @@ function batchMarkdown(report: BatchReport): string {
   if (report.warnings.length > 0) {
     out.push(report.warnings.map((warning) => `> ⚠️ ${code(warning.code)} on ${plural(warning.count, 'line')} (first: line ${warning.firstLine}: ${warning.message})`).join('\n>\n'));
   }
-  return `${out.join('\n\n')}\n`;
+  yield `${out.join('\n\n')}\n`;
+}
+
+/** A batch's markdown, a piece at a time, with its listed lines taken from `listed`. User data is shown visible(). */
+export function batchMarkdownPieces(report: BatchReport, listed: BatchItemRows): Generator<string> {
+  return batchMarkdown(visibleView(report), listed);
 }
 
 function rateCardMarkdown(card: RateCard): string {
@@ -102,7 +103,7 @@ function diffMarkdown(report: DiffReport): string {
   if (report.changed.length > 0) {
     out.push(grid(
       ['Endpoint', 'Tier', 'Resolution', 'Unit', 'Old', 'New', 'Change', '%'],
-      report.changed.map((c) => [code(c.endpoint), c.tier, c.resolution, c.unit, dollars(c.old), dollars(c.new), c.change, `${c.percent}%`]),
+      report.changed.map((c) => [code(c.endpoint), c.tier, c.resolution, c.unit, dollars(c.old), dollars(c.new), groupThousands(c.change), `${c.percent}%`]),
       ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'],
     ));
     out.push('_Percent change rounded half-even to 2 places._');
@@ -136,10 +137,12 @@ function validateMarkdown(report: ValidateReport): string {
 }
 
 /** GitHub-flavoured markdown, for pasting into a pull request. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(data: Report): string {
+  // Every string a renderer reads is visible(): an id or a message cannot forge a row.
+  const report = visibleView(data);
   switch (report.kind) {
     case 'quote': return quoteMarkdown(report);
-    case 'batch': return batchMarkdown(report);
+    case 'batch': return [...batchMarkdown(report, BatchItemRows.of(report.items))].join('');
     case 'prices': return pricesMarkdown(report);
     case 'versions': return versionsMarkdown(report);
     case 'diff': return diffMarkdown(report);

@@ -2,6 +2,7 @@ import Table from 'cli-table3';
 import type { PricingCheckReport } from '../commands/pricing-check/pricing-check-report.js';
 import type { OutputFormat } from '../output-format.js';
 import { colours } from './colour.js';
+import { visibleView } from './visible-text.js';
 import { draftLines, falSide, headline, statusText, tableSide } from './pricing-check-text.js';
 
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
@@ -29,10 +30,10 @@ function markdown(report: PricingCheckReport): string {
 
 /** `pricing check` in the format asked for; JSON is the report's data. */
 export function renderPricingCheck(report: PricingCheckReport, format: OutputFormat, colour: boolean): string {
-  if (format === 'markdown') return markdown(report);
+  if (format === 'markdown') return markdown(visibleView(report));
   if (format === 'json') {
     const { kind: _kind, ...data } = report;
     return `${JSON.stringify(data, null, 2)}\n`;
   }
-  return table(report, colour);
+  return table(visibleView(report), colour);
 }

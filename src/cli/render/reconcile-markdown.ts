@@ -1,6 +1,6 @@
 import type { ReconcileCategory, ReconcileReport } from '../commands/reconcile/reconcile-report.js';
 import { attention, CATEGORY_LABELS, headline, notMatchedText, ROWS_SHOWN, rowNote, withoutIdText } from './reconcile-text.js';
-import { dollars } from './text.js';
+import { dollars, groupThousands } from './text.js';
 
 const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
 const code = (text: string) => `\`${text}\``;
@@ -15,16 +15,16 @@ export function renderReconcileMarkdown(report: ReconcileReport): string {
   const byCategory = (Object.entries(CATEGORY_LABELS) as [ReconcileCategory, string][]).map(([category, label]) => {
     const total = report.grandTotal.categories[category];
     const text = category === 'under_quoted' && total.count > 0 ? `**${label}**` : label;
-    return [text, total.count.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), total.difference];
+    return [text, total.count.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), groupThousands(total.difference)];
   });
-  byCategory.push([`**Total (${report.currency})**`, report.rows.length.toLocaleString('en-US'), `**${dollars(report.grandTotal.counted)}**`, `**${dollars(report.grandTotal.billed)}**`, `**${report.grandTotal.difference}**`]);
+  byCategory.push([`**Total (${report.currency})**`, report.rows.length.toLocaleString('en-US'), `**${dollars(report.grandTotal.counted)}**`, `**${dollars(report.grandTotal.billed)}**`, `**${groupThousands(report.grandTotal.difference)}**`]);
   out.push(grid(['Category', 'Requests', 'Counted', 'Billed', 'Billed − counted'], ['---', '---:', '---:', '---:', '---:'], byCategory));
   if (report.totals.length > 0) {
     out.push(grid(
       ['Endpoint', 'Requests', 'Counted', 'Billed', 'Billed − counted', 'Not matched'], ['---', '---:', '---:', '---:', '---:', '---'],
       report.totals.map((total) => [
         code(total.endpoint), Object.values(total.categories).reduce((sum, category) => sum + category.count, 0).toLocaleString('en-US'),
-        dollars(total.counted), dollars(total.billed), total.difference, notMatchedText(total.categories),
+        dollars(total.counted), dollars(total.billed), groupThousands(total.difference), notMatchedText(total.categories),
       ]),
     ));
   }
@@ -37,7 +37,7 @@ export function renderReconcileMarkdown(report: ReconcileReport): string {
       ['Category', 'Request', 'Endpoint', 'Counted', 'Billed', 'Billed − counted', ...(withNotes ? ['Note'] : [])], ['---', '---', '---', '---:', '---:', '---:', ...(withNotes ? ['---'] : [])],
       shown.map((row, index) => [
         CATEGORY_LABELS[row.category], code(row.requestId), code(row.endpoint),
-        row.ledger ? dollars(row.ledger.counted) : '—', row.billed?.cost === undefined ? '—' : dollars(row.billed.cost), row.difference ?? '',
+        row.ledger ? dollars(row.ledger.counted) : '—', row.billed?.cost === undefined ? '—' : dollars(row.billed.cost), row.difference === undefined ? '' : groupThousands(row.difference),
         ...(withNotes ? [notes[index]!] : []),
       ]),
     ));

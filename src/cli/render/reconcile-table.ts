@@ -2,7 +2,7 @@ import Table from 'cli-table3';
 import type { ReconcileCategory, ReconcileReport } from '../commands/reconcile/reconcile-report.js';
 import { colours } from './colour.js';
 import { attention, CATEGORY_LABELS, headline, notMatchedText, ROWS_SHOWN, rowNote, withoutIdText } from './reconcile-text.js';
-import { dollars } from './text.js';
+import { dollars, groupThousands } from './text.js';
 
 const box = (head: string[], colAligns: Table.HorizontalAlignment[]) => new Table({ head, colAligns, style: { head: [], border: [], compact: true } });
 
@@ -16,16 +16,16 @@ export function renderReconcileTable(report: ReconcileReport, options: { readonl
   const byCategory = box(['Category', 'Requests', 'Counted', 'Billed', 'Billed − counted'], ['left', 'right', 'right', 'right', 'right']);
   for (const [category, label] of Object.entries(CATEGORY_LABELS) as [ReconcileCategory, string][]) {
     const total = report.grandTotal.categories[category];
-    byCategory.push([tone(category, label), total.count.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), total.difference]);
+    byCategory.push([tone(category, label), total.count.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), groupThousands(total.difference)]);
   }
-  byCategory.push([c.bold(`Total (${report.currency})`), report.rows.length.toLocaleString('en-US'), c.bold(dollars(report.grandTotal.counted)), c.bold(dollars(report.grandTotal.billed)), c.bold(report.grandTotal.difference)]);
+  byCategory.push([c.bold(`Total (${report.currency})`), report.rows.length.toLocaleString('en-US'), c.bold(dollars(report.grandTotal.counted)), c.bold(dollars(report.grandTotal.billed)), c.bold(groupThousands(report.grandTotal.difference))]);
   out.push(byCategory.toString());
 
   if (report.totals.length > 0) {
     const perEndpoint = box(['Endpoint', 'Requests', 'Counted', 'Billed', 'Billed − counted', 'Not matched'], ['left', 'right', 'right', 'right', 'right', 'left']);
     for (const total of report.totals) {
       const requests = Object.values(total.categories).reduce((sum, category) => sum + category.count, 0);
-      perEndpoint.push([total.endpoint, requests.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), total.difference, notMatchedText(total.categories)]);
+      perEndpoint.push([total.endpoint, requests.toLocaleString('en-US'), dollars(total.counted), dollars(total.billed), groupThousands(total.difference), notMatchedText(total.categories)]);
     }
     out.push(perEndpoint.toString());
   }
@@ -40,7 +40,7 @@ export function renderReconcileTable(report: ReconcileReport, options: { readonl
     shown.forEach((row, index) => {
       list.push([
         tone(row.category, CATEGORY_LABELS[row.category]), row.requestId, row.endpoint,
-        row.ledger ? dollars(row.ledger.counted) : '—', row.billed?.cost === undefined ? '—' : dollars(row.billed.cost), row.difference ?? '',
+        row.ledger ? dollars(row.ledger.counted) : '—', row.billed?.cost === undefined ? '—' : dollars(row.billed.cost), row.difference === undefined ? '' : groupThousands(row.difference),
         ...(withNotes ? [notes[index]!] : []),
       ]);
     });

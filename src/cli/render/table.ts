@@ -3,8 +3,10 @@ import { formatJsonPath } from '../../core/errors/index.js';
 import type {
   BatchReport, DiffReport, PricesReport, QuoteReport, RateCard, Report, ValidateReport, VersionsReport,
 } from '../report.js';
+import { BatchItemRows } from './batch-items.js';
 import { colours, type Colours } from './colour.js';
-import { budgetText, dollars, ERRORS_SHOWN, itemQuantityText, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { visibleView } from './visible-text.js';
 
 export interface TableOptions {
   readonly colour: boolean;
@@ -47,21 +49,14 @@ function quoteTable(report: QuoteReport, c: Colours): string {
   return `${out.join('\n')}\n`;
 }
 
-function batchTable(report: BatchReport, c: Colours): string {
+/** A batch's table report a piece at a time: its listed lines may be a million rows. */
+function* batchTable(report: BatchReport, listed: BatchItemRows, c: Colours): Generator<string> {
   const { counts } = report;
-  const out: string[] = [
-    c.bold(`Batch: ${plural(counts.quoted, 'line')} quoted, ${plural(counts.invalid, 'invalid line')}${counts.blank > 0 ? `, ${plural(counts.blank, 'blank line')} skipped` : ''}`),
-  ];
-  if (report.items.length > 0) {
-    const items = table(['Line', 'ID', 'Item', 'Quantity', 'Amount'], ['right', 'left', 'left', 'right', 'right']);
-    for (const item of report.items) {
-      const line = item.lines[0]!;
-      items.push([String(item.line), item.id === undefined ? '' : String(item.id), line.description, itemQuantityText(item.count, line), dollars(item.total)]);
-    }
-    out.push(items.toString());
-  }
+  yield `${c.bold(`Batch: ${plural(counts.quoted, 'line')} quoted, ${plural(counts.invalid, 'invalid line')}${counts.blank > 0 ? `, ${plural(counts.blank, 'blank line')} skipped` : ''}`)}\n`;
+  if (listed.table.size > 0) yield* listed.table.box();
+  const out: string[] = [];
   if (report.itemsOmitted > 0) {
-    out.push(c.dim(`(${plural(report.items.length, 'line')} listed, ${report.itemsOmitted.toLocaleString('en-US')} more added up below; --items all lists every line, --json streams them all)`));
+    out.push(c.dim(`(${plural(listed.table.size, 'line')} listed, ${report.itemsOmitted.toLocaleString('en-US')} more added up below; --items all lists every line, --json streams them all)`));
   }
   const subtotals = table(['Provider', 'Endpoint', 'Jobs', 'Subtotal'], ['left', 'left', 'right', 'right']);
   for (const subtotal of report.subtotals) {
@@ -69,13 +64,13 @@ function batchTable(report: BatchReport, c: Colours): string {
   }
   subtotals.push([c.bold(totalLabel(report.upperBound, report.currency)), '', right(counts.jobs.toLocaleString('en-US')), right(c.bold(dollars(report.total)))]);
   out.push(subtotals.toString());
-  if (report.errors.length > 0) {
-    out.push(c.red(`Invalid lines (${report.errors.length.toLocaleString('en-US')}), not in the total:`));
+  if (counts.invalid > 0) {
+    out.push(c.red(`Invalid lines (${counts.invalid.toLocaleString('en-US')}), not in the total:`));
     const shown = report.errors.slice(0, ERRORS_SHOWN);
     const errors = table(['Line', 'ID', 'Reason'], ['right', 'left', 'left'], REASON_WIDTH);
     for (const error of shown) errors.push([String(error.line), error.id === undefined ? '' : String(error.id), error.message]);
     out.push(errors.toString());
-    if (report.errors.length > shown.length) out.push(c.dim(`(first ${shown.length} shown; --json lists all ${report.errors.length.toLocaleString('en-US')})`));
+    if (counts.invalid > shown.length) out.push(c.dim(`(first ${shown.length} shown; --json lists all ${counts.invalid.toLocaleString('en-US')})`));
   }
   if (report.pricing.length > 0) {
     out.push(`Pricing (${report.pricedAt === undefined ? 'pinned version' : `in effect at ${report.pricedAt}`}):`);
@@ -88,7 +83,15 @@ function batchTable(report: BatchReport, c: Colours): string {
       out.push(c.yellow(`  ! ${warning.code} on ${plural(warning.count, 'line')} (first: line ${warning.firstLine}: ${warning.message})`));
     }
   }
-  return `${out.join('\n')}\n`;
+  yield `${out.join('\n')}\n`;
+}
+
+/**
+ * A batch's table, a piece at a time, with its listed lines taken from `listed` (filled while the
+ * batch streamed) rather than from `report.items`. User data is shown visible().
+ */
+export function batchTablePieces(report: BatchReport, listed: BatchItemRows, options: TableOptions): Generator<string> {
+  return batchTable(visibleView(report), listed, colours(options.colour));
 }
 
 function rateCardTable(card: RateCard, c: Colours): string {
@@ -143,7 +146,7 @@ function diffTable(report: DiffReport, c: Colours): string {
     const changed = table(['Endpoint', 'Tier', 'Resolution', 'Unit', 'Old', 'New', 'Change', '%'], ['left', 'left', 'left', 'left', 'right', 'right', 'right', 'right']);
     for (const cell of report.changed) {
       const paint = cell.change.startsWith('-') ? c.green : c.red;
-      changed.push([cell.endpoint, cell.tier, cell.resolution, cell.unit, dollars(cell.old), dollars(cell.new), paint(cell.change), paint(`${cell.percent}%`)]);
+      changed.push([cell.endpoint, cell.tier, cell.resolution, cell.unit, dollars(cell.old), dollars(cell.new), paint(groupThousands(cell.change)), paint(`${cell.percent}%`)]);
     }
     out.push(`Changed (${report.changed.length}; % rounded half-even to 2 places):\n${changed.toString()}`);
   } else {
@@ -176,11 +179,13 @@ function validateTable(report: ValidateReport, c: Colours): string {
 }
 
 /** The default output, for people: box tables, colour only when the caller asks for it. */
-export function renderTable(report: Report, options: TableOptions): string {
+export function renderTable(data: Report, options: TableOptions): string {
   const c = colours(options.colour);
+  // Every string a renderer reads is visible(): an id or a message cannot forge a row or a colour.
+  const report = visibleView(data);
   switch (report.kind) {
     case 'quote': return quoteTable(report, c);
-    case 'batch': return batchTable(report, c);
+    case 'batch': return [...batchTable(report, BatchItemRows.of(report.items), c)].join('');
     case 'prices': return pricesTable(report, c);
     case 'versions': return versionsTable(report, c);
     case 'diff': return diffTable(report, c);

@@ -1,8 +1,19 @@
 import type { BudgetCheck } from '../budget-check.js';
 import type { Quote, QuoteLine } from '../../core/quote-types.js';
 
+/**
+ * A decimal string with its whole part grouped by thousands ("1234567.50" -> "1,234,567.50"),
+ * as counts are: text in, text out, never through a Number, so it stays exact. Human formats only;
+ * JSON and CSV keep the plain decimal string.
+ */
+export function groupThousands(amount: string): string {
+  const match = /^([+-]?)(\d+)(\.\d+)?$/.exec(amount);
+  if (!match || match[2]!.length <= 3) return amount;
+  return `${match[1]}${match[2]!.replace(/\B(?=(\d{3})+$)/g, ',')}${match[3] ?? ''}`;
+}
+
 /** Shared wording, so table and markdown say the same thing. */
-export const dollars = (amount: string): string => `$${amount}`;
+export const dollars = (amount: string): string => `$${groupThousands(amount)}`;
 
 export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;

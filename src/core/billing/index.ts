@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BillingKind, DataOf, ParamsOf, UnitOf } from './billing-kind.js';
 import { perBlock } from './per-block.js';
 import { perClip } from './per-clip.js';

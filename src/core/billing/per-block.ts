@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import { Decimal, formatDecimal } from '../money.js';
 import type { Price } from '../pricing/price.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import { price, type Price } from '../pricing/price.js';
 import { priceSchema, ratesBy } from '../pricing/price-schema.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { field } from './fields.js';
 import { mediaUrl, prompt, resolution } from './luma-ray-fields.js';
 import { defineRequestModel } from './request-model.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { field } from './fields.js';
 
 // Fields every Luma Ray 3.2 endpoint in the seeds shares, each defined once with its options,

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { field } from './fields.js';
 import { prompt } from './luma-ray-fields.js';
 import { videoToVideoModel } from './video-to-video.js';

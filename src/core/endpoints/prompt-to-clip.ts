@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { field } from './fields.js';
 import { aspectRatio, clipDuration, mediaUrl, prompt, referenceImageUrls, resolution } from './luma-ray-fields.js';
 import { loopRule } from './luma-ray-rules.js';

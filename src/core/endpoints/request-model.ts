@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { fieldInfo, type FieldInfo } from './fields.js';
 import { tiersOf, type Tier } from './tiers.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';

@@ -15,7 +15,8 @@ export type CoreErrorCode =
   | 'invalid_option'
   | 'invalid_ledger_request'
   | 'invalid_ledger_amount'
-  | 'window_forgotten';
+  | 'window_forgotten'
+  | 'missing_dependency';
 
 /** Codes of the fal adapters' errors (UnsupportedCallError, JwksUnavailableError, FalPlatformError, ProxyRequestError). */
 export type FalAdapterErrorCode =
@@ -34,8 +35,8 @@ export type FalAdapterErrorCode =
   | 'invalid_json'
   | 'body_too_large';
 
-/** Codes of the CLI's own errors (CliError). */
-export type CliErrorCode = 'usage' | 'unreadable_input' | 'malformed_input';
+/** Codes of the CLI's own errors (CliError, LineTooLongError, OutputFailedError). */
+export type CliErrorCode = 'usage' | 'unreadable_input' | 'malformed_input' | 'line_too_long' | 'output_failed';
 
 /** The closed list of `FalBudgetError.code`s: a program can switch on it exhaustively. */
 export type FalBudgetErrorCode = CoreErrorCode | FalAdapterErrorCode | CliErrorCode;

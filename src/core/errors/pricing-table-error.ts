@@ -9,7 +9,7 @@ export interface PricingTableProblem {
   readonly message: string;
 }
 
-export function formatTableProblem(problem: PricingTableProblem): string {
+function formatTableProblem(problem: PricingTableProblem): string {
   const where = problem.path.length === 0 ? problem.file : `${problem.file} at ${formatJsonPath(problem.path)}`;
   return `${where}: ${problem.message}`;
 }

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A price is a decimal string greater than zero. JSON numbers are refused: a float has already

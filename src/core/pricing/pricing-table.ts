@@ -79,7 +79,15 @@ export function compilePricingTable(json: unknown, file: string, sha256: string)
       }),
     );
   }
-  const data = parsed.data;
+  return compileTableData(parsed.data, file, sha256);
+}
+
+/**
+ * Compiles a table that pricingTableSchema has already accepted, unchanged (the schema only
+ * validates; it transforms nothing): the bundled tables, validated by `npm run generate`, so a
+ * cold start does not validate them again (that was most of the CLI's start-up work).
+ */
+export function compileTableData(data: PricingTableData, file: string, sha256: string): PricingTable {
   const problems: PricingTableProblem[] = [];
   const effectiveFromMs = instantToMs(data.effectiveFrom);
   const effectiveUntilMs = data.effectiveUntil === undefined ? undefined : instantToMs(data.effectiveUntil);

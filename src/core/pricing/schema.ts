@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { billingSchema } from '../billing/index.js';
 import { REQUEST_MODEL_IDS } from '../endpoints/index.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { emptyLedgerState, type HoldRecord, type LedgerState } from '../../core/budget/ledger-state.js';
 import type { JournalEntry } from '../../core/budget/ledger-types.js';
 import { amountToNano, nanoToMoney } from '../../core/budget/nano-usd.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
+import { importOptional } from '../../core/errors/missing-dependency-error.js';
 
 /** One Redis command, as strings in and whatever the client decoded out. */
 /**
@@ -109,7 +110,7 @@ export function wrapClient(client: unknown): RedisConnection {
  * resend of unanswered commands after a reconnect, and a per-command timeout.
  */
 export async function connectUrl(url: string, timeoutMs: number): Promise<RedisConnection> {
-  const { Redis } = await import('ioredis');
+  const { Redis } = await importOptional('ioredis', 'redisLedger({ url })', () => import('ioredis'));
   const client = new Redis(url, {
     lazyConnect: true,
     enableOfflineQueue: false,

@@ -8,7 +8,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileLedger } from '../../../src/index.js';
+import { fileLedger } from '../../../src/node.js';
 import { fillLedger } from '../../cli/support/ledger-fill.js';
 import { ledgerSeeder, V2V } from '../../cli/support/seed-ledger.js';
 import { billingRow } from '../../fal/support/fake-platform.js';

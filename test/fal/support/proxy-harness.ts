@@ -5,7 +5,9 @@ import { fromHeaders, handleRequest, resolveProxyConfig, responsePassthrough, ty
 import { createHandler } from '@fal-ai/server-proxy/express';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll } from 'vitest';
-import { budgetMiddleware, withBudget, type BudgetGuard, type ExpressGuardOptions, type FetchGuardOptions } from '../../../src/index.js';
+import { type BudgetGuard } from '../../../src/index.js';
+import { budgetMiddleware, type ExpressGuardOptions } from '../../../src/express.js';
+import { withBudget, type FetchGuardOptions } from '../../../src/fetch.js';
 import { FakeFal } from './fake-fal.js';
 
 /**

@@ -4,7 +4,9 @@
 // <ledger>: a file path (fileLedger) or a redis:// URL (redisLedger).
 import { createFalClient } from '@fal-ai/client';
 import express from 'express';
-import { createBudgetGuard, fileLedger, redisLedger, webhookMiddleware, type Ledger, guardedFetch } from '../../../src/index.js';
+import { createBudgetGuard, type Ledger, guardedFetch } from '../../../src/index.js';
+import { fileLedger, redisLedger } from '../../../src/node.js';
+import { webhookMiddleware } from '../../../src/express.js';
 import { FakeFal } from './fake-fal.js';
 
 const [mode, where, now, url] = process.argv.slice(2) as [string, string, string, string];

@@ -1,0 +1,49 @@
+import Table from 'cli-table3';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { LongTable, type Align } from '../../src/cli/render/long-table.js';
+
+/** What cli-table3 draws for the same table, in the compact style the CLI's other tables use. */
+function cliTable3(head: string[], align: Align[], rows: string[][]): string {
+  const table = new Table({ head, colAligns: align, style: { head: [], border: [], compact: true } });
+  for (const row of rows) table.push(row);
+  return `${table.toString()}\n`;
+}
+
+const text = fc.oneof(
+  fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '.', '$', '·', 'é', '—', '/', '-'), maxLength: 12 }),
+  fc.string({ unit: fc.constantFrom('日', '本', '語', 'x', ' '), maxLength: 6 }),
+);
+
+describe('LongTable', () => {
+  it('draws exactly what cli-table3 draws, for any cells, widths and alignments', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 1, max: 5 }).chain((columns) => fc.record({
+        head: fc.array(text.filter((cell) => cell.trim() === cell && cell.length > 0), { minLength: columns, maxLength: columns }),
+        align: fc.array(fc.constantFrom<Align>('left', 'right'), { minLength: columns, maxLength: columns }),
+        rows: fc.array(fc.array(text.map((cell) => cell.trim()), { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 30 }),
+        repeated: fc.array(fc.boolean(), { minLength: columns, maxLength: columns }),
+      })),
+      ({ head, align, rows, repeated }) => {
+        const long = new LongTable(head, align, repeated);
+        for (const row of rows) long.add(row);
+        expect([...long.box()].join('')).toBe(cliTable3(head, align, rows));
+      },
+    ), { numRuns: 300 });
+  });
+
+  it('keeps rows in order across its stored chunks, and hands out the output in pieces', () => {
+    const long = new LongTable(['n', 'text'], ['right', 'left'], [false, true]);
+    const count = 40_000;
+    for (let index = 0; index < count; index += 1) long.add([String(index), `row ${index % 7} ${'·'.repeat(20)}`]);
+    const pieces = [...long.box()];
+    expect(pieces.length).toBeGreaterThan(1);
+    const lines = pieces.join('').split('\n');
+    expect(lines).toHaveLength(count + 5);
+    expect(lines[3]).toBe(`│     0 │ row 0 ${'·'.repeat(20)} │`);
+    expect(lines[count + 2]).toBe(`│ ${count - 1} │ row ${(count - 1) % 7} ${'·'.repeat(20)} │`);
+    const markdown = [...long.markdown()].join('').split('\n');
+    expect(markdown[2]).toBe(`| 0 | row 0 ${'·'.repeat(20)} |`);
+    expect(markdown).toHaveLength(count + 3);
+  });
+});
