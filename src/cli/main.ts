@@ -2,16 +2,12 @@ import { readFileSync } from 'node:fs';
 import type { Readable, Writable } from 'node:stream';
 import { FalBudgetError, LedgerUnavailableError } from '../core/errors/index.js';
 import { batchCommand } from './commands/batch.js';
-import { diffCommand, tablesDiffer } from './commands/diff.js';
 import type { DescribeReport } from './commands/describe.js';
 import type { LedgerInvocation } from './commands/ledger/ledger-flags.js';
 import { pricesCommand } from './commands/prices.js';
 import { quoteCommand } from './commands/quote.js';
-import { reconcileCommand } from './commands/reconcile/reconcile-command.js';
 import type { ReconcileReport } from './commands/reconcile/reconcile-report.js';
-import { pricingCheckCommand } from './commands/pricing-check/pricing-check-command.js';
 import type { PricingCheckReport } from './commands/pricing-check/pricing-check-report.js';
-import { validateCommand } from './commands/validate.js';
 import { versionsCommand } from './commands/versions.js';
 import type { ReportFormat } from './output-format.js';
 import { withConfigDefaults } from './config-file-defaults.js';
@@ -22,12 +18,11 @@ import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCs
 import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
 import { BatchItemRows } from './render/batch-items.js';
 import { batchMarkdownPieces, renderMarkdown } from './render/markdown.js';
-import { reconcileJsonPieces } from './render/reconcile-json.js';
-import { renderReconcile } from './render/reconcile-output.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 import { outputWriter } from './write-output.js';
 import { visible, visibleView } from './render/visible-text.js';
+import { dollars } from './render/text.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
 type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
@@ -65,16 +60,20 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     case 'quote': return { report: await quoteCommand(invocation.flags, io), written: false };
     case 'prices': return { report: pricesCommand(invocation.flags, io.now), written: false };
     case 'versions': return { report: versionsCommand(invocation.flags, io.now), written: false };
-    case 'diff': return { report: await diffCommand(invocation.flags, io.now), written: false };
-    case 'validate': return { report: validateCommand(invocation.flags), written: false };
+    // diff, validate, reconcile and pricing check are loaded only when used, like ledger and
+    // describe: their modules (the platform client, proper-lockfile, node:crypto) stay out of a
+    // quote's start-up.
+    case 'diff': return { report: await (await import('./commands/diff.js')).diffCommand(invocation.flags, io.now), written: false };
+    case 'validate': return { report: (await import('./commands/validate.js')).validateCommand(invocation.flags), written: false };
     case 'reconcile': {
-      const report = await reconcileCommand(invocation.flags, io);
+      const report = await (await import('./commands/reconcile/reconcile-command.js')).reconcileCommand(invocation.flags, io);
       if (invocation.format !== 'json') return { report, written: false };
       // Piece by piece: a report of millions of requests is more than one string can hold.
+      const { reconcileJsonPieces } = await import('./render/reconcile-json.js');
       for (const piece of reconcileJsonPieces(report)) await write(piece);
       return { report, written: true };
     }
-    case 'pricing-check': return { report: await pricingCheckCommand(invocation.flags, io), written: false };
+    case 'pricing-check': return { report: await (await import('./commands/pricing-check/pricing-check-command.js')).pricingCheckCommand(invocation.flags, io), written: false };
     // Loaded only when used, like ledger: the bin's start-up stays what quote needs.
     case 'describe': return { report: (await import('./commands/describe.js')).describeCommand(invocation.flags, io.now), written: false };
     case 'batch': {
@@ -123,7 +122,7 @@ async function render(report: Report, format: ReportFormat, colour: boolean): Pr
     if (report.kind === 'batch') return renderBatchCsv(report);
     throw new Error(`no CSV for ${report.kind}`);
   }
-  if (report.kind === 'reconcile') return renderReconcile(report, format, colour);
+  if (report.kind === 'reconcile') return (await import('./render/reconcile-output.js')).renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
   if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(report, format, colour);
   if (format === 'json') return renderJson(report);
@@ -159,10 +158,10 @@ function stderrNote(report: Report): string | undefined {
   const notes: string[] = [];
   if ((report.kind === 'quote' || report.kind === 'batch') && report.budget && !report.budget.within) {
     const total = report.kind === 'quote' ? report.quote.total : report.total;
-    notes.push(`total $${total} is over --max $${report.budget.max} by $${report.budget.over}`);
+    notes.push(`total ${dollars(total)} is over --max ${dollars(report.budget.max)} by ${dollars(report.budget.over!)}`);
   }
   if (report.kind === 'batch' && report.comparison?.maxIncrease && !report.comparison.maxIncrease.within) {
-    notes.push(`total went up by $${report.comparison.delta.slice(1)}, over --max-increase $${report.comparison.maxIncrease.max} by $${report.comparison.maxIncrease.over}`);
+    notes.push(`total went up by ${dollars(report.comparison.delta.slice(1))}, over --max-increase ${dollars(report.comparison.maxIncrease.max)} by ${dollars(report.comparison.maxIncrease.over!)}`);
   }
   if (report.kind === 'batch' && report.emptyPlan) notes.push(`warning: ${report.emptyPlan.message}`);
   if (report.kind === 'batch' && report.errors.length > 0) {
@@ -217,7 +216,7 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     await out.flushed();
     const note = stderrNote(report);
     if (note) await err(note);
-    if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return tablesDiffer(report) ? EXIT.changed : EXIT.ok;
+    if (invocation.command === 'diff' && invocation.flags.exitCode && report.kind === 'diff') return (await import('./commands/diff.js')).tablesDiffer(report) ? EXIT.changed : EXIT.ok;
     return exitCodeOf(report);
   } catch (error) {
     if (error instanceof LedgerUnavailableError) {

@@ -143,6 +143,17 @@ function unknownIn(parser: Argv, argv: Record<string, unknown> | undefined, args
 }
 
 /**
+ * yargs renders a command's whole help after its handler runs, in case a later failure wants to
+ * print it (2-3 ms of a quote's start-up: quote's help lists every field flag). Our handlers only
+ * record the invocation and failures are printed by us, so that help is never shown. Help that is
+ * asked for (--help, help <command>) is rendered as always.
+ */
+function skipHelpCache(parser: { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }): void {
+  const usage = parser.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
+}
+
+/**
  * The command line, defined once: names and flags are fixed because scripts call them.
  * yargs only parses here; it never prints or exits, so main decides every exit code.
  */
@@ -279,6 +290,7 @@ export function parseCommandLine(commandLine: readonly string[], version: string
     return { kind: 'show', text: printed.replace(/\n$/, '') };
   }
   let outcome: Parsed | undefined;
+  skipHelpCache(parser as unknown as Parameters<typeof skipHelpCache>[0]);
   // parseSync: no command here is async, and a promise returned by mistake would go unread.
   parser.parseSync(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
     if (outcome) return;

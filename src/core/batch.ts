@@ -74,7 +74,7 @@ function countIssue(count: unknown): RequestIssue | undefined {
 }
 
 /** Checks the envelope of a batch entry; the request inside is validated when it is quoted. */
-function parseBatchRequest(value: unknown): BatchRequest {
+export function parseBatchRequest(value: unknown): BatchRequest {
   const issues: RequestIssue[] = [];
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidRequestError('(batch line)', [{ path: [], code: 'invalid_type', message: 'expected an object {"endpoint": "...", "input": {...}}' }]);

@@ -1,7 +1,8 @@
+import type { z } from 'zod';
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {
-  AmbiguousEndpointError, InvalidOptionError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError,
+  AmbiguousEndpointError, InvalidOptionError, InvalidRequestError, NoPriceInEffectError, NotOfferedError, UnknownEndpointError, type RequestIssue,
 } from './errors/index.js';
 import { instantOf } from './instant.js';
 import type { PriceBook } from './pricing/price-book.js';
@@ -72,29 +73,43 @@ interface Validated {
   readonly warnings: QuoteWarning[];
 }
 
+/**
+ * Which zod schemas parse a request's fields: `compiled` (z.compile of the model's schemas, what
+ * every quote uses) or `reference` (the plain schemas), which the differential test in
+ * test/core/compiled-quote.test.ts holds the compiled path to, quote for quote and error for error.
+ */
+export type SchemaPath = 'compiled' | 'reference';
+
+function schemaOf(model: RequestModel, mode: ValidationMode, path: SchemaPath) {
+  if (path === 'compiled') return model.compiled[mode];
+  return mode === 'strict' ? model.strictSchema : model.quoteSchema;
+}
+
+function requestIssues(input: Record<string, unknown>, issues: readonly z.core.$ZodIssue[]): RequestIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path as (string | number)[],
+    code: issue.code,
+    // zod says "expected string, received undefined"; a person wants to hear it is missing.
+    message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
+  }));
+}
+
 /** Parses a request against its model's fields: every mistyped field is named, unknown ones warned about. */
-function parseRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
+function parseRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode, path: SchemaPath): Validated {
   if (!isPlainObject(input)) {
     throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
   }
-  const schema = mode === 'strict' ? model.strictSchema : model.quoteSchema;
-  const result = schema.safeParse(input);
-  if (!result.success) {
-    throw new InvalidRequestError(endpoint, result.error.issues.map((issue) => ({
-      path: issue.path as (string | number)[],
-      code: issue.code,
-      // zod says "expected string, received undefined"; a person wants to hear it is missing.
-      message: issue.path.length === 1 && input[issue.path[0] as string] === undefined ? 'required' : issue.message,
-    })));
-  }
+  const result = schemaOf(model, mode, path).safeParse(input);
+  if (!result.success) throw new InvalidRequestError(endpoint, requestIssues(input, result.error.issues));
 
   const warnings: QuoteWarning[] = [];
   const known = fieldNamesOf(model);
   for (const key in input) {
-    if (!Object.hasOwn(input, key)) continue;
+    // A model's fields and its ignored fields are disjoint: a known key needs no other test.
+    if (known.has(key) || !Object.hasOwn(input, key)) continue;
     if (Object.hasOwn(model.ignoredFields, key)) {
       warnings.push({ code: 'ignored_field', message: model.ignoredFields[key]!, path: [key] });
-    } else if (!known.has(key)) {
+    } else {
       warnings.push({ code: 'unknown_field', message: `${key} is not a field of ${endpoint}; the provider will ignore it`, path: [key] });
     }
   }
@@ -117,8 +132,8 @@ const pricingBlocks = new WeakMap<PricingTable, { atMs: number | undefined; valu
 const NOT_OFFERED_RULES = new Set(['hdr_resolution']);
 
 /** Validates, reporting a request whose only fault is an unsold combination as NotOfferedError. */
-function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
-  const validated = parseRequest(endpoint, model, input, mode);
+function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode, path: SchemaPath): Validated {
+  const validated = parseRequest(endpoint, model, input, mode, path);
   const { parsed } = validated;
   const broken = model.rules(parsed, mode);
   if (broken.length === 0) return validated;
@@ -145,13 +160,13 @@ function pricingOf(table: PricingTable, atMs: number | undefined): QuotePricing 
  * Quotes one request from a price book. Pure: the instant comes in `options.at`, the MP4 reader
  * in `options.probeSource`. Throws a typed FalBudgetError for anything it cannot price exactly.
  */
-export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, options: CoreQuoteOptions): Quote {
+export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, options: CoreQuoteOptions, path: SchemaPath = 'compiled'): Quote {
   if (typeof endpoint !== 'string' || endpoint.length === 0) {
     throw new InvalidRequestError(String(endpoint), [{ path: ['endpoint'], code: 'invalid_type', message: 'the endpoint must be a non-empty string' }]);
   }
   const { table, pricing, atMs } = selectPricing(book, endpoint, options);
   const mode: ValidationMode = options.strict ? 'strict' : 'quote';
-  const { parsed, warnings } = validateOffered(endpoint, table, pricing.request, input, mode);
+  const { parsed, warnings } = validateOffered(endpoint, table, pricing.request, input, mode, path);
   const { card } = pricing;
   const priced = card.quote(parsed, { endpoint, provider: table.provider, options });
   if (!card.kind.source && options.sourceSeconds !== undefined) {

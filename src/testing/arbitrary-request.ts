@@ -25,7 +25,7 @@ function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<string, un
 }
 
 /** Candidate requests: any input the fields allow, and for a source-billed kind a length (or none). */
-function candidateArbitrary(context: RequestContext): fc.Arbitrary<GeneratedRequest> {
+export function candidateArbitrary(context: RequestContext): fc.Arbitrary<GeneratedRequest> {
   const length = context.maxSourceSeconds === undefined ? fc.constant(undefined) : fc.option(sourceSecondsArbitrary(context.maxSourceSeconds), { nil: undefined });
   return fc.tuple(inputArbitrary(context), length).map(([input, sourceSeconds]) => ({
     endpoint: context.endpoint,

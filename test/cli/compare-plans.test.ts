@@ -190,3 +190,28 @@ describe('the plans the docs compare (test/fixtures/plans)', () => {
     expect(compared.stderr).toBe('fal-budget: total went up by $9.64, over --max-increase $9.63 by $0.01\n');
   });
 });
+
+describe('--compare-to: money over $1,000 in the human formats', () => {
+  const big = (count: number) => plan({ id: 'opening', endpoint: V2V, count, input: { resolution: '1080p', hdr: true, duration: '10s' } });
+
+  it('groups thousands in the table, markdown and the stderr note; JSON keeps plain decimals', async () => {
+    const previous = await saved(big(500));
+    const table = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--max-increase', '100'], { stdin: big(1500) });
+    expect(table.code).toBe(3);
+    expect(table.stdout).toContain('$4,320.00 (500 jobs)');
+    expect(table.stdout).toContain('$12,960.00 (1,500 jobs)');
+    expect(table.stdout).toContain('+8,640.00');
+    expect(table.stdout).toContain('OVER --max-increase $100.00 by $8,540.00');
+    expect(table.stderr).toContain('total went up by $8,640.00, over --max-increase $100.00 by $8,540.00');
+    const markdown = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--format', 'markdown'], { stdin: big(1500) });
+    expect(markdown.stdout).toContain('**+8,640.00**');
+    const json = await runCli(['batch', '-', '--at', AT, '--compare-to', previous, '--json'], { stdin: big(1500) });
+    expect(JSON.parse(json.stdout).comparison.delta).toBe('+8640.00');
+  });
+
+  it('groups thousands in the --max note on stderr', async () => {
+    const result = await runCli(['batch', '-', '--at', AT, '--max', '1000'], { stdin: big(500) });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('total $4,320.00 is over --max $1,000.00 by $3,320.00');
+  });
+});

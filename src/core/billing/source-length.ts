@@ -24,13 +24,18 @@ function sourceSecondsOption(value: string | Decimal): Seconds {
   throw new InvalidOptionError('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`);
 }
 
+const NO_WARNINGS: readonly QuoteWarning[] = Object.freeze([]);
+
 /** Finds the source's length: given, read from inline MP4 bytes, or (unknown) its maximum. */
-export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: Record<string, unknown>, options: CoreQuoteOptions) {
-  const warnings: QuoteWarning[] = [];
+export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: Record<string, unknown>, options: CoreQuoteOptions): { seconds: Seconds; from: SourceSecondsFrom; field: string; warnings: readonly QuoteWarning[] } {
   const given = options.sourceSeconds === undefined ? undefined : sourceSecondsOption(options.sourceSeconds);
   const givenFrom: SourceSecondsFrom = options.sourceSecondsFrom === 'mp4' ? 'mp4' : 'given';
   const model = pricing.request;
   const source = model.source!(parsed);
+  // The common case, a length given for a source the request only names: nothing to warn about,
+  // so no list (and no message text) is built for it.
+  if (given !== undefined && source.kind !== 'inline') return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings: NO_WARNINGS };
+  const warnings: QuoteWarning[] = [];
   const max = `${pricing.maxSourceLength.text} s`;
   if (source.kind === 'inline' && options.probeSource) {
     const probed = options.probeSource(source.data, source.mediaType);
@@ -47,7 +52,7 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
         if (given !== undefined && compareSeconds(measured, given) > 0) {
           warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${measured.text} s`, path: ['source_data'] });
         }
-        return { seconds: measured, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField!, warnings };
+        return { seconds: measured, from: 'mp4', field: model.maxSourceField!, warnings };
       }
       warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${given.text} s`, path: ['sourceSeconds'] });
       return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
@@ -61,7 +66,7 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
       : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';
     warnings.push({ code: 'upper_bound', message: `source length unknown (${why}); quoted at the ${max} maximum` });
   }
-  return { seconds: pricing.maxSourceLength, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+  return { seconds: pricing.maxSourceLength, from: 'maximum', field: 'sourceSeconds', warnings };
 }
 
 /** The measured length must be a real, accepted one: not empty, not over the card's maximum. */

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
-import { hdrRules } from './luma-ray-rules.js';
-import { defineRequestModel } from './request-model.js';
+import { hdrIssues } from './luma-ray-rules.js';
+import { defineRequestModel, NONE } from './request-model.js';
 
 const MODEL_ID = 'luma-ray-3-2-edit';
 const POSE_STRENGTHS = ['None', 'precise', 'coarse'] as const;
@@ -43,12 +43,12 @@ const PER_SIGNAL_CONTROLS: ReadonlyArray<[string, (value: unknown) => boolean]> 
   ['face_enabled', (value) => value === true],
 ];
 
-function editRules(input: Record<string, unknown>, mode: 'quote' | 'strict'): RequestIssue[] {
-  const issues = hdrRules(input);
+function editRules(input: Record<string, unknown>, mode: 'quote' | 'strict'): readonly RequestIssue[] {
+  let issues = hdrIssues(input);
   if (input.edit_auto_controls === true) {
     for (const [name, isSet] of PER_SIGNAL_CONTROLS) {
       if (isSet(input[name])) {
-        issues.push({
+        (issues ??= []).push({
           path: [name],
           code: 'auto_controls_exclusive',
           message: `${name} cannot be combined with edit_auto_controls`,
@@ -59,41 +59,41 @@ function editRules(input: Record<string, unknown>, mode: 'quote' | 'strict'): Re
   const byId = present(input.source_generation_id);
   const inline = present(input.source_data);
   if (byId && inline) {
-    issues.push({
+    (issues ??= []).push({
       path: ['source_data'],
       code: 'two_sources',
       message: 'give source_generation_id or source_data, not both',
     });
   }
   if (typeof input.source_data === 'string' && inline && !isBase64(input.source_data)) {
-    issues.push({ path: ['source_data'], code: 'not_base64', message: 'source_data must be base64 (no data: prefix)' });
+    (issues ??= []).push({ path: ['source_data'], code: 'not_base64', message: 'source_data must be base64 (no data: prefix)' });
   }
   if (mode === 'strict') {
     if (!byId && !inline) {
-      issues.push({
+      (issues ??= []).push({
         path: ['source_generation_id'],
         code: 'no_source',
         message: 'source_generation_id is required unless source_data is given',
       });
     }
     if (inline && !present(input.source_media_type)) {
-      issues.push({
+      (issues ??= []).push({
         path: ['source_media_type'],
         code: 'no_media_type',
         message: 'source_media_type is required with source_data (e.g. video/mp4)',
       });
     }
   }
-  return issues;
+  return issues ?? NONE;
 }
 
-function editMissing(input: Record<string, unknown>): string[] {
-  const missing: string[] = [];
-  if (input.model === undefined) missing.push('model');
-  if (input.prompt === undefined) missing.push('prompt');
-  if (!present(input.source_generation_id) && !present(input.source_data)) missing.push('source_generation_id');
-  if (present(input.source_data) && !present(input.source_media_type)) missing.push('source_media_type');
-  return missing;
+function editMissing(input: Record<string, unknown>): readonly string[] {
+  let missing: string[] | undefined;
+  if (input.model === undefined) (missing ??= []).push('model');
+  if (input.prompt === undefined) (missing ??= []).push('prompt');
+  if (!present(input.source_generation_id) && !present(input.source_data)) (missing ??= []).push('source_generation_id');
+  if (present(input.source_data) && !present(input.source_media_type)) (missing ??= []).push('source_media_type');
+  return missing ?? NONE;
 }
 
 /** GMI Cloud `luma-ray-3-2-edit` (seed 003): billed per 5 s block of the source, rounded up. */

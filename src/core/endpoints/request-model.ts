@@ -21,9 +21,9 @@ export interface RequestModelDefinition {
   /** Every field the provider takes, in the page's order, each made with field(). */
   readonly fields: z.ZodRawShape;
   /** Rules across fields, on the parsed request (defaults applied). */
-  readonly rules?: (parsed: Record<string, unknown>, mode: ValidationMode) => RequestIssue[];
+  readonly rules?: (parsed: Record<string, unknown>, mode: ValidationMode) => readonly RequestIssue[];
   /** Provider-required fields a quote can do without, when "required" is more than the field list says. */
-  readonly missing?: (input: Record<string, unknown>) => string[];
+  readonly missing?: (input: Record<string, unknown>) => readonly string[];
   /** For a request billed by its source's length: where that length could come from. */
   readonly source?: (parsed: Record<string, unknown>) => SourceRef;
   /** The field a too-long measured source is reported at. */
@@ -39,19 +39,49 @@ export interface RequestModel {
   readonly fields: readonly FieldInfo[];
   /** Fields the provider accepts but ignores, with the reason shown as a warning. */
   readonly ignoredFields: Readonly<Record<string, string>>;
+  /** The fields as zod validates them, per mode: the reference every faster path must agree with. */
   readonly quoteSchema: z.ZodType<Record<string, unknown>>;
   readonly strictSchema: z.ZodType<Record<string, unknown>>;
+  /**
+   * The same schemas through `z.compile`: a generated parser for inputs it accepts, the plain
+   * runtime (same issues, same messages) for any it rejects. Where `new Function` is refused
+   * (a strict CSP), `z.compile` hands back the plain schema, so these are never less correct.
+   * Each is compiled when first read: compiling all twelve up front would cost a one-quote CLI
+   * run more than it saves.
+   */
+  readonly compiled: Readonly<Record<ValidationMode, z.ZodType<Record<string, unknown>>>>;
   /** Rules across fields, run on the parsed request, so no default is written twice. */
-  rules(parsed: Record<string, unknown>, mode: ValidationMode): RequestIssue[];
+  rules(parsed: Record<string, unknown>, mode: ValidationMode): readonly RequestIssue[];
   /** Provider-required fields that are absent (a quote warns, strict validation rejects). */
-  missing(input: Record<string, unknown>): string[];
+  missing(input: Record<string, unknown>): readonly string[];
   source?(parsed: Record<string, unknown>): SourceRef;
   readonly maxSourceField?: string;
   /** The request as JSON Schema (draft 2020-12), generated from the same definitions. */
   jsonSchema(): Record<string, unknown>;
 }
 
-const NO_ISSUES = (): RequestIssue[] => [];
+/** What a rule or `missing` returns when all is well: one shared empty list, not one per quote. */
+export const NONE: readonly never[] = Object.freeze([]);
+const NO_ISSUES = (): readonly RequestIssue[] => NONE;
+
+/** The names in `names` that `input` leaves out; the shared NONE when it leaves out none. */
+function absent(names: readonly string[], input: Record<string, unknown>): readonly string[] {
+  let missing: string[] | undefined;
+  for (const name of names) if (input[name] === undefined) (missing ??= []).push(name);
+  return missing ?? NONE;
+}
+
+type RequestSchema = z.ZodType<Record<string, unknown>>;
+
+/** `z.compile` of each schema, done the first time that mode is asked for and then kept. */
+function compiledOnFirstUse(schemas: Record<ValidationMode, z.ZodType>): Readonly<Record<ValidationMode, RequestSchema>> {
+  const compiled: Partial<Record<ValidationMode, RequestSchema>> = {};
+  const once = (mode: ValidationMode) => (compiled[mode] ??= z.compile(schemas[mode]) as unknown as RequestSchema);
+  return Object.freeze({
+    get quote() { return once('quote'); },
+    get strict() { return once('strict'); },
+  });
+}
 
 /**
  * Builds a request model from its definition. `strict` is the provider's schema as published;
@@ -74,8 +104,9 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
     ignoredFields,
     strictSchema,
     quoteSchema,
+    compiled: compiledOnFirstUse({ quote: quoteSchema, strict: strictSchema }),
     rules: definition.rules ?? NO_ISSUES,
-    missing: definition.missing ?? ((input) => notPriced.filter((name) => input[name] === undefined)),
+    missing: definition.missing ?? ((input) => absent(notPriced, input)),
     ...(definition.source ? { source: definition.source } : {}),
     ...(definition.maxSourceField ? { maxSourceField: definition.maxSourceField } : {}),
     jsonSchema: () => (jsonSchema ??= z.toJSONSchema(strictSchema, { io: 'input' }) as Record<string, unknown>),

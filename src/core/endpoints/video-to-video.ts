@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
-import { hdrRules } from './luma-ray-rules.js';
-import { defineRequestModel, type RequestModel } from './request-model.js';
+import { hdrIssues } from './luma-ray-rules.js';
+import { defineRequestModel, NONE, type RequestModel } from './request-model.js';
 
 // Luma Ray 3.2 video-to-video takes the same controls on fal and on Oxen (which serves fal's
 // model); only the media fields' names differ. One factory keeps the two from drifting.
@@ -18,16 +18,16 @@ const controls = {
 };
 
 /** HDR needs 720p/1080p, EXR needs HDR, and auto_controls excludes edit_strength. */
-function videoToVideoRules(parsed: Record<string, unknown>): RequestIssue[] {
-  const issues = hdrRules(parsed);
+function videoToVideoRules(parsed: Record<string, unknown>): readonly RequestIssue[] {
+  let issues = hdrIssues(parsed);
   if (parsed.auto_controls === true && parsed.edit_strength !== undefined) {
-    issues.push({
+    (issues ??= []).push({
       path: ['edit_strength'],
       code: 'auto_controls_exclusive',
       message: 'edit_strength cannot be combined with auto_controls',
     });
   }
-  return issues;
+  return issues ?? NONE;
 }
 
 /** A video-to-video model: the provider's own media fields first, then the shared controls. */
