@@ -23,16 +23,24 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
  * - @noble/hashes' portable sha256 becomes Node's native one (the same digest), loaded on first
  *   use: only tables of your own (--pricing) are hashed at run time; the bundled ones were hashed
  *   by npm run generate.
+ * - yargs imports node:assert only for two internal sanity checks (strictEqual, notStrictEqual);
+ *   loading node:assert pulls in its error and colour modules at every start, so yargs gets the
+ *   same two checks as plain functions that throw.
  */
 const startupPlugin = {
   name: 'fal-budget-cli-startup',
   setup(bundle) {
     bundle.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
       (args.importer.includes(join('node_modules', 'zod')) ? { path: 'zod-locales', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /^assert$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-assert', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^mp4box$/ }, () => ({ path: 'mp4box', namespace: 'cli-stub' }));
     bundle.onResolve({ filter: /^@noble\/hashes\/(sha2|utils)$/ }, (args) => ({ path: args.path, namespace: 'cli-stub' }));
     const stubs = {
       'zod-locales': `export { default as en } from ${JSON.stringify(resolveFromRoot('zod/v4/locales/en.js'))};`,
+      'yargs-assert': `
+        export const strictEqual = (actual, expected, message) => { if (actual !== expected) throw new Error(message ?? \`expected \${String(actual)} to be \${String(expected)}\`); };
+        export const notStrictEqual = (actual, expected, message) => { if (actual === expected) throw new Error(message ?? \`expected \${String(actual)} not to be \${String(expected)}\`); };`,
       mp4box: `
         let loaded;
         const mp4box = () => (loaded ??= require(${JSON.stringify(resolveFromRoot('mp4box'))}));

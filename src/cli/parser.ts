@@ -16,7 +16,7 @@ import { CSV_COMMANDS, type OutputFormat, type ReportFormat } from './output-for
 import type { PricingFlags } from './pricing-context.js';
 
 /** How many priced lines a batch table or markdown report lists by default. */
-export const DEFAULT_TABLE_ITEMS = 20;
+const DEFAULT_TABLE_ITEMS = 20;
 
 /** What the command line asked for, before anything is read or priced. */
 export type Invocation =
@@ -140,6 +140,17 @@ function unknownIn(parser: Argv, argv: Record<string, unknown> | undefined, args
   // A subcommand yargs took as a positional (pricing <action>) is not in argv._.
   const next = command === undefined || positionals.length > 1 || !COMMANDS[command]?.length ? undefined : args[args.indexOf(command) + 1];
   return unknownName(next === undefined || next.startsWith('-') ? positionals : [command!, next], args, COMMANDS, flagsOf(parser));
+}
+
+/**
+ * yargs renders a command's whole help after its handler runs, in case a later failure wants to
+ * print it (2-3 ms of a quote's start-up: quote's help lists every field flag). Our handlers only
+ * record the invocation and failures are printed by us, so that help is never shown. Help that is
+ * asked for (--help, help <command>) is rendered as always.
+ */
+function skipHelpCache(parser: { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }): void {
+  const usage = parser.getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /**
@@ -272,14 +283,16 @@ export function parseCommandLine(commandLine: readonly string[], version: string
     // yargs writes the script or the completions and reports on the way out, sometimes with a
     // strict-mode error about "completion" itself: what it printed last is the answer.
     let printed = '';
-    parser.parse(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
+    parser.parseSync(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
       if (output) printed = output;
     });
     // main ends what it shows with one line break; the script brings its own.
     return { kind: 'show', text: printed.replace(/\n$/, '') };
   }
   let outcome: Parsed | undefined;
-  parser.parse(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+  skipHelpCache(parser as unknown as Parameters<typeof skipHelpCache>[0]);
+  // parseSync: no command here is async, and a promise returned by mistake would go unread.
+  parser.parseSync(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
     if (outcome) return;
     if (error) outcome = { kind: 'usage', message: unknownIn(parser, argv, args) ?? error.message };
     else if (invocation === undefined) outcome = { kind: 'show', text: output };
