@@ -32,10 +32,10 @@ const SavedPlan = z.object({
   })),
 });
 
-export type PlanChangeKind = 'added' | 'removed' | 'changed' | 'invalid';
+type PlanChangeKind = 'added' | 'removed' | 'changed' | 'invalid';
 
 /** One key's side of a comparison: its lines' total and jobs. */
-export interface PlanSide {
+interface PlanSide {
   readonly total: string;
   readonly count: number;
 }
@@ -52,7 +52,7 @@ export interface PlanChange {
   readonly delta?: string;
 }
 
-export interface MaxIncreaseCheck {
+interface MaxIncreaseCheck {
   readonly max: string;
   readonly within: boolean;
   /** delta - max when over. */

@@ -5,9 +5,9 @@ import { parseDecimal } from '../core/money.js';
 import { CliError } from './cli-error.js';
 import { fileErrorReason } from './read-input.js';
 
-export const CONFIG_FILE = 'fal-budget.config.json';
+const CONFIG_FILE = 'fal-budget.config.json';
 /** The key of package.json that holds the same settings. */
-export const PACKAGE_KEY = 'fal-budget';
+const PACKAGE_KEY = 'fal-budget';
 
 /** A config file that cannot be read or says something the CLI cannot use: exit 2, naming the file and key. */
 export class ConfigFileError extends CliError {
