@@ -87,7 +87,7 @@ describe('only the fields fal is sent are priced', () => {
     const fake = new FakeFal();
     const guard = createBudgetGuard({ limit: '10.00', now: () => T0, onWarning: () => {} });
     expect((await guard.check(V2V, sdr540())).quote!.total).toBe('0.72');
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
     await fal.subscribe(V2V, { input: sdr540(), pollInterval: 1 });
     const post = fake.requests.find((request) => request.method === 'POST')!;
     expect(JSON.parse(post.body!)).toEqual({ prompt: 'a cat surfing', video_url: 'https://example.com/in.mp4' });
