@@ -35,6 +35,7 @@ describe('pricing tables are read only from regular files of at most 4 MiB', () 
     expect(problems(join(dir, 'fifo.json'))).toEqual([`${join(dir, 'fifo.json')}: cannot read: a FIFO, not a regular file`]);
     const result = await runCli(['quote', V2V, '--at', AT, '--pricing', join(dir, 'fifo.json')]);
     expect(failureLine(result)).toContain('a FIFO, not a regular file');
+    expect(failureLine(await runCli(['diff', 'fal/2026-11-21', join(dir, 'fifo.json')]))).toBe(`fal-budget: diff <new> ${join(dir, 'fifo.json')}: cannot read (a FIFO, not a regular file)`);
   });
 
   it('a file over the cap is refused from its size, before it is read', () => {
