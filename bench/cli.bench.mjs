@@ -16,6 +16,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { finished } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -91,7 +92,8 @@ export async function writeBatch(file, lines) {
     }
     if (!out.write(`${JSON.stringify(entry)}\n`)) await new Promise((resolve) => out.once('drain', resolve));
   }
-  await new Promise((resolve, reject) => out.end((error) => (error ? reject(error) : resolve())));
+  out.end();
+  await finished(out);
 }
 
 // The baselines: read the same file and JSON.parse every line, nothing else.
@@ -162,7 +164,9 @@ async function longLine() {
     if (!existsSync(file)) {
       mkdirSync(dirname(file), { recursive: true });
       const prompt = 'x'.repeat(mb * 1024 * 1024);
-      await new Promise((resolve, reject) => createWriteStream(file).end(`${JSON.stringify({ id: 'long', endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { prompt, resolution: '720p' } })}\n`, (error) => (error ? reject(error) : resolve())));
+      const out = createWriteStream(file);
+      out.end(`${JSON.stringify({ id: 'long', endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { prompt, resolution: '720p' } })}\n`);
+      await finished(out);
     }
     files[mb] = file;
   }

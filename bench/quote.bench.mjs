@@ -21,7 +21,7 @@ const prompt = 'Restyle the footage as a hand-painted watercolor animation with 
 const shapes = [
   (i) => ({ endpoint: 'luma/agent/ray/v3.2/video-to-video', input: { prompt, video_url: `https://storage.example.com/in/${i}.mp4`, resolution: '1080p', duration: '10s', hdr: true, exr_export: i % 2 === 0 } }),
   (i) => ({ endpoint: 'luma/agent/ray/v3.2/image-to-video', input: { prompt, image_url: `https://storage.example.com/in/${i}.png`, resolution: '720p', duration: '5s', aspect_ratio: '16:9', loop: true } }),
-  (i) => ({ endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { prompt, resolution: '540p', duration: '10s' } }),
+  () => ({ endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { prompt, resolution: '540p', duration: '10s' } }),
   (i) => ({ endpoint: 'luma-ray-v3-2-video-to-video', input: { model: 'luma-ray-v3-2-video-to-video', prompt, input_video: `https://hub.example.com/${i}.mp4`, resolution: '720p' } }),
   (i) => ({ endpoint: 'luma-ray-3-2-edit', sourceSeconds: `${(i % 30) + 0.5}`, input: { model: 'luma-ray-3-2-edit', prompt, source_generation_id: `gen-${i}`, resolution: '1080p', edit_auto_controls: true } }),
 ];

@@ -47,7 +47,7 @@ const SavedPlan = z.object({
 type SavedPlanData = z.infer<typeof SavedPlan>;
 
 /** A saved result whose derived fields disagree with its items: exit 2, naming the file and the field. */
-export class SavedResultError extends CliError {
+class SavedResultError extends CliError {
   override name = 'SavedResultError';
   readonly file: string;
   /** The field at fault, as a JSON path ("total", "items[3].total", "subtotals[0].count"). */
@@ -60,10 +60,10 @@ export class SavedResultError extends CliError {
   }
 }
 
-export type PlanChangeKind = 'added' | 'removed' | 'changed' | 'invalid';
+type PlanChangeKind = 'added' | 'removed' | 'changed' | 'invalid';
 
 /** One key's side of a comparison: its lines' total and jobs. */
-export interface PlanSide {
+interface PlanSide {
   readonly total: string;
   readonly count: number;
 }
@@ -80,7 +80,7 @@ export interface PlanChange {
   readonly delta?: string;
 }
 
-export interface MaxIncreaseCheck {
+interface MaxIncreaseCheck {
   readonly max: string;
   readonly within: boolean;
   /** delta - max when over. */
@@ -118,7 +118,7 @@ const LINE_KEY = /^line [0-9]+$/;
  * double quote, is shown as a JSON string ("\"line 2\""): no id then produces a bare "line N",
  * and no two ids produce the same key.
  */
-export function keyOf(line: number, id: string | number | undefined): string {
+function keyOf(line: number, id: string | number | undefined): string {
   if (id === undefined) return `line ${line}`;
   const text = String(id);
   return LINE_KEY.test(text) || text.startsWith('"') ? JSON.stringify(text) : text;

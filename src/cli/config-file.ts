@@ -5,9 +5,9 @@ import { parseDecimal } from '../core/money.js';
 import { readRegularFile } from '../tables/read-regular-file.js';
 import { CliError } from './cli-error.js';
 
-export const CONFIG_FILE = 'fal-budget.config.json';
+const CONFIG_FILE = 'fal-budget.config.json';
 /** The key of package.json that holds the same settings. */
-export const PACKAGE_KEY = 'fal-budget';
+const PACKAGE_KEY = 'fal-budget';
 
 /** A config file that cannot be read or says something the CLI cannot use: exit 2, naming the file and key. */
 export class ConfigFileError extends CliError {
@@ -43,7 +43,7 @@ export interface Config {
 }
 
 /** A config file is a few lines; 1 MiB is far above any real one and keeps a planted 300 MB file from being read whole. */
-export const MAX_CONFIG_BYTES = 1024 * 1024;
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * A file's text and fstat, or undefined when there is no such file; anything but a regular file

@@ -235,6 +235,13 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
 }
 
 main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() })
-  .then((code) => {
-    process.exitCode = code;
-  });
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    // main() turns every failure into an exit code; one that escapes it (stderr itself failing) is a bug.
+    (error: unknown) => {
+      process.exitCode = EXIT.bug;
+      console.error(error);
+    },
+  );

@@ -16,7 +16,7 @@ import { CSV_COMMANDS, type OutputFormat, type ReportFormat } from './output-for
 import type { PricingFlags } from './pricing-context.js';
 
 /** How many priced lines a batch table or markdown report lists by default. */
-export const DEFAULT_TABLE_ITEMS = 20;
+const DEFAULT_TABLE_ITEMS = 20;
 
 /** What the command line asked for, before anything is read or priced. */
 export type Invocation =
@@ -283,7 +283,7 @@ export function parseCommandLine(commandLine: readonly string[], version: string
     // yargs writes the script or the completions and reports on the way out, sometimes with a
     // strict-mode error about "completion" itself: what it printed last is the answer.
     let printed = '';
-    parser.parse(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
+    parser.parseSync(yargsArgs, {}, (_error: unknown, _argv: unknown, output: string) => {
       if (output) printed = output;
     });
     // main ends what it shows with one line break; the script brings its own.
@@ -291,7 +291,8 @@ export function parseCommandLine(commandLine: readonly string[], version: string
   }
   let outcome: Parsed | undefined;
   skipHelpCache(parser as unknown as Parameters<typeof skipHelpCache>[0]);
-  parser.parse(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
+  // parseSync: no command here is async, and a promise returned by mistake would go unread.
+  parser.parseSync(yargsArgs, {}, (error: Error | null | undefined, argv: Record<string, unknown>, output: string) => {
     if (outcome) return;
     if (error) outcome = { kind: 'usage', message: unknownIn(parser, argv, args) ?? error.message };
     else if (invocation === undefined) outcome = { kind: 'show', text: output };

@@ -25,7 +25,7 @@ export interface PricingContext {
 }
 
 /** "2026-11-24" is midnight UTC, like the tables' own dates; a date-time needs its offset. */
-export function parseAt(text: string): Date {
+function parseAt(text: string): Date {
   const ms = parseInstant(text);
   if (ms === undefined) {
     throw new CliError('usage', `--at: expected a real date like 2026-11-24 or a date-time with offset like 2026-11-24T12:00:00Z (got "${text}")`);
@@ -37,7 +37,7 @@ export function parseAt(text: string): Date {
  * A provider no table names is a mistyped name, not an endpoint that provider lacks: it is
  * said so, with the nearest known provider, before any endpoint is looked up.
  */
-export function checkedProvider(book: PriceBook, provider: string | undefined, from = '--provider'): string | undefined {
+function checkedProvider(book: PriceBook, provider: string | undefined, from = '--provider'): string | undefined {
   if (provider === undefined) return undefined;
   const known = book.providers().sort();
   if (known.includes(provider)) return provider;

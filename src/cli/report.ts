@@ -75,8 +75,6 @@ export interface BatchReport {
   readonly comparison: PlanComparison | undefined;
 }
 
-export type { RateCardRow };
-
 export interface RateCard {
   readonly provider: string;
   readonly version: string;
@@ -107,7 +105,7 @@ export interface PricesReport {
   readonly notInEffect: readonly string[];
 }
 
-export interface VersionRow {
+interface VersionRow {
   readonly provider: string;
   readonly version: string;
   readonly effectiveFrom: string;

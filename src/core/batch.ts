@@ -143,7 +143,7 @@ export class BatchTotals {
   }
 }
 
-export function batchErrorOf(error: FalBudgetError, index: number, id: string | number | undefined, endpoint: string | undefined): BatchError {
+function batchErrorOf(error: FalBudgetError, index: number, id: string | number | undefined, endpoint: string | undefined): BatchError {
   return {
     index,
     id,

@@ -25,7 +25,7 @@ function instantMs(at: Date | string | number): number {
 }
 
 /** Resolves who prices an endpoint: fail closed on unknown, and refuse to guess between providers. */
-export function resolveProvider(book: PriceBook, endpoint: string, provider: string | undefined): string {
+function resolveProvider(book: PriceBook, endpoint: string, provider: string | undefined): string {
   const providers = book.providersOf(endpoint);
   if (provider !== undefined) {
     if (!providers.includes(provider)) throw new UnknownEndpointError(endpoint, provider, book.endpointIds());
@@ -123,17 +123,6 @@ function parseRequest(endpoint: string, model: RequestModel, input: unknown, mod
     }
   }
   return { parsed: result.data, warnings };
-}
-
-/**
- * Validates a request against its model: its fields, then the rules across fields on the parsed
- * request (defaults applied). Every offending field is named; unknown ones are warned about.
- */
-export function validateRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode): Validated {
-  const validated = parseRequest(endpoint, model, input, mode, 'compiled');
-  const broken = model.rules(validated.parsed, mode);
-  if (broken.length > 0) throw new InvalidRequestError(endpoint, broken);
-  return validated;
 }
 
 // Quotes of one batch share their tables and instant: build each table's `pricing` block once.

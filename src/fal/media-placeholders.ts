@@ -4,7 +4,7 @@
  * field (`*_url`, `*_urls`, or an item of one) is replaced by a URL, as the client would do.
  * Blobs anywhere else stay Blobs and fail strict validation (the input snapshot refuses them).
  */
-export const PLACEHOLDER_URL = 'https://fal.media/files/fal-budget/blob-placeholder';
+const PLACEHOLDER_URL = 'https://fal.media/files/fal-budget/blob-placeholder';
 
 const isBlob = (value: unknown): value is Blob => typeof Blob !== 'undefined' && value instanceof Blob;
 

@@ -55,7 +55,7 @@ export function statusOfError(error: unknown): number | undefined {
  * A 5xx without one (an HTML page from a proxy in between, or FalStream's wrapper around a dropped
  * connection, which it reports as a bodiless 500) says nothing about the request: it stays held.
  */
-export function answeredByFal(error: unknown): boolean {
+function answeredByFal(error: unknown): boolean {
   const body = typeof error === 'object' && error !== null ? (error as { body?: unknown }).body : undefined;
   return typeof body === 'object' && body !== null;
 }

@@ -161,7 +161,7 @@ export function parseBudgets(options: BudgetListOptions): BudgetSpec[] {
       if (budget.name !== undefined && (typeof budget.name !== 'string' || budget.name.length === 0)) {
         throw new InvalidOptionError(`${at}.name`, 'must be a non-empty string');
       }
-      const name = (budget.name as string | undefined) ?? defaultName(budget.scope, window, index);
+      const name = budget.name ?? defaultName(budget.scope, window, index);
       const zone = budget.timeZone === undefined ? timeZone : parseTimeZone(`${at}.timeZone`, budget.timeZone);
       specs.push({
         name, limit, limitText: formatMoney(limit), window, timeZone: zone, scope: parseScope(`${at}.scope`, () => name, budget.scope),

@@ -19,7 +19,7 @@ export function parseMp4(bytes: Uint8Array): { boxes: readonly Mp4Box[] } | { er
     failure ??= `${module}: ${message}`;
   };
   const buffer = MP4BoxBuffer.fromArrayBuffer(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
     0,
   );
   // mp4box reports a malformed file on console.error (its lowest log level) as well as through

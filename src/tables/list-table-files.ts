@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Files in a pricing directory that are not tables: the JSON Schema and the hash lock. */
-export function isTableFile(name: string): boolean {
+function isTableFile(name: string): boolean {
   return name.endsWith('.json') && !name.endsWith('.schema.json') && name !== 'lock.json';
 }
 

@@ -1,11 +1,11 @@
 import fc from './fast-check.js';
 import { FalBudgetError } from '../core/errors/index.js';
-import { quote, type QuoteOptions } from '../quote.js';
+import { quote } from '../quote.js';
 import { requestContext, type ArbitraryRequestOptions, type GeneratedRequest, type RequestContext } from './request-context.js';
 import { valueArbitrary, type PropertySchema } from './value-arbitrary.js';
 
 /** Exact decimal strings in (0, max]: whole seconds and up to 6 fractional digits. */
-export function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
+function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
   const [whole, fraction = ''] = max.split('.');
   const scale = 6;
   const limit = BigInt(whole!) * 10n ** BigInt(scale) + BigInt((fraction + '0'.repeat(scale)).slice(0, scale) || '0');
@@ -17,11 +17,11 @@ export function sourceSecondsArbitrary(max: string): fc.Arbitrary<string> {
 }
 
 /** Every field of the model, each present or absent as its schema allows, with values its schema allows. */
-export function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<string, unknown>> {
+function inputArbitrary(context: RequestContext): fc.Arbitrary<Record<string, unknown>> {
   const schema = context.model.jsonSchema() as { properties: Record<string, PropertySchema> };
   const fields = Object.fromEntries(context.model.fields.map((info) => [info.name, valueArbitrary(info.name, schema.properties[info.name]!)]));
   const requiredKeys = context.model.fields.filter((info) => info.required).map((info) => info.name);
-  return fc.record(fields, { requiredKeys }) as fc.Arbitrary<Record<string, unknown>>;
+  return fc.record(fields, { requiredKeys });
 }
 
 /** Candidate requests: any input the fields allow, and for a source-billed kind a length (or none). */
@@ -36,7 +36,7 @@ export function candidateArbitrary(context: RequestContext): fc.Arbitrary<Genera
 
 function quotes(request: GeneratedRequest): boolean {
   try {
-    quote(request.endpoint, request.input, { ...request.options, strict: true } as QuoteOptions);
+    quote(request.endpoint, request.input, { ...request.options, strict: true });
     return true;
   } catch (error) {
     if (error instanceof FalBudgetError) return false;

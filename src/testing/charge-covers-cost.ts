@@ -3,7 +3,7 @@ import { Decimal, formatMoney, isDecimalString } from '../core/money.js';
 import { NoPriceInEffectError } from '../core/errors/index.js';
 import type { PriceBook } from '../core/pricing/price-book.js';
 import { InvalidOptionError } from '../core/errors/invalid-option-error.js';
-import { quote, type QuoteOptions } from '../quote.js';
+import { quote } from '../quote.js';
 import { bundledPriceBook } from '../tables/bundled.js';
 import { arbitraryRequest } from './arbitrary-request.js';
 import type { GeneratedRequest } from './request-context.js';
@@ -61,7 +61,7 @@ export function chargeCoversCost(charge: Charge, options: ChargeCoversCostOption
   const requests = fc.oneof(...targets.map(({ endpoint, provider }) => arbitraryRequest(endpoint, { at, provider, ...(options.book ? { book } : {}) })));
 
   return fc.asyncProperty(requests, async (request) => {
-    const cost = quote(request.endpoint, request.input, { ...request.options, strict: true } as QuoteOptions);
+    const cost = quote(request.endpoint, request.input, { ...request.options, strict: true });
     const floor = new Decimal(cost.total).times(markup);
     const charged: unknown = await charge(request);
     if (typeof charged !== 'string' || !isDecimalString(charged)) {

@@ -3,7 +3,7 @@ import { InvalidRequestError, type RequestIssue } from '../core/errors/index.js'
 import type { PriceBook } from '../core/pricing/price-book.js';
 import type { EndpointPricing } from '../core/pricing/pricing-table.js';
 import { selectPricing } from '../core/quote.js';
-import { quote, type QuoteOptions } from '../quote.js';
+import { quote } from '../quote.js';
 import { bundledPriceBook } from '../tables/bundled.js';
 
 /** Where generated requests are priced: the tables, the instant and (if several price it) the provider. */
@@ -53,7 +53,7 @@ export function requestContext(endpoint: string, options: ArbitraryRequestOption
 /** The request's issues when strict quoting refuses it, or undefined when it is quoted. Bugs still throw. */
 export function strictIssues(request: GeneratedRequest): readonly RequestIssue[] | undefined {
   try {
-    quote(request.endpoint, request.input, { ...request.options, strict: true } as QuoteOptions);
+    quote(request.endpoint, request.input, { ...request.options, strict: true });
     return undefined;
   } catch (error) {
     if (error instanceof InvalidRequestError) return error.issues;

@@ -45,6 +45,10 @@ export function valueArbitrary(name: string, property: PropertySchema): fc.Arbit
       return fc.constant(null);
     case 'array':
       if (property.items) return fc.array(valueArbitrary(name, property.items), { maxLength: 4 });
+      break;
+    default:
+      // No type, or one no value is drawn for ("object"): an unknown shape, refused below.
+      break;
   }
   throw new Error(`fal-budget/testing: cannot draw values for field ${name} from ${JSON.stringify(property)}`);
 }

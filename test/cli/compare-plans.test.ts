@@ -181,10 +181,18 @@ describe('a saved result that is not one: exit 2 naming the file and the field, 
 });
 
 describe('a saved result whose totals or counts disagree with its items: exit 2 naming the file and the field', () => {
+  /** The fields of a saved `batch --json` result these cases edit. */
+  interface SavedDocument {
+    total: string;
+    items: { total: string; lines?: { amount: string }[] }[];
+    subtotals?: { endpoint: string; provider: string; count: number; total: string }[];
+    counts?: { quoted: number; jobs: number };
+  }
+
   /** A real saved result of BEFORE, edited by `edit`. */
-  async function edited(edit: (saved: Record<string, any>) => void): Promise<string> {
+  async function edited(edit: (saved: SavedDocument) => void): Promise<string> {
     const result = await runCli(['batch', '-', '--at', AT, '--json'], { stdin: BEFORE });
-    const document = JSON.parse(result.stdout) as Record<string, any>;
+    const document = JSON.parse(result.stdout) as SavedDocument;
     edit(document);
     return writeTemp('edited.json', JSON.stringify(document));
   }
@@ -197,15 +205,15 @@ describe('a saved result whose totals or counts disagree with its items: exit 2 
     expect(failureLine(result)).toBe(`fal-budget: --compare-to ${file}: $.total: "999999" is not what its items add up to (28.50); the file was edited or is not what fal-budget batch --json printed, so it cannot be compared`);
   });
 
-  const cases: [string, (saved: Record<string, any>) => void, string][] = [
-    ['an item total that is not count times its lines', (saved) => { saved.items[0].total = '1.00'; saved.total = '2.16'; }, '$.items[0].total: "1.00" is not 3 × its lines\' 8.64 (25.92)'],
-    ['a line amount edited, so the item total no longer follows from its lines', (saved) => { saved.items[0].lines[0].amount = '0.01'; }, '$.items[0].total: "25.92" is not 3 × its lines\' 0.01 (0.03)'],
-    ['a subtotal that is not its items\' sum', (saved) => { saved.subtotals[0].total = '0.01'; }, ''],
-    ['a subtotal count', (saved) => { saved.subtotals[0].count += 1; }, ''],
-    ['a subtotal for an endpoint no item prices', (saved) => { saved.subtotals.push({ endpoint: 'x', provider: 'fal', count: 1, total: '0.00' }); }, '$.subtotals[2]: fal x is not among its items'],
-    ['a missing subtotal', (saved) => { saved.subtotals.pop(); }, ''],
-    ['counts.jobs', (saved) => { saved.counts.jobs = 1; }, '$.counts.jobs: 1 is not what its items\' counts add up to (6)'],
-    ['counts.quoted', (saved) => { saved.counts.quoted = 9; }, '$.counts.quoted: 9 is not the number of its items (4)'],
+  const cases: [string, (saved: SavedDocument) => void, string][] = [
+    ['an item total that is not count times its lines', (saved) => { saved.items[0]!.total = '1.00'; saved.total = '2.16'; }, '$.items[0].total: "1.00" is not 3 × its lines\' 8.64 (25.92)'],
+    ['a line amount edited, so the item total no longer follows from its lines', (saved) => { saved.items[0]!.lines![0]!.amount = '0.01'; }, '$.items[0].total: "25.92" is not 3 × its lines\' 0.01 (0.03)'],
+    ['a subtotal that is not its items\' sum', (saved) => { saved.subtotals![0]!.total = '0.01'; }, ''],
+    ['a subtotal count', (saved) => { saved.subtotals![0]!.count += 1; }, ''],
+    ['a subtotal for an endpoint no item prices', (saved) => { saved.subtotals!.push({ endpoint: 'x', provider: 'fal', count: 1, total: '0.00' }); }, '$.subtotals[2]: fal x is not among its items'],
+    ['a missing subtotal', (saved) => { saved.subtotals!.pop(); }, ''],
+    ['counts.jobs', (saved) => { saved.counts!.jobs = 1; }, '$.counts.jobs: 1 is not what its items\' counts add up to (6)'],
+    ['counts.quoted', (saved) => { saved.counts!.quoted = 9; }, '$.counts.quoted: 9 is not the number of its items (4)'],
   ];
   for (const [what, edit, message] of cases) {
     it(what, async () => {

@@ -140,6 +140,7 @@ describe('batch --format csv', () => {
 
   it('an id with ESC, BEL and CR reaches neither batch CSV nor the --compare-to CSV raw', async () => {
     const id = '\u001b]0;pwned\u0007\u001b[2J\rok';
+    // eslint-disable-next-line no-control-regex -- the control characters are what the test looks for
     const raw = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]|\r(?!\n)/;
     const batch = await runCli(['batch', '-', '--at', AT, '--format', 'csv'], { stdin: JSON.stringify({ id, endpoint: V2V, input: { resolution: '720p' } }) });
     expect(batch.code).toBe(0);

@@ -10,6 +10,7 @@ const V2V = 'luma/agent/ray/v3.2/video-to-video';
 /** An id that tries every trick: a fake row after CR/LF, a colour, a screen clear, a bidi override, a pipe. */
 const EVIL_ID = 'ok\r\n│ 99 │ fake │\u001b[32m$0.00\u001b[0m\u001b[2J\u202egnp.exe|x\u0085';
 const ESCAPED_ID = 'ok\\r\\n│ 99 │ fake │\\x1b[32m$0.00\\x1b[0m\\x1b[2J\\u202egnp.exe|x\\x85';
+// eslint-disable-next-line no-control-regex -- the control characters no human output may contain
 const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const plan = [

@@ -38,7 +38,7 @@ async function everyKey(client: Redis): Promise<Record<string, { type: string; v
     const [next, batch] = await client.scan(cursor, 'COUNT', 1000);
     cursor = next;
     for (const key of batch) {
-      keys[key] = { type: await client.type(key), value: (await client.dumpBuffer(key))!.toString('base64'), expiresAt: await client.call('PEXPIRETIME', key) };
+      keys[key] = { type: await client.type(key), value: (await client.dumpBuffer(key)).toString('base64'), expiresAt: await client.call('PEXPIRETIME', key) };
     }
   } while (cursor !== '0');
   return keys;

@@ -117,6 +117,7 @@ describe('quote: golden output', () => {
     expect(vetoed.stdout).toBe(plain.stdout);
     expect(forced.stdout).toContain('\u001b[31mOVER --max $0.50 by $0.22\u001b[39m');
     expect(forced.stdout).toContain('\u001b[1mTotal (USD)\u001b[22m');
+    // eslint-disable-next-line no-control-regex -- matching the terminal's ESC byte is the point: strip the colour codes
     expect(forced.stdout.replace(/\u001b\[\d+m/g, '')).toBe(plain.stdout);
   });
 });
@@ -125,7 +126,7 @@ describe('quote: golden output', () => {
 function runOnTty(args: string[], env: Record<string, string | undefined>) {
   const command = [process.execPath, CLI, ...args].map((part) => `'${part}'`).join(' ');
   const cleanEnv = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: undefined, FORCE_COLOR: undefined, ...env }).filter(([, value]) => value !== undefined));
-  return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv as NodeJS.ProcessEnv, encoding: 'utf8' });
+  return spawnSync('script', ['-qec', command, '/dev/null'], { cwd: ROOT, env: cleanEnv, encoding: 'utf8' });
 }
 
 describe.skipIf(!existsSync('/usr/bin/script'))('quote: colour on a real terminal', () => {

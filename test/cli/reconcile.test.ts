@@ -30,7 +30,7 @@ beforeAll(async () => {
   const seed = ledgerSeeder(fileLedger({ path: ledgerPath }));
   const commit = async (name: string, price: '0.72' | '1.08' | '2.16', submitted: string, settled: string) => {
     ids[name] = await seed.submit(price, submitted);
-    await seed.settle(ids[name]!, 'commit', settled);
+    await seed.settle(ids[name], 'commit', settled);
   };
   await commit('matched', '0.72', '2026-11-24T10:00:00Z', '2026-11-24T10:01:00Z');
   await commit('over', '2.16', '2026-11-24T10:02:00Z', '2026-11-24T10:03:00Z');
@@ -50,8 +50,8 @@ beforeAll(async () => {
     billingRow(ids.matched!, V2V, '2026-11-24T10:01:00Z', '720000000'),
     billingRow(ids.over!, V2V, '2026-11-24T10:03:00Z', '1800000000', '1.80'),
     billingRow(ids.under!, V2V, '2026-11-24T10:05:00Z', '1080000000', '1.08'),
-    billingRow(ids.releasedBilled!, V2V, '2026-11-24T10:11:00Z', '1080000000', '1.08'),
-    billingRow(ids.open!, V2V, '2026-11-25T11:45:00Z', '720000000'),
+    billingRow(ids.releasedBilled, V2V, '2026-11-24T10:11:00Z', '1080000000', '1.08'),
+    billingRow(ids.open, V2V, '2026-11-25T11:45:00Z', '720000000'),
     billingRow(ids.straddles!, V2V, '2026-11-24T00:00:30Z', '720000000'),
     billingRow('not-guarded-1', V2V, '2026-11-24T11:00:00Z', '2160000000', '2.16'),
     billingRow('not-guarded-fresh', 'fal-ai/flux/dev', '2026-11-25T11:59:00Z', '25000000', '0.025'),

@@ -13,6 +13,7 @@ const PRICING = join(import.meta.dirname, '..', '..', 'pricing');
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 
 /** A small valid table to vary; `patch` edits a deep copy. */
+/* eslint-disable @typescript-eslint/no-explicit-any -- the tests patch this table into malformed ones, which no type describes */
 function table(patch: (data: any) => void = () => {}) {
   const data: any = {
     provider: 'acme', version: 'v1', effectiveFrom: '2026-01-01', currency: 'USD', checked: '2026-01-02',
@@ -26,6 +27,7 @@ function table(patch: (data: any) => void = () => {}) {
   patch(data);
   return JSON.stringify(data, null, 2);
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 function problemsOf(run: () => unknown) {
   try {
@@ -87,6 +89,7 @@ describe('bundled tables', () => {
 
 describe('malformed tables are rejected with the file and JSON path', () => {
   it.each([
+    /* eslint-disable @typescript-eslint/no-explicit-any -- each patch writes a malformed table on purpose: no type describes one */
     ['a price as a JSON number', (d: any) => { d.endpoints['acme/clip'].billing.rates.sdr['540p']['5s'] = 0.1; }, 'endpoints.acme/clip.billing.rates.sdr.540p.5s'],
     ['a negative price', (d: any) => { d.endpoints['acme/clip'].billing.rates.sdr['540p']['5s'] = '-0.10'; }, 'endpoints.acme/clip.billing.rates.sdr.540p.5s'],
     ['a price with an exponent', (d: any) => { d.endpoints['acme/clip'].billing.rates.sdr['540p']['5s'] = '1e2'; }, 'endpoints.acme/clip.billing.rates.sdr.540p.5s'],
@@ -101,6 +104,7 @@ describe('malformed tables are rejected with the file and JSON path', () => {
     ['a malformed date', (d: any) => { d.effectiveFrom = '21/11/2026'; }, 'effectiveFrom'],
     ['an end before the start', (d: any) => { d.effectiveUntil = '2025-12-31'; }, 'effectiveUntil'],
     ['no endpoints', (d: any) => { d.endpoints = {}; }, 'endpoints'],
+    /* eslint-enable @typescript-eslint/no-explicit-any */
   ])('%s', (_name, patch, path) => {
     expect(problemsOf(() => readPricingTable(table(patch), 'acme/v1.json'))).toContainEqual({ file: 'acme/v1.json', path });
   });

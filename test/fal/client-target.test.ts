@@ -24,7 +24,7 @@ async function urlTheClientFetches(method: GuardedMethod, endpointId: string, op
     fetch: (async (input: string | URL | Request) => {
       urls.push(String(input instanceof Request ? input.url : input));
       throw stop;
-    }) as typeof fetch,
+    }),
   });
   const call = { ...options, input: INPUT };
   try {

@@ -108,7 +108,7 @@ describe('guard model (fast-check): concurrent calls, random outcomes, random or
         }
       };
       const fake = new FakeFal({ beforeAnswer: async () => { await checkLimits(); await s.schedule(Promise.resolve()); } });
-      const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) });
+      const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) });
       const clients = Object.fromEntries(USERS.map((name) => [name, guard.wrap(client, { context: { user: name } })]));
       const accepted: Accepted[] = [];
       const charged: Array<{ user: User; amount: string }> = [];

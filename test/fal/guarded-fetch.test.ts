@@ -10,7 +10,7 @@ const HDR_1080 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.m
 
 const guardOf = (limit = '10.00') => createBudgetGuard({ limit, now: () => T0, onWarning: () => {} });
 const clientOf = (guard: BudgetGuard, fake: FakeFal, extra: Record<string, unknown> = {}) =>
-  createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch), ...extra });
+  createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch), ...extra });
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {

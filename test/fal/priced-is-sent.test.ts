@@ -13,7 +13,7 @@ const SDR_540 = { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp
 function setup(options: BudgetGuardOptions = { limit: '10.00' }) {
   const fake = new FakeFal();
   const guard = createBudgetGuard({ now: () => T0, onWarning: () => {}, ...options });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
   return { fake, guard, fal };
 }
 

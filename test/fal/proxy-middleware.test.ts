@@ -2,7 +2,7 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createBudgetGuard, InvalidOptionError, type BudgetGuard } from '../../src/index.js';
-import { budgetMiddleware } from '../../src/express.js';
+import { budgetMiddleware, type ExpressGuardOptions } from '../../src/express.js';
 import { withBudget } from '../../src/fetch.js';
 import { browserClient, fetchStyleProxy, startExpressProxy, useFakeFal } from './support/proxy-harness.js';
 
@@ -203,7 +203,10 @@ describe('Express: the `handler` option answers a proxy handler that fails', () 
   const submit = { 'content-type': 'application/json', 'x-fal-target-url': `https://queue.fal.run/${V2V}` };
 
   /** The middleware with `handler` on 127.0.0.1; an error that reaches Express's own handler would answer 500. */
-  async function appWith(handler: express.RequestHandler) {
+  // The middleware's own handler type: it awaits what the handler returns, so async handlers are meant.
+  type Handler = NonNullable<ExpressGuardOptions<express.Request>['handler']>;
+
+  async function appWith(handler: Handler) {
     const guard = createBudgetGuard({ limit: '20.00', onWarning: () => {} });
     const app = express();
     app.all('/proxy', express.json(), budgetMiddleware(guard, { handler }));
@@ -217,7 +220,7 @@ describe('Express: the `handler` option answers a proxy handler that fails', () 
     for (const handler of [
       () => { throw new TypeError('boom'); },
       async () => { throw new TypeError('fetch failed'); },
-    ] satisfies express.RequestHandler[]) {
+    ] satisfies Handler[]) {
       const { guard, url, close } = await appWith(handler);
       try {
         const answer = await realFetch(url, { method: 'POST', headers: submit, body: JSON.stringify(SDR_540) });

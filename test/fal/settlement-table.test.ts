@@ -90,7 +90,7 @@ function harness(options: { fake?: FakeFalOptions; fetch?: (fake: FakeFal) => ty
     inspect: (now) => inner.inspect(now),
   };
   const guard = createBudgetGuard({ limit: options.limit ?? '100.00', now: () => T0, ledger, onWarning: () => {} });
-  const base = options.overHttp ? server!.fetch : (options.fetch?.(fake) ?? (fake.fetch as typeof fetch));
+  const base = options.overHttp ? server!.fetch : (options.fetch?.(fake) ?? fake.fetch);
   const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, base) }));
   return {
     fake, fal, holds,
@@ -293,7 +293,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
       const h = harness({
         fetch: (fake) => (async (input: string | URL | Request, init?: RequestInit) => (String(input).includes('rest.fal.ai')
           ? new Response('{"detail":"storage down"}', { status: 500, headers: { 'content-type': 'application/json' } })
-          : fake.fetch(input, init))) as typeof fetch,
+          : fake.fetch(input, init))),
       });
       await fails(h.fal.queue.submit(V2V, { input: { ...HDR_1080, video_url: new Blob([new Uint8Array(8)]) } }));
       expect(h.fake.submits()).toBe(0);
@@ -327,7 +327,7 @@ const SCENARIOS: Record<string, Record<string, Scenario>> = {
           await fake.fetch(input, init);
           controller.abort();
           throw new DOMException('This operation was aborted', 'AbortError');
-        }) as typeof fetch,
+        }),
       });
       await fails(h.fal.run(V2V, { input: HDR_1080, abortSignal: controller.signal }));
       return h.state(0);

@@ -33,7 +33,7 @@ function setup(options: Partial<WebhookOptions> = {}, ledger: Ledger = memoryLed
   const clock = { now: T0 };
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => clock.now, ledger, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
   const events: WebhookEvent[] = [];
   const handle = webhookHandler(guard, { jwksUrl: jwks.url, onEvent: (event) => { events.push(event); }, ...options });
   const submit = async (input: Record<string, unknown>) => (await fal.queue.submit(V2V, { input, webhookUrl: WEBHOOK_URL })).request_id;
@@ -288,7 +288,7 @@ describe('cheap checks first: no body is read until the four headers are there a
       const { handle } = setup();
       const { counter, stream } = countedBody();
       const headers = change(signer.headers('{}', { requestId: 'req-1', timestamp: fresh() }));
-      const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit));
+      const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' }));
       expect({ status: response.status, body: await response.json() }).toMatchObject({ status: 401, body: { error: { code } } });
       expect(counter.pulled).toBe(0);
       expect(jwks.hits).toBe(0);
@@ -299,7 +299,7 @@ describe('cheap checks first: no body is read until the four headers are there a
     const { handle } = setup();
     const { counter, stream } = countedBody();
     const headers = signer.headers('{}', { requestId: 'req-1', timestamp: fresh() });
-    const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit));
+    const response = await handle(new Request(WEBHOOK_URL, { method: 'POST', headers, body: stream, duplex: 'half' }));
     expect(response.status).toBe(413);
     expect(counter.pulled).toBe(17);
     expect(jwks.hits).toBe(0);

@@ -31,7 +31,7 @@ async function listen(app: express.Express): Promise<{ origin: string; close: ()
 async function webhookApp(before: RequestHandler[]) {
   const fake = new FakeFal({ fate: 'running' });
   const guard = createBudgetGuard({ limit: '10.00', now: () => T0, onWarning: () => {} });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
   const app = express();
   for (const parser of before) app.use(parser);
   app.post('/fal/webhook', webhookMiddleware(guard, { jwksUrl: jwks.url }));
@@ -145,7 +145,7 @@ describe('the proxy: a browser submit whose target carries fal_webhook is settle
       const headers = new Headers(init?.headers);
       headers.set('x-fake-host', url.host);
       return realFetch(`${listening.origin}${url.pathname}${url.search}`, { ...init, headers });
-    }) as typeof fetch;
+    });
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;

@@ -64,7 +64,7 @@ describe('two processes on one ledger: the webhook reaches the one that did not 
   it('process A submits with webhookUrl and exits; process B verifies the delivery and commits A\'s hold', async () => {
     const submitter = worker('submit', path, String(T0), `${origin}/fal/webhook`);
     const [line] = await printed(submitter, /\{.*\}\n/);
-    const { requestId, pid } = JSON.parse(line!) as { requestId: string; pid: number };
+    const { requestId, pid } = JSON.parse(line) as { requestId: string; pid: number };
     expect(pid).not.toBe(receiver.pid);
     await new Promise((resolve) => submitter.once('exit', resolve));
 

@@ -33,7 +33,7 @@ function setup(options: BudgetGuardOptions = { limit: '10.00' }, fakeOptions: Fa
   };
   const warnings: GuardWarning[] = [];
   const guard = createBudgetGuard({ now: () => clock.now, onWarning: (warning) => warnings.push(warning), ...options, ledger });
-  const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) });
+  const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) });
   const fal = guard.wrap(client);
   return { fake, guard, fal, client, clock, order, warnings };
 }
@@ -99,7 +99,7 @@ describe('over budget: BudgetExceededError and not one request', () => {
       budgets: [{ name: 'per-user daily', limit: '25.00', window: 'day', scope: 'user', timeZone: 'America/New_York' }],
     });
     const i2v = 'luma/agent/ray/v3.2/image-to-video';
-    const client = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }), { context: { user: 42 } });
+    const client = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }), { context: { user: 42 } });
     for (let index = 0; index < 5; index += 1) {
       await client.subscribe(i2v, { input: { prompt: 'p', image_url: 'https://example.com/i.png', resolution: '1080p', duration: '10s' }, pollInterval: 1 });
     }
@@ -247,7 +247,7 @@ describe('outcomes', () => {
       credentials: 'test',
       fetch: guardedFetch(guard, (async (input: string | URL | Request, init?: RequestInit) => (init?.method === 'POST'
         ? new Response('<html>500 Internal Server Error</html>', { status: 500, headers: { 'content-type': 'text/html' } })
-        : fake.fetch(input, init))) as typeof fetch),
+        : fake.fetch(input, init)))),
     });
     await expect(guard.wrap(client).queue.submit(V2V, { input: HDR_1080 })).rejects.toMatchObject({ status: 500 });
     expect(await guard.status()).toMatchObject({ spent: '0.00', reserved: '4.32' });
@@ -261,7 +261,7 @@ describe('outcomes', () => {
       credentials: 'test',
       fetch: guardedFetch(guard, (async (input: string | URL | Request, init?: RequestInit) => (String(input).includes('rest.fal.ai')
         ? new Response('{"detail":"storage down"}', { status: 500, headers: { 'content-type': 'application/json' } })
-        : original(input, init))) as typeof fetch),
+        : original(input, init)))),
     });
     const guarded = guard.wrap(client);
     await expect(guarded.subscribe(V2V, { input: { ...HDR_1080, video_url: new Blob([new Uint8Array(8)]) } })).rejects.toMatchObject({ status: 500 });
@@ -278,7 +278,7 @@ describe('budgets', () => {
         { name: 'per-user', limit: '5.00', scope: 'user' },
       ],
     });
-    const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) });
+    const client = createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) });
     const alice = guard.wrap(client, { context: { user: 'alice' } });
     const bob = guard.wrap(client, { context: { user: 'bob' } });
     await alice.queue.submit(V2V, { input: HDR_1080 });
@@ -298,7 +298,7 @@ describe('budgets', () => {
 
   it('a per-user budget refuses a call whose context names no user', async () => {
     const { guard, fake } = setup({ budgets: [{ limit: '5.00', scope: 'user' }] });
-    const anonymous = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+    const anonymous = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
     await expect(anonymous.subscribe(V2V, { input: SDR_540 })).rejects.toThrow(/context\.user: budget "per-user" is per user/);
     expect(fake.requests).toEqual([]);
   });
@@ -308,7 +308,7 @@ describe('budgets', () => {
     const { guard, fake } = setup({
       budgets: [{ name: 'project', limit: '1.00', scope: (context) => (typeof context.project === 'string' ? { kind: 'project', id: context.project } : undefined) }],
     });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }), { context: () => current });
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }), { context: () => current });
     await fal.run(V2V, { input: SDR_540 });
     await refusal(fal.run(V2V, { input: SDR_540 }));
     current = { project: 'p2' };

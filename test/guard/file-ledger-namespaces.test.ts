@@ -145,9 +145,9 @@ describe.skipIf(!canUnshare && process.env.CI !== 'true')('file ledger across pi
       if (round % 3 === 1 && victim.hostPid !== undefined) {
         // Paused past staleLockMs: its lock is taken over; when it resumes, any write it was
         // about to make must be fenced off (it fails closed) rather than acknowledged.
-        process.kill(victim.hostPid!, 'SIGSTOP');
+        process.kill(victim.hostPid, 'SIGSTOP');
         await sleep(3_000);
-        process.kill(victim.hostPid!, 'SIGCONT');
+        process.kill(victim.hostPid, 'SIGCONT');
         stopped += 1;
         continue;
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HoldDetails, JournalEntry } from '../../src/core/budget/ledger-types.js';
+import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 
 /*
@@ -17,7 +17,7 @@ const details = fc.uniqueArray(field, { maxLength: 6 }).chain((keys) => fc.tuple
 
 async function entryOf(given: Record<string, unknown> | undefined, requestId: string | undefined): Promise<JournalEntry> {
   const ledger = memoryLedger();
-  await ledger.reserve({ holdId: 'h', amount: '4.32', budgets: [{ key: 'global', limit: '10.00' }], expiresAt: NOW + 1000, now: NOW, details: given as HoldDetails | undefined });
+  await ledger.reserve({ holdId: 'h', amount: '4.32', budgets: [{ key: 'global', limit: '10.00' }], expiresAt: NOW + 1000, now: NOW, details: given });
   if (requestId !== undefined) await ledger.link({ requestId, holdId: 'h', now: NOW });
   await ledger.commit('h', NOW + 1);
   const entries: JournalEntry[] = [];

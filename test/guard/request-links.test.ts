@@ -17,7 +17,7 @@ describe('a hold settles from any instance that shares the ledger', () => {
     const fake = new FakeFal();
     const make = () => {
       const guard = createBudgetGuard({ limit: '10.00', ledger, onWarning: () => {} });
-      return { guard, fal: guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) })) };
+      return { guard, fal: guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) })) };
     };
     return { ledger, fake, a: make(), b: make() };
   }

@@ -37,7 +37,7 @@ function newestMtime(path: string): number {
 
 /** tsc's part of `npm run build` (the library modules and their types), when src/ is newer than it. */
 function ensureLibraryBuilt(): void {
-  let built = 0;
+  let built: number;
   try {
     built = statSync(join(ROOT, 'dist', 'index.js')).mtimeMs;
   } catch {

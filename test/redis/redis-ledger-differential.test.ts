@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import type { BudgetKey, HoldDetails, JournalEntry, JournalQuery, Ledger, Settlement } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
-import { describeWithRedis, type StartedRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
+import { describeWithRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 /**
  * Differential test: any sequence of operations, applied to the memory ledger (the reference,
@@ -129,9 +129,8 @@ const query: fc.Arbitrary<JournalQuery> = fc.record(
 );
 
 describeWithRedis('Redis ledger vs memory ledger (fast-check differential)', () => {
-  let redis: StartedRedis;
   let client: Redis;
-  useRedisServer((started) => ({ redis, client } = started));
+  useRedisServer((started) => ({ client } = started));
 
   it('gives the same result for every operation and the same usage after any sequence', async () => {
     await fc.assert(

@@ -58,7 +58,7 @@ function checkValue(flag: string, field: FieldInfo, value: unknown, endpoint: st
 }
 
 /** "--set key=value": the value is JSON when it parses as JSON ("true", "0.5", "[...]"), else the text itself. */
-export function parseSetting(text: string): [key: string, value: unknown] {
+function parseSetting(text: string): [key: string, value: unknown] {
   const at = text.indexOf('=');
   const key = at < 0 ? '' : text.slice(0, at).trim();
   if (key.length === 0) throw new CliError('usage', `--set ${JSON.stringify(text)}: expected key=value, e.g. --set prompt="a red fox"`);

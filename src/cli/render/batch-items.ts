@@ -6,7 +6,7 @@ const HEAD = ['Line', 'ID', 'Item', 'Quantity', 'Amount'];
 const ALIGN: readonly Align[] = ['right', 'left', 'left', 'right', 'right'];
 
 /** One listed batch line as table cells; table and markdown show the same cells. */
-export function batchItemCells(item: BatchReportItem): string[] {
+function batchItemCells(item: BatchReportItem): string[] {
   const line = item.lines[0]!;
   return [String(item.line), item.id === undefined ? '' : String(item.id), line.description, itemQuantityText(item.count, line), dollars(item.total)];
 }

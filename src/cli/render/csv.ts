@@ -89,7 +89,7 @@ export function csvBatchTail(report: BatchReport): string {
 const COMPARISON_COLUMNS = ['change', 'key', 'old_count', 'old_total', 'new_count', 'new_total', 'delta'];
 
 /** `batch --compare-to --format csv`: one row per line id that changed, then a `total` row. */
-export function renderComparisonCsv(comparison: PlanComparison): string {
+function renderComparisonCsv(comparison: PlanComparison): string {
   const rows = comparison.changes.map((change) => csvRow([change.change, change.key, change.old?.count, change.old?.total, change.new?.count, change.new?.total, change.delta]));
   return `${csvRow(COMPARISON_COLUMNS)}${rows.join('')}${csvRow(['total', undefined, undefined, comparison.old.total, undefined, comparison.new.total, comparison.delta])}`;
 }

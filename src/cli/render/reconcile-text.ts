@@ -14,7 +14,7 @@ export const CATEGORY_LABELS: Readonly<Record<ReconcileCategory, string>> = {
 /** Tables list at most this many requests that need a look; JSON lists every request. */
 export const ROWS_SHOWN = 50;
 
-export function durationText(seconds: number): string {
+function durationText(seconds: number): string {
   if (seconds % 86_400 === 0 && seconds > 0) return `${seconds / 86_400} d`;
   if (seconds % 3600 === 0 && seconds > 0) return `${seconds / 3600} h`;
   if (seconds % 60 === 0 && seconds > 0) return `${seconds / 60} min`;

@@ -3,7 +3,9 @@
  * fake rows or overwrite a line, ANSI escapes that recolour or hide text, other C0 and C1
  * controls, DEL, and the Unicode bidi controls that reorder what a reader sees (Trojan Source).
  */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point: they are what gets escaped
 const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+// eslint-disable-next-line no-control-regex -- as UNSAFE
 const HAS_UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 
 const NAMED: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };

@@ -10,7 +10,7 @@ import { perSecond } from './per-second.js';
  */
 export const BILLING_KINDS = [perClip, perBlock, perSecond] as const;
 
-export type AnyBillingKind = (typeof BILLING_KINDS)[number];
+type AnyBillingKind = (typeof BILLING_KINDS)[number];
 /** What `Quote.params` can be: the union of every kind's parameters. */
 export type BillingParams = ParamsOf<AnyBillingKind>;
 /** What `QuoteLine.unit` can be. */
@@ -32,4 +32,4 @@ export const billingSchema = z.discriminatedUnion(
   BILLING_KINDS.map((kind) => kind.schema) as unknown as [z.ZodObject<{ kind: z.ZodLiteral<string> }>],
 ) as unknown as z.ZodType<BillingData>;
 
-export type { BaseCell, BillingKind, Card, PriceCell, RateCardRow, RateCardView } from './billing-kind.js';
+export type { BaseCell, BillingKind, Card, RateCardRow } from './billing-kind.js';

@@ -52,7 +52,7 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
         if (given !== undefined && compareSeconds(measured, given) > 0) {
           warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${measured.text} s`, path: ['source_data'] });
         }
-        return { seconds: measured, from: 'mp4' as SourceSecondsFrom, field: model.maxSourceField!, warnings };
+        return { seconds: measured, from: 'mp4', field: model.maxSourceField!, warnings };
       }
       warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${given.text} s`, path: ['sourceSeconds'] });
       return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
@@ -66,7 +66,7 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
       : source.kind === 'inline' ? 'source_data was not read' : 'no source was given';
     warnings.push({ code: 'upper_bound', message: `source length unknown (${why}); quoted at the ${max} maximum` });
   }
-  return { seconds: pricing.maxSourceLength, from: 'maximum' as SourceSecondsFrom, field: 'sourceSeconds', warnings };
+  return { seconds: pricing.maxSourceLength, from: 'maximum', field: 'sourceSeconds', warnings };
 }
 
 /** The measured length must be a real, accepted one: not empty, not over the card's maximum. */

@@ -19,7 +19,7 @@ export interface HoldRecord {
   app?: string;
 }
 
-export interface BudgetRecord {
+interface BudgetRecord {
   /** nano-USD. */
   spent: bigint;
   reserved: bigint;
@@ -118,7 +118,7 @@ function copyOfDetails(details: HoldDetails): Record<string, unknown> {
 }
 
 /** The journal entry of a hold settling now (details first, so the ledger's own fields win). */
-export function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
+function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
   if (hold.details === undefined && hold.requestId === undefined) return { at, outcome, holdId, amount: nanoToMoney(hold.amount), budgets: hold.keys };
   const entry = hold.details === undefined ? {} : copyOfDetails(hold.details);
   entry.at = at;

@@ -8,8 +8,8 @@ import { Decimal, formatMoney, parseDecimal } from '../money.js';
  * neither rounding would be the limit declared); nothing above $9,000,000 is accepted. 9e15
  * nano-USD keeps every sum the Redis scripts compute below 2^53, where a Lua double is exact.
  */
-export const NANO_PER_USD = 1_000_000_000n;
-export const MAX_NANO_USD = 9_000_000_000_000_000n;
+const NANO_PER_USD = 1_000_000_000n;
+const MAX_NANO_USD = 9_000_000_000_000_000n;
 export const MAX_USD = '9000000.00';
 
 const NANO_DECIMAL = new Decimal('1000000000');

@@ -37,7 +37,7 @@ export interface FieldInfo {
 
 /** Defines a field: its zod type and what it says about itself, in one place. */
 export function field<Schema extends z.ZodType>(schema: Schema, meta: FieldMeta): Schema {
-  return schema.meta({ ...meta }) as Schema;
+  return schema.meta({ ...meta });
 }
 
 interface Def {

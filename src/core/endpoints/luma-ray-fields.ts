@@ -5,12 +5,12 @@ import { field } from './fields.js';
 // default and whether it sets the price. An endpoint's model picks the ones its page lists.
 
 export const RAY_RESOLUTIONS = ['540p', '720p', '1080p'] as const;
-export const EDIT_STRENGTHS = [
+const EDIT_STRENGTHS = [
   'adhere_1', 'adhere_2', 'adhere_3',
   'flex_1', 'flex_2', 'flex_3',
   'reimagine_1', 'reimagine_2', 'reimagine_3',
 ] as const;
-export const ASPECT_RATIOS = [
+const ASPECT_RATIOS = [
   '3:1', '2:1', '21:9', '16:9', '4:3', '3:2', '1:1', '3:4', '2:3', '9:16', '1:2', '1:3',
 ] as const;
 

@@ -7,7 +7,7 @@ import { tiersOf, type Tier } from './tiers.js';
 export type ValidationMode = 'quote' | 'strict';
 
 /** Where a source video's length could come from, in the request itself. */
-export type SourceRef =
+type SourceRef =
   | { readonly kind: 'inline'; readonly data: string; readonly mediaType: string }
   | { readonly kind: 'reference'; readonly field: string }
   | { readonly kind: 'none' };
@@ -65,7 +65,7 @@ export const NONE: readonly never[] = Object.freeze([]);
 const NO_ISSUES = (): readonly RequestIssue[] => NONE;
 
 /** The names in `names` that `input` leaves out; the shared NONE when it leaves out none. */
-export function absent(names: readonly string[], input: Record<string, unknown>): readonly string[] {
+function absent(names: readonly string[], input: Record<string, unknown>): readonly string[] {
   let missing: string[] | undefined;
   for (const name of names) if (input[name] === undefined) (missing ??= []).push(name);
   return missing ?? NONE;
@@ -102,8 +102,8 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
     tiers: tiersOf(new Set(fields.map((info) => info.name))),
     fields,
     ignoredFields,
-    strictSchema: strictSchema as unknown as z.ZodType<Record<string, unknown>>,
-    quoteSchema: quoteSchema as unknown as z.ZodType<Record<string, unknown>>,
+    strictSchema,
+    quoteSchema,
     compiled: compiledOnFirstUse({ quote: quoteSchema, strict: strictSchema }),
     rules: definition.rules ?? NO_ISSUES,
     missing: definition.missing ?? ((input) => absent(notPriced, input)),
@@ -113,5 +113,5 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
   };
 }
 
-export type { FieldInfo, FieldMeta } from './fields.js';
+export type { FieldInfo } from './fields.js';
 export { TIERS, TIER_LABELS, tierOf, type Tier } from './tiers.js';

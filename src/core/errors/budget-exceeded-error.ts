@@ -33,7 +33,7 @@ export interface BudgetExceededDetails {
 const WINDOW_WORDS: Readonly<Record<BudgetPeriod, string>> = { day: 'today', week: 'this week', month: 'this month' };
 
 /** "needs $8.64; $5.00 left of $25.00 today for user 42 (spent $20.00, reserved $0.00; budget "per-user daily"; <endpoint>)" */
-export function describeRefusal(details: BudgetExceededDetails): string {
+function describeRefusal(details: BudgetExceededDetails): string {
   const { budget } = details;
   const when = budget.window ? ` ${WINDOW_WORDS[budget.window.period]}` : '';
   const whose = budget.scope ? ` for ${budget.scope.kind} ${budget.scope.id}` : '';

@@ -4,19 +4,18 @@ export { FalBudgetError, isFalBudgetError, hasFalBudgetErrorCode } from './fal-b
 export type { FalBudgetErrorCode, CoreErrorCode, FalAdapterErrorCode, CliErrorCode } from './fal-budget-error-code.js';
 export { InvalidOptionError, isInvalidOptionError } from './invalid-option-error.js';
 export { InvalidLedgerRequestError, type InvalidLedgerRequestCode } from './invalid-ledger-request-error.js';
-export { InvalidRequestError, formatPath, type RequestIssue, type IssuePath, type RequestIssueCode, type OwnIssueCode } from './invalid-request-error.js';
+export { InvalidRequestError, type RequestIssue, type IssuePath, type RequestIssueCode, type OwnIssueCode } from './invalid-request-error.js';
 export { UnknownEndpointError } from './unknown-endpoint-error.js';
 export { AmbiguousEndpointError } from './ambiguous-endpoint-error.js';
 export { NotOfferedError } from './not-offered-error.js';
 export { NoPriceInEffectError } from './no-price-in-effect-error.js';
 export {
   PricingTableError,
-  formatTableProblem,
   formatJsonPath,
   type PricingTableProblem,
 } from './pricing-table-error.js';
 export { LedgerUnavailableError, isLedgerUnavailableError, type LedgerUnavailableDetails } from './ledger-unavailable-error.js';
 export {
-  BudgetExceededError, isBudgetExceededError, describeRefusal, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
+  BudgetExceededError, isBudgetExceededError, type BudgetExceededDetails, type RefusingBudget, type BudgetPeriod,
 } from './budget-exceeded-error.js';
 export { MissingDependencyError, isMissingDependencyError } from './missing-dependency-error.js';

@@ -38,7 +38,7 @@ export interface RequestIssue {
   readonly message: string;
 }
 
-export function formatPath(path: IssuePath): string {
+function formatPath(path: IssuePath): string {
   if (path.length === 0) return '(request)';
   return path
     .map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`))

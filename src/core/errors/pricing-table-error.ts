@@ -1,5 +1,5 @@
 import { FalBudgetError } from './fal-budget-error.js';
-import { formatPath, type IssuePath } from './invalid-request-error.js';
+import type { IssuePath } from './invalid-request-error.js';
 
 export interface PricingTableProblem {
   /** The file (or source name) the problem is in. */
@@ -9,7 +9,7 @@ export interface PricingTableProblem {
   readonly message: string;
 }
 
-export function formatTableProblem(problem: PricingTableProblem): string {
+function formatTableProblem(problem: PricingTableProblem): string {
   const where = problem.path.length === 0 ? problem.file : `${problem.file} at ${formatJsonPath(problem.path)}`;
   return `${where}: ${problem.message}`;
 }

@@ -37,7 +37,7 @@ export interface PricingTable {
   readonly data: PricingTableData;
 }
 
-export function instantToMs(text: string): number {
+function instantToMs(text: string): number {
   // A bare date is midnight UTC; date-times carry their own offset.
   return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
 }

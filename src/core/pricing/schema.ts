@@ -2,8 +2,6 @@ import * as z from 'zod';
 import { billingSchema } from '../billing/index.js';
 import { REQUEST_MODEL_IDS } from '../endpoints/index.js';
 
-export { priceSchema } from './price-schema.js';
-
 const idSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-" only');
 
 /** A calendar date (midnight UTC) or a date-time with an explicit offset. */
@@ -13,7 +11,7 @@ const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 
 
 const nonEmpty = (value: object) => Object.keys(value).length > 0;
 
-export const endpointPricingSchema = z
+const endpointPricingSchema = z
   .object({
     request: z.enum(REQUEST_MODEL_IDS),
     source: z.url(),

@@ -2,7 +2,7 @@ import { parseBillingEvent, type BillingEvent } from './billing-event.js';
 import { malformed, pageRows } from './pages.js';
 import type { FalPlatformClient } from './platform-client.js';
 
-export const BILLING_EVENTS_PATH = '/v1/models/billing-events';
+const BILLING_EVENTS_PATH = '/v1/models/billing-events';
 /** fal answers at most 90 days per query. */
 export const MAX_RANGE_MS = 90 * 24 * 60 * 60 * 1000;
 

@@ -2,9 +2,9 @@ import { Decimal, formatMoney } from '../../core/money.js';
 import { malformed as malformedAnswer, pageRows } from './pages.js';
 import type { FalPlatformClient } from './platform-client.js';
 
-export const PRICING_PATH = '/v1/models/pricing';
+const PRICING_PATH = '/v1/models/pricing';
 /** fal takes 1 to 50 endpoint ids per pricing request. */
-export const IDS_PER_REQUEST = 50;
+const IDS_PER_REQUEST = 50;
 
 /** fal's price for one endpoint: a unit price (exact decimal string) per `unit`. */
 export interface EndpointPrice {

@@ -2,7 +2,7 @@ import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import { FalPlatformError } from './fal-platform-error.js';
 import { parseExactJson } from './parse-exact-json.js';
 
-export const FAL_API_URL = 'https://api.fal.ai';
+const FAL_API_URL = 'https://api.fal.ai';
 /** How many pages one paged query may take when the options do not say (maxPages). */
 export const DEFAULT_MAX_PAGES = 1000;
 

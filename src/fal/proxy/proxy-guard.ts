@@ -85,7 +85,7 @@ function errorJson(error: FalBudgetError) {
 }
 
 /** The 402 body: the refusal, the quote and what remains, so a client can show it to a person. */
-export function refusalBody(error: BudgetExceededError) {
+function refusalBody(error: BudgetExceededError) {
   return {
     error: { code: error.code, message: error.message },
     quote: error.quote,

@@ -140,7 +140,7 @@ export class JwksCache {
     try {
       document = await response.json();
     } catch (error) {
-      throw new Error(`not JSON (${error instanceof Error ? error.message : String(error)})`);
+      throw new Error(`not JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
     }
     return importKeys(document);
   }

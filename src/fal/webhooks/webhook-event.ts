@@ -21,7 +21,7 @@ export type WebhookBody = z.infer<typeof webhookBodySchema>;
  * 422"): an app's own message that mentions a status ("Upstream replied with status code 503")
  * names none, so it is counted rather than released.
  */
-export function statusOfWebhookError(error: unknown): number | undefined {
+function statusOfWebhookError(error: unknown): number | undefined {
   if (typeof error !== 'string') return undefined;
   const match = /^Invalid status code: ([1-5]\d\d)$/.exec(error);
   return match ? Number(match[1]) : undefined;

@@ -19,7 +19,7 @@ export interface Delivery {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JWKS_TIMEOUT_MS = 10_000;
 
 const HEADERS = {

@@ -338,7 +338,7 @@ export class FileLedgerLog {
     }
     // Holds due together may expire in another order here: the writer's order is the journal's.
     if (!sameEntries(entries, record.entries)) throw corruptFile(this.file, `the record at byte ${at} settled other holds when replayed than when written`);
-    record.entries.forEach((entry, index) => this.unfiled.push({ seq: record.seq + index, entry: entry as JournalEntry }));
+    record.entries.forEach((entry, index) => this.unfiled.push({ seq: record.seq + index, entry }));
     this.nextSeq += record.entries.length;
   }
 

@@ -13,8 +13,8 @@ import type { LedgerCommand } from './file-ledger-commands.js';
  * files are JSON lines of settled holds. Money is always a decimal string; the numbers are times
  * (epoch ms), byte offsets, counts and sequence numbers.
  */
-export const LEDGER_FORMAT = 'fal-budget-ledger';
-export const LEDGER_VERSION = 3;
+const LEDGER_FORMAT = 'fal-budget-ledger';
+const LEDGER_VERSION = 3;
 
 const money = z.string().refine(isDecimalString, 'must be a decimal string like "2.16"');
 const instant = z.number().finite();
@@ -277,7 +277,7 @@ export function parseJournalLine(text: string, file: string, offset: number): Nu
   const parsed = journalLine.safeParse(json);
   if (!parsed.success) throw corruptFile(file, `the journal entry at byte ${offset}, at ${issuePath(parsed.error)}`);
   const { seq, torn, ...entry } = parsed.data;
-  return { seq, entry: entry as JournalEntry, ...optional('torn', torn) };
+  return { seq, entry, ...optional('torn', torn) };
 }
 
 /** A JSON text with object keys sorted: two values compare equal whatever order their keys were built in. */

@@ -21,7 +21,7 @@ function corrupt(id: string, why: string): Error {
 }
 
 /** One stream entry back into the JournalEntry the memory ledger would have kept. */
-export function parseJournalEntry(id: string, fields: readonly unknown[]): JournalEntry {
+function parseJournalEntry(id: string, fields: readonly unknown[]): JournalEntry {
   const values = new Map<string, string>();
   for (let index = 0; index + 1 < fields.length; index += 2) values.set(String(fields[index]), String(fields[index + 1]));
   const at = Number(values.get('at'));
@@ -41,7 +41,7 @@ export function parseJournalEntry(id: string, fields: readonly unknown[]): Journ
     throw corrupt(id, `${error instanceof Error ? error.message : String(error)}`);
   }
   if (!Array.isArray(budgets) || !budgets.every((key) => typeof key === 'string')) throw corrupt(id, 'budgets is not a list of keys');
-  const entry: Record<string, unknown> = { at, outcome: outcome as JournalEntry['outcome'], holdId, amount: nanoToMoney(amount), budgets };
+  const entry: Record<string, unknown> = { at, outcome, holdId, amount: nanoToMoney(amount), budgets };
   for (const field of DETAIL_TEXT) if (values.has(field)) entry[field] = values.get(field);
   if (scope !== undefined) entry.scope = scope;
   return entry as unknown as JournalEntry;

@@ -50,9 +50,9 @@ export interface RedisLedgerOptions {
   readonly readOnly?: boolean;
 }
 
-export const DEFAULT_TIMEOUT_MS = 1000;
+const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_PREFIX = 'fal-budget';
-export const DEFAULT_EVICTION_CHECK_INTERVAL_MS = 10_000;
+const DEFAULT_EVICTION_CHECK_INTERVAL_MS = 10_000;
 
 const SCRIPTS = {
   reserve: new LuaScript(RESERVE_SCRIPT),

@@ -2,7 +2,7 @@ import type { Ledger } from '../../../src/index.js';
 import { createBudgetGuard } from '../../../src/index.js';
 
 export const T2V = 'luma/agent/ray/v3.2/text-to-video';
-export const I2V = 'luma/agent/ray/v3.2/image-to-video';
+const I2V = 'luma/agent/ray/v3.2/image-to-video';
 const PROMPT = { prompt: 'a lighthouse at dusk' };
 const IMAGE = { ...PROMPT, image_url: 'https://example.com/a.png' };
 const at = (iso: string) => Date.parse(iso);

@@ -21,7 +21,7 @@ export function ledgerSeeder(ledger: Ledger) {
   const clock = { now: 0 };
   const guard = createBudgetGuard({ limit: '1000.00', ledger, now: () => clock.now, holdTtlMs: 24 * 60 * 60 * 1000, onWarning: () => {} });
   const fake = new FakeFal({ fate: 'running' });
-  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+  const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
   return {
     async submit(price: keyof typeof INPUTS, at: string): Promise<string> {
       clock.now = Date.parse(at);

@@ -1,5 +1,5 @@
 /** One `$ ` command of a console block and the lines shown after it, up to the next command. */
-export interface ConsoleStep {
+interface ConsoleStep {
   readonly line: number;
   readonly command: string;
   readonly output: string;

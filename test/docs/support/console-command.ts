@@ -1,5 +1,5 @@
 /** The programs a pipeline stage may run: the CLI, and what shows a fixture or trims an output. */
-export const PROGRAMS: ReadonlySet<string> = new Set(['fal-budget', 'cat', 'head', 'tail']);
+const PROGRAMS: ReadonlySet<string> = new Set(['fal-budget', 'cat', 'head', 'tail']);
 
 /** Shell syntax beyond one pipeline and a discarded stream: command lists, substitution, files written. */
 const FORBIDDEN = /[;&`<]|\$\(|\|\||>(?!\/dev\/null(\s|$))/;

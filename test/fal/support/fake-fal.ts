@@ -64,7 +64,7 @@ export class FakeFal {
 
   /** Pass as createFalClient({ fetch: fake.fetch }). */
   readonly fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    const request = input instanceof Request ? input : new Request(String(input), init as RequestInit);
+    const request = input instanceof Request ? input : new Request(String(input), init);
     const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
     const headers: Record<string, string> = {};
     request.headers.forEach((value, key) => { headers[key] = value; });
@@ -166,7 +166,7 @@ export class FakeFal {
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', async () => {
+      const forward = async () => {
         // The proxy addresses the real host names; they arrive here in the x-fake-host header.
         const host = String(req.headers['x-fake-host'] ?? req.headers.host);
         const body = chunks.length > 0 ? Buffer.concat(chunks).toString('utf8') : undefined;
@@ -183,6 +183,10 @@ export class FakeFal {
         response.headers.forEach((value, key) => { headers[key] = value; });
         res.writeHead(response.status, headers);
         res.end(Buffer.from(await response.arrayBuffer()));
+      };
+      // A fake that throws answers nothing: the connection drops, as an exchange that broke off does.
+      req.on('end', () => {
+        forward().catch(() => res.destroy());
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

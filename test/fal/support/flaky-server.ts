@@ -33,7 +33,7 @@ export async function flakyServer(fake: FakeFal): Promise<FlakyServer> {
     const headers = new Headers(init?.headers);
     headers.set('x-fake-host', target.host);
     return globalThis.fetch(`${origin}${target.pathname}${target.search}`, { ...init, headers });
-  }) as typeof fetch;
+  });
   flaky.close = () => new Promise<void>((resolve) => {
     server.closeAllConnections();
     server.close(() => resolve());

@@ -21,7 +21,7 @@ export interface SentToFal {
   readonly headers: Headers;
 }
 
-export const proxyConfig: Partial<ProxyConfig> = {
+const proxyConfig: Partial<ProxyConfig> = {
   allowedEndpoints: ['luma/agent/ray/v3.2/*'],
   allowUnauthorizedRequests: false,
   isAuthenticated: async () => true,
@@ -44,7 +44,7 @@ export function useFakeFal(): { readonly fake: FakeFal; readonly sent: SentToFal
       sent.push({ url: url.href, method: init?.method ?? 'GET', headers: new Headers(headers) });
       headers.set('x-fake-host', url.host);
       return realFetch(`${listening.origin}${url.pathname}${url.search}`, { ...init, headers });
-    }) as typeof fetch;
+    });
   });
   afterAll(async () => {
     globalThis.fetch = realFetch;

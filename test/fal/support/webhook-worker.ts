@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   if (mode === 'submit') {
     // fal itself is the in-process fake: this process is the only one that talks to it.
     const fake = new FakeFal({ fate: 'running' });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch as typeof fetch) }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, fake.fetch) }));
     const { request_id: requestId } = await fal.queue.submit('luma/agent/ray/v3.2/video-to-video', {
       input: { prompt: 'a cat surfing', video_url: 'https://example.com/in.mp4' }, webhookUrl: url,
     });

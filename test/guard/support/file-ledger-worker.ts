@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   if (mode === 'guard-submit' || mode === 'guard-result') {
     const [origin, argument] = rest as [string, string];
     const guard = createBudgetGuard({ limit: '100.00', ledger: fileLedger({ path: file! }), onWarning: () => {} });
-    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, forwardingFetch(origin) as typeof fetch) }));
+    const fal = guard.wrap(createFalClient({ credentials: 'test', fetch: guardedFetch(guard, forwardingFetch(origin)) }));
     if (mode === 'guard-submit') {
       const input = { prompt: argument, video_url: 'https://example.com/in.mp4', resolution: '1080p', hdr: true };
       const { request_id: requestId } = await fal.queue.submit(V2V, { input });

@@ -145,7 +145,7 @@ export function fragment(bytes: Buffer): Buffer {
   file.onSegment = (_id, _user, buffer) => {
     parts.push(new Uint8Array(buffer));
   };
-  file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, 0));
+  file.appendBuffer(MP4BoxBuffer.fromArrayBuffer(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), 0));
   file.flush();
   return Buffer.concat(parts);
 }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
  * The redis-server binary: $REDIS_SERVER when set (set it to a missing path to see what happens
  * without Redis), else the first on PATH (Debian: /usr/bin/redis-server), or undefined.
  */
-export function findRedisServer(): string | undefined {
+function findRedisServer(): string | undefined {
   const candidates = process.env.REDIS_SERVER !== undefined
     ? [process.env.REDIS_SERVER]
     : (process.env.PATH ?? '').split(delimiter).concat('/usr/bin', '/usr/sbin', '/usr/local/bin').map((dir) => join(dir, 'redis-server'));
@@ -117,8 +117,8 @@ export class RedisServer {
     ];
     const child = spawn(BINARY!, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
-    child.stdout!.on('data', (chunk) => (this.output += chunk));
-    child.stderr!.on('data', (chunk) => (this.output += chunk));
+    child.stdout.on('data', (chunk) => (this.output += chunk));
+    child.stderr.on('data', (chunk) => (this.output += chunk));
     for (let attempt = 0; attempt < 200; attempt += 1) {
       if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}:\n${this.output}`);
       if (await pong(this.port)) return;

@@ -38,7 +38,7 @@ export interface JournalGroup {
   readonly spent: string;
 }
 
-export interface JournalDay extends JournalGroup {
+interface JournalDay extends JournalGroup {
   /** The UTC date the holds settled on, YYYY-MM-DD. */
   readonly day: string;
 }

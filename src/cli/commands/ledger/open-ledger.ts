@@ -24,7 +24,7 @@ export interface OpenedLedger {
 }
 
 /** An operator's one look may wait longer than an app's hot path, but never hangs. */
-export const LEDGER_TIMEOUT_MS = 5000;
+const LEDGER_TIMEOUT_MS = 5000;
 
 const usage = (message: string) => new CliError('usage', message);
 

@@ -45,7 +45,7 @@ export interface ReconcileRow {
   readonly difference: string | undefined;
 }
 
-export interface CategoryTotal {
+interface CategoryTotal {
   readonly count: number;
   /** USD the ledger counted for these rows. */
   readonly counted: string;

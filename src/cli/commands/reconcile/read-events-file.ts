@@ -22,7 +22,7 @@ export interface EventsFileOptions {
 function rowsOf(value: unknown): unknown[] {
   if (Array.isArray(value)) return value.flatMap((item) => (typeof item === 'object' && item !== null && 'billing_events' in item ? rowsOf(item) : [item]));
   if (typeof value === 'object' && value !== null && 'billing_events' in value) {
-    const rows = (value as { billing_events: unknown }).billing_events;
+    const rows = value.billing_events;
     return Array.isArray(rows) ? rows : [rows];
   }
   return [value];

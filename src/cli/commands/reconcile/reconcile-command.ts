@@ -28,7 +28,7 @@ export interface ReconcileIo {
  * How far outside [since, until) each side is read to find a request's other half: a job billed
  * just before `since` may settle just after it (a late webhook, an expired hold).
  */
-export const JOIN_MARGIN_MS = 24 * 60 * 60 * 1000;
+const JOIN_MARGIN_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_SETTLE_DELAY_MS = 60 * 60 * 1000;
 const UNIT_MS: Readonly<Record<string, number>> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -39,7 +39,7 @@ function instantFlag(flag: string, text: string): number {
 }
 
 /** "1h", "90m", "45s", "2d" or "0". */
-export function parseSettleDelay(text: string | undefined): number {
+function parseSettleDelay(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SETTLE_DELAY_MS;
   if (text === '0') return 0;
   const match = /^(\d{1,6})(s|m|h|d)$/.exec(text);

@@ -1,4 +1,4 @@
-import type { CategoryTotal, EndpointTotals, ReconcileCategory, ReconcileRow } from './join-billing.js';
+import type { EndpointTotals, ReconcileCategory, ReconcileRow } from './join-billing.js';
 
 /** What `fal-budget reconcile` returns: data for the renderers, money as decimal USD strings. */
 export interface ReconcileReport {
@@ -21,4 +21,4 @@ export interface ReconcileReport {
   readonly withoutRequestId: { readonly count: number; readonly counted: string; readonly endpoints: readonly string[] };
 }
 
-export type { CategoryTotal, EndpointTotals, ReconcileCategory, ReconcileRow };
+export type { ReconcileCategory, ReconcileRow };
