@@ -9,6 +9,7 @@ export interface QuoteWarning {
     | 'unverified_price'
     | 'source_seconds_ignored'
     | 'source_seconds_mismatch'
+    | 'source_seconds_unchecked'
     | 'source_durations_disagree';
   readonly message: string;
   readonly path?: ReadonlyArray<string | number>;

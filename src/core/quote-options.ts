@@ -23,4 +23,12 @@ export interface CoreQuoteOptions {
   /** Validate the complete request, as the provider would (what the guard does). */
   readonly strict?: boolean;
   readonly probeSource?: SourceProbe;
+  /**
+   * What a `sourceSeconds` that cannot be checked against an inline `source_data` (no probe, or a
+   * file the probe cannot read) counts for. 'given' (default, quote()'s pre-flight estimate):
+   * quoted at the given length, with a `source_seconds_unchecked` warning. 'maximum' (the guard,
+   * whose reservation must never be below what fal bills for the real file): quoted at the
+   * maximum source length, `upperBound`, with an `upper_bound` warning.
+   */
+  readonly uncheckedSourceSeconds?: 'given' | 'maximum';
 }

@@ -94,11 +94,35 @@ function requestIssues(input: Record<string, unknown>, issues: readonly z.core.$
   }));
 }
 
+const isOwnEnumerable = (object: object, key: string) => Object.prototype.propertyIsEnumerable.call(object, key);
+
+/**
+ * fal receives JSON.stringify(input): its own enumerable properties, nothing inherited. A field
+ * reachable only through a prototype (Object.create({ hdr: true }), a class getter) or not
+ * enumerable is never sent, so it is not priced: such an input is quoted as a copy of its own
+ * enumerable fields. A plain input (every field it reaches its own) is quoted as it is, uncopied.
+ */
+function sentFields(model: RequestModel, input: Record<string, unknown>): Record<string, unknown> {
+  const notSent = (name: string) => name in input && !isOwnEnumerable(input, name);
+  // The schema reads the priced fields and the ignored ones (which it still type-checks).
+  for (const name of fieldNamesOf(model)) if (notSent(name)) return ownCopy(input);
+  for (const name of Object.keys(model.ignoredFields)) if (notSent(name)) return ownCopy(input);
+  return input;
+}
+
+function ownCopy(input: Record<string, unknown>): Record<string, unknown> {
+  const copy = Object.create(null) as Record<string, unknown>;
+  // defineProperty: a "__proto__" key stays a key, and no setter runs.
+  for (const key of Object.keys(input)) Object.defineProperty(copy, key, { value: input[key], enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
 /** Parses a request against its model's fields: every mistyped field is named, unknown ones warned about. */
-function parseRequest(endpoint: string, model: RequestModel, input: unknown, mode: ValidationMode, path: SchemaPath): Validated {
-  if (!isPlainObject(input)) {
+function parseRequest(endpoint: string, model: RequestModel, request: unknown, mode: ValidationMode, path: SchemaPath): Validated {
+  if (!isPlainObject(request)) {
     throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
   }
+  const input = sentFields(model, request);
   const result = schemaOf(model, mode, path).safeParse(input);
   if (!result.success) throw new InvalidRequestError(endpoint, requestIssues(input, result.error.issues));
 

@@ -175,6 +175,8 @@ export function createGuard(options: BudgetGuardOptions, binding: GuardBinding):
         provider: callOptions?.provider,
         sourceSeconds: callOptions?.sourceSeconds,
         probeSource: binding.probeSource,
+        // A reservation is never below the bill: a length claimed for bytes no probe read is not trusted.
+        uncheckedSourceSeconds: 'maximum',
       });
       return { quote, amountText: quote.total, declared: false };
     } catch (error) {

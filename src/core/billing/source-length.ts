@@ -57,8 +57,10 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
       warnings.push({ code: 'source_seconds_mismatch', message: `sourceSeconds says ${given.text} s but source_data is ${measured.text} s long; quoted at ${given.text} s`, path: ['sourceSeconds'] });
       return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
     }
-    if (given !== undefined) return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
+    if (given !== undefined) return uncheckedLength(pricing, given, givenFrom, `the probe could not read source_data (${probed.error})`, options, warnings);
     warnings.push({ code: 'upper_bound', message: `could not read the length of source_data (${probed.error}); quoted at the ${max} maximum`, path: ['source_data'] });
+  } else if (given !== undefined && source.kind === 'inline') {
+    return uncheckedLength(pricing, given, givenFrom, 'no probeSource was given to measure source_data', options, warnings);
   } else if (given !== undefined) {
     return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
   } else {
@@ -67,6 +69,32 @@ export function sourceLength(endpoint: string, pricing: SourcePricing, parsed: R
     warnings.push({ code: 'upper_bound', message: `source length unknown (${why}); quoted at the ${max} maximum` });
   }
   return { seconds: pricing.maxSourceLength, from: 'maximum', field: 'sourceSeconds', warnings };
+}
+
+/**
+ * A length given for inline bytes nobody could measure: fal bills the bytes, whatever the claim.
+ * A pre-flight quote keeps the claim and says it is unchecked; the guard (`'maximum'`) cannot
+ * reserve less than the bill, so it quotes the maximum, `upperBound`, and says how to price exactly.
+ */
+function uncheckedLength(
+  pricing: SourcePricing, given: Seconds, givenFrom: SourceSecondsFrom, why: string, options: CoreQuoteOptions, warnings: QuoteWarning[],
+): { seconds: Seconds; from: SourceSecondsFrom; field: string; warnings: readonly QuoteWarning[] } {
+  const exactly = 'pass probeSource: probeInlineMp4 (from fal-budget/mp4) to price it exactly';
+  if (options.uncheckedSourceSeconds === 'maximum') {
+    const max = pricing.maxSourceLength.text;
+    warnings.push({
+      code: 'upper_bound',
+      message: `sourceSeconds says ${given.text} s but ${why}, and fal bills the file's real length: quoted at the ${max} s maximum; ${exactly}`,
+      path: ['source_data'],
+    });
+    return { seconds: pricing.maxSourceLength, from: 'maximum', field: 'sourceSeconds', warnings };
+  }
+  warnings.push({
+    code: 'source_seconds_unchecked',
+    message: `sourceSeconds says ${given.text} s but ${why}, and fal bills the file's real length: quoted at ${given.text} s unchecked; ${exactly}`,
+    path: ['sourceSeconds'],
+  });
+  return { seconds: given, from: givenFrom, field: 'sourceSeconds', warnings };
 }
 
 /** The measured length must be a real, accepted one: not empty, not over the card's maximum. */
