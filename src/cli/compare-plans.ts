@@ -12,11 +12,17 @@ import { readInputText } from './read-input.js';
  * same); lines sharing an id are added together. A line without an id is matched by its line
  * number ("line 12"), so inserting a line above it shows as changes: give lines ids to compare
  * plans that move.
+ *
+ * The saved result is a file anyone can edit, and the comparison reads its totals: each item's
+ * total, the document's total, its subtotals and its counts are recomputed from the items
+ * exactly, and a file where they disagree is refused (a raised `total` would otherwise hide an
+ * increase from --max-increase).
  */
 
 /** Money in a saved result: a decimal string, as every fal-budget output writes it. */
 const money = z.string().refine(isDecimalString, { message: 'expected an amount as a decimal string like "8.64"' });
 const count = z.number().int().min(1);
+const jobs = z.number().int().min(0);
 
 /** Only what a comparison reads is checked; every other field of the saved document is ignored. */
 const SavedPlan = z.object({
@@ -26,11 +32,33 @@ const SavedPlan = z.object({
   items: z.array(z.object({
     line: z.number().int().min(1),
     id: z.union([z.string(), z.number()]).optional(),
+    endpoint: z.string().optional(),
+    provider: z.string().optional(),
     // Results saved before `count` existed are one job a line.
     count: count.optional(),
     total: money,
+    // One job's lines: when present, the item's total must be count times their sum.
+    lines: z.array(z.object({ amount: money })).optional(),
   })),
+  subtotals: z.array(z.object({ endpoint: z.string(), provider: z.string(), count: jobs, total: money })).optional(),
+  counts: z.object({ quoted: jobs, jobs }).optional(),
 });
+
+type SavedPlanData = z.infer<typeof SavedPlan>;
+
+/** A saved result whose derived fields disagree with its items: exit 2, naming the file and the field. */
+class SavedResultError extends CliError {
+  override name = 'SavedResultError';
+  readonly file: string;
+  /** The field at fault, as a JSON path ("total", "items[3].total", "subtotals[0].count"). */
+  readonly field: string;
+
+  constructor(file: string, field: string, reason: string) {
+    super('malformed_input', `--compare-to ${file}: $.${field}: ${reason}; the file was edited or is not what fal-budget batch --json printed, so it cannot be compared`);
+    this.file = file;
+    this.field = field;
+  }
+}
 
 type PlanChangeKind = 'added' | 'removed' | 'changed' | 'invalid';
 
@@ -81,7 +109,20 @@ export function signedMoney(amount: Decimal): string {
   return amount.isNegative() && !amount.isZero() ? formatMoney(amount) : `+${formatMoney(amount.abs())}`;
 }
 
-const keyOf = (line: number, id: string | number | undefined): string => (id === undefined ? `line ${line}` : String(id));
+/** What a line without an id is keyed as; an id that looks like it is shown quoted. */
+const LINE_KEY = /^line [0-9]+$/;
+
+/**
+ * A line's key, shown as is in every format: its id, or "line 12" for a line without one. The
+ * two must never meet, so an id that reads like a line key ("line 2"), or that starts with a
+ * double quote, is shown as a JSON string ("\"line 2\""): no id then produces a bare "line N",
+ * and no two ids produce the same key.
+ */
+function keyOf(line: number, id: string | number | undefined): string {
+  if (id === undefined) return `line ${line}`;
+  const text = String(id);
+  return LINE_KEY.test(text) || text.startsWith('"') ? JSON.stringify(text) : text;
+}
 
 function addTo(map: Map<string, Tally>, key: string, total: Decimal, jobs: number): void {
   const seen = map.get(key);
@@ -116,9 +157,62 @@ async function readSavedPlan(path: string, stdin: AsyncIterable<Buffer | string>
     const issue = parsed.error.issues[0]!;
     throw new CliError('malformed_input', `--compare-to ${path}: ${formatJsonPath(issue.path as (string | number)[])}: ${issue.message} (expected a saved fal-budget batch --json result)`);
   }
+  checkDerivedFields(path, parsed.data);
   const byKey = new Map<string, Tally>();
   for (const item of parsed.data.items) addTo(byKey, keyOf(item.line, item.id), new Decimal(item.total), item.count ?? 1);
   return { total: new Decimal(parsed.data.total), byKey };
+}
+
+/**
+ * Every total and count the saved result states, recomputed from its items exactly: an item's
+ * total from its lines and count, the total from the items, the subtotals per provider and
+ * endpoint, and the counts of priced lines and jobs.
+ */
+function checkDerivedFields(path: string, saved: SavedPlanData): void {
+  let total = new Decimal(0);
+  let jobCount = 0;
+  const groups = new Map<string, { count: number; total: Decimal }>();
+  saved.items.forEach((item, index) => {
+    const itemTotal = new Decimal(item.total);
+    const itemCount = item.count ?? 1;
+    if (item.lines !== undefined && item.lines.length > 0) {
+      const perJob = item.lines.reduce((sum, line) => sum.plus(line.amount), new Decimal(0));
+      const expected = perJob.times(itemCount);
+      if (!expected.eq(itemTotal)) throw new SavedResultError(path, `items[${index}].total`, `"${item.total}" is not ${itemCount} × its lines' ${formatMoney(perJob)} (${formatMoney(expected)})`);
+    }
+    total = total.plus(itemTotal);
+    jobCount += itemCount;
+    if (saved.subtotals !== undefined) {
+      if (item.endpoint === undefined || item.provider === undefined) throw new SavedResultError(path, `items[${index}]`, 'has no endpoint or provider, so its subtotals cannot be checked');
+      const key = `${item.provider} ${item.endpoint}`;
+      const group = groups.get(key);
+      if (group) {
+        group.count += itemCount;
+        group.total = group.total.plus(itemTotal);
+      } else {
+        groups.set(key, { count: itemCount, total: itemTotal });
+      }
+    }
+  });
+  if (!total.eq(saved.total)) throw new SavedResultError(path, 'total', `"${saved.total}" is not what its items add up to (${formatMoney(total)})`);
+  if (saved.counts !== undefined) {
+    if (saved.counts.quoted !== saved.items.length) throw new SavedResultError(path, 'counts.quoted', `${saved.counts.quoted} is not the number of its items (${saved.items.length})`);
+    if (saved.counts.jobs !== jobCount) throw new SavedResultError(path, 'counts.jobs', `${saved.counts.jobs} is not what its items' counts add up to (${jobCount})`);
+  }
+  if (saved.subtotals !== undefined) {
+    const seen = new Set<string>();
+    saved.subtotals.forEach((subtotal, index) => {
+      const key = `${subtotal.provider} ${subtotal.endpoint}`;
+      const group = groups.get(key);
+      if (group === undefined || seen.has(key)) throw new SavedResultError(path, `subtotals[${index}]`, `${subtotal.provider} ${subtotal.endpoint} is ${group === undefined ? 'not among its items' : 'listed twice'}`);
+      seen.add(key);
+      if (group.count !== subtotal.count) throw new SavedResultError(path, `subtotals[${index}].count`, `${subtotal.count} is not what its items' counts add up to (${group.count})`);
+      if (!group.total.eq(subtotal.total)) throw new SavedResultError(path, `subtotals[${index}].total`, `"${subtotal.total}" is not what its items add up to (${formatMoney(group.total)})`);
+    });
+    for (const key of groups.keys()) {
+      if (!seen.has(key)) throw new SavedResultError(path, 'subtotals', `has no subtotal for ${key}, which its items price`);
+    }
+  }
 }
 
 /**

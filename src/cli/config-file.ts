@@ -1,9 +1,9 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseDecimal } from '../core/money.js';
+import { readRegularFile } from '../tables/read-regular-file.js';
 import { CliError } from './cli-error.js';
-import { fileErrorReason } from './read-input.js';
 
 const CONFIG_FILE = 'fal-budget.config.json';
 /** The key of package.json that holds the same settings. */
@@ -42,14 +42,44 @@ export interface Config {
   readonly max?: string;
 }
 
-/** A file's text, or undefined when there is no such file; any other failure names the file. */
-function readIfPresent(file: string): string | undefined {
+/** A config file is a few lines; 1 MiB is far above any real one and keeps a planted 300 MB file from being read whole. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * A file's text and fstat, or undefined when there is no such file; anything but a regular file
+ * of at most MAX_CONFIG_BYTES (a FIFO, a device, a directory) is an error naming the file, and
+ * never blocks: the walk passes every parent directory, where anyone may have left one.
+ */
+function readIfPresent(file: string): { text: string; stats: Stats } | undefined {
+  const read = readRegularFile(file, MAX_CONFIG_BYTES);
+  if (read.ok) return { text: read.text, stats: read.stats };
+  if (read.missing) return undefined;
+  throw new ConfigFileError(file, undefined, `cannot read (${read.reason})`, { cause: read.cause });
+}
+
+/**
+ * Like git's safe.directory: settings that choose the prices and the budget are taken only from
+ * a file the current user (or root) owns that no one else can write, in a directory others
+ * cannot write to unless it is the user's own. A config file in /tmp, or one another user left
+ * in a parent directory, is refused rather than applied. Windows has no uids: not checked there.
+ */
+function checkTrusted(file: string, stats: Stats): void {
+  const uid = process.getuid?.();
+  if (uid === undefined) return;
+  if (stats.uid !== uid && stats.uid !== 0) {
+    throw new ConfigFileError(file, undefined, `not trusted: owned by uid ${stats.uid}, not by you (uid ${uid}) or root; a config file sets the prices and the budget, so fal-budget applies only your own (move it, or chown it)`);
+  }
+  if ((stats.mode & 0o022) !== 0) {
+    throw new ConfigFileError(file, undefined, `not trusted: ${(stats.mode & 0o020) !== 0 ? 'group' : 'world'}-writable (mode ${(stats.mode & 0o777).toString(8)}), so others could change the prices and the budget it sets (chmod go-w it)`);
+  }
+  let directory: Stats;
   try {
-    return readFileSync(file, 'utf8');
+    directory = statSync(dirname(file));
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
-    throw new ConfigFileError(file, undefined, `cannot read (${fileErrorReason(error)})`, { cause: error });
+    throw new ConfigFileError(file, undefined, `not trusted: its directory cannot be checked (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { cause: error });
+  }
+  if ((directory.mode & 0o002) !== 0 && directory.uid !== uid) {
+    throw new ConfigFileError(file, undefined, `not trusted: its directory ${dirname(file)} is world-writable and not yours (like /tmp), so anyone could have put it there`);
   }
 }
 
@@ -117,14 +147,20 @@ export function findConfig(cwd: string): Config | undefined {
     seen.add(dir);
     const configFile = join(dir, CONFIG_FILE);
     const packageFile = join(dir, 'package.json');
-    const configText = readIfPresent(configFile);
-    const packageText = readIfPresent(packageFile);
-    const fromPackage = packageText === undefined ? undefined : packageSettings(packageFile, packageText);
-    if (configText !== undefined && fromPackage !== undefined) {
+    const config = readIfPresent(configFile);
+    const packageJson = readIfPresent(packageFile);
+    const fromPackage = packageJson === undefined ? undefined : packageSettings(packageFile, packageJson.text);
+    if (config !== undefined && fromPackage !== undefined) {
       throw new ConfigFileError(configFile, undefined, `${packageFile} configures fal-budget too (its "${PACKAGE_KEY}" key): keep one`);
     }
-    if (configText !== undefined) return validated(configFile, parseJson(configFile, configText), '');
-    if (fromPackage !== undefined) return validated(packageFile, fromPackage, `${PACKAGE_KEY}.`);
+    if (config !== undefined) {
+      checkTrusted(configFile, config.stats);
+      return validated(configFile, parseJson(configFile, config.text), '');
+    }
+    if (fromPackage !== undefined) {
+      checkTrusted(packageFile, packageJson!.stats);
+      return validated(packageFile, fromPackage, `${PACKAGE_KEY}.`);
+    }
     const parent = dirname(dir);
     if (parent === dir) break;
     dir = parent;

@@ -203,7 +203,9 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
     return EXIT.invalid;
   }
   try {
-    const invocation = withConfigDefaults(parsed.invocation, io.cwd ?? process.cwd());
+    const { invocation, applied } = withConfigDefaults(parsed.invocation, io.cwd ?? process.cwd());
+    // Before anything runs: a config file in a parent directory changes prices and budgets.
+    if (applied !== undefined) await err(applied);
     if (invocation.command === 'ledger') {
       // Loaded only when used: the Redis client stays out of every other command's start-up.
       const { ledgerCommand } = await import('./commands/ledger/ledger-command.js');

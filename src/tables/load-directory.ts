@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PricingTableError, type PricingTableProblem } from '../core/errors/index.js';
 import { PriceBook } from '../core/pricing/price-book.js';
@@ -6,6 +6,14 @@ import type { PricingTable } from '../core/pricing/pricing-table.js';
 import { bundledPriceBook } from './bundled.js';
 import { listTableFiles } from './list-table-files.js';
 import { readPricingTable } from './read-table.js';
+import { readRegularFile } from './read-regular-file.js';
+
+/**
+ * The largest table file read: 4 MiB. A table is one provider's prices (the published ones are
+ * about 3 KB), so a file a thousand times that is a mistake or an attack (/dev/zero, a log), and
+ * refusing it keeps a `--pricing` path from hanging the CLI or filling its memory.
+ */
+export const MAX_TABLE_BYTES = 4 * 1024 * 1024;
 
 /**
  * Reads and validates every table in a directory (or one file). All problems in all files are
@@ -23,7 +31,12 @@ export function loadPricingTables(path: string): PricingTable[] {
   const problems: PricingTableProblem[] = [];
   for (const file of files) {
     try {
-      tables.push(readPricingTable(readFileSync(file, 'utf8'), file));
+      const read = readRegularFile(file, MAX_TABLE_BYTES);
+      if (!read.ok) {
+        problems.push({ file, path: [], message: `cannot read: ${read.reason}` });
+        continue;
+      }
+      tables.push(readPricingTable(read.text, file));
     } catch (error) {
       if (error instanceof PricingTableError) problems.push(...error.problems);
       else throw error;

@@ -92,3 +92,24 @@ describe('batch: an empty plan is a warning and exit 2 in every format', () => {
     expect(invalid.stderr).not.toContain('warning');
   });
 });
+
+describe('--max with invalid lines: the budget line does not read "within"', () => {
+  const plan = [
+    JSON.stringify({ id: 'a', endpoint: V2V, input: { resolution: '540p' } }),
+    JSON.stringify({ id: 'big', endpoint: V2V, count: 1000000, input: { resolution: '4k' } }),
+  ].join('\n');
+
+  it('table and markdown say the priced lines are within and the invalid ones are left out; exit 2', async () => {
+    for (const format of ['table', 'markdown']) {
+      const result = await runCli(['batch', '-', '--at', AT, '--max', '5', '--format', format], { stdin: plan });
+      expect(result.code).toBe(2);
+      const budget = result.stdout.split('\n').find((line) => line.startsWith('Budget:'))!;
+      expect(budget.replace(/\*\*/g, '').replace(/^Budget:\s+/, '')).toBe('unknown: the priced lines are within --max $5.00 ($4.28 to spare), but 1 invalid line is left out of the total');
+    }
+  });
+
+  it('without invalid lines it is still plainly within', async () => {
+    const result = await runCli(['batch', '-', '--at', AT, '--max', '5'], { stdin: plan.split('\n')[0]! });
+    expect(result.stdout).toContain('Budget:  within --max $5.00 ($4.28 to spare)\n');
+  });
+});

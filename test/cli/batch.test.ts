@@ -169,7 +169,7 @@ describe('batch: golden output', () => {
 
       Pricing: fal 2026-11-21 (sha256 \`8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d\`), gmi 2026-11-21 (sha256 \`40a74bc40e4f047ea43efa4b9b5cb2c44bd96d1273be33c3d1a6cf031d31bd0a\`), oxen 2026-11-21 (sha256 \`2cdc6595f2b2b36cb37e35a0a1681742abfed740b86359bc610a14b5a74cae33\`); priced at 2026-11-24T00:00:00.000Z
 
-      Budget: within --max $30.00 ($6.90 to spare)
+      Budget: **unknown: the priced lines are within --max $30.00 ($6.90 to spare), but 4 invalid lines are left out of the total**
 
       > ⚠️ \`incomplete_request\` on 1 line (first: line 10: incomplete request: prompt, input_video are required by the provider but not needed for the price)
       >

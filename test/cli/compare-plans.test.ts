@@ -180,6 +180,79 @@ describe('a saved result that is not one: exit 2 naming the file and the field, 
   });
 });
 
+describe('a saved result whose totals or counts disagree with its items: exit 2 naming the file and the field', () => {
+  /** The fields of a saved `batch --json` result these cases edit. */
+  interface SavedDocument {
+    total: string;
+    items: { total: string; lines?: { amount: string }[] }[];
+    subtotals?: { endpoint: string; provider: string; count: number; total: string }[];
+    counts?: { quoted: number; jobs: number };
+  }
+
+  /** A real saved result of BEFORE, edited by `edit`. */
+  async function edited(edit: (saved: SavedDocument) => void): Promise<string> {
+    const result = await runCli(['batch', '-', '--at', AT, '--json'], { stdin: BEFORE });
+    const document = JSON.parse(result.stdout) as SavedDocument;
+    edit(document);
+    return writeTemp('edited.json', JSON.stringify(document));
+  }
+
+  it('a total raised above what the items add up to cannot hide an increase from --max-increase', async () => {
+    const file = await edited((saved) => { saved.total = '999999'; });
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', file, '--max-increase', '50'], { stdin: AFTER });
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(failureLine(result)).toBe(`fal-budget: --compare-to ${file}: $.total: "999999" is not what its items add up to (28.50); the file was edited or is not what fal-budget batch --json printed, so it cannot be compared`);
+  });
+
+  const cases: [string, (saved: SavedDocument) => void, string][] = [
+    ['an item total that is not count times its lines', (saved) => { saved.items[0]!.total = '1.00'; saved.total = '2.16'; }, '$.items[0].total: "1.00" is not 3 × its lines\' 8.64 (25.92)'],
+    ['a line amount edited, so the item total no longer follows from its lines', (saved) => { saved.items[0]!.lines![0]!.amount = '0.01'; }, '$.items[0].total: "25.92" is not 3 × its lines\' 0.01 (0.03)'],
+    ['a subtotal that is not its items\' sum', (saved) => { saved.subtotals![0]!.total = '0.01'; }, ''],
+    ['a subtotal count', (saved) => { saved.subtotals![0]!.count += 1; }, ''],
+    ['a subtotal for an endpoint no item prices', (saved) => { saved.subtotals!.push({ endpoint: 'x', provider: 'fal', count: 1, total: '0.00' }); }, '$.subtotals[2]: fal x is not among its items'],
+    ['a missing subtotal', (saved) => { saved.subtotals!.pop(); }, ''],
+    ['counts.jobs', (saved) => { saved.counts!.jobs = 1; }, '$.counts.jobs: 1 is not what its items\' counts add up to (6)'],
+    ['counts.quoted', (saved) => { saved.counts!.quoted = 9; }, '$.counts.quoted: 9 is not the number of its items (4)'],
+  ];
+  for (const [what, edit, message] of cases) {
+    it(what, async () => {
+      const file = await edited(edit);
+      const result = await runCli(['batch', '-', '--at', AT, '--compare-to', file], { stdin: AFTER });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(failureLine(result)).toMatch(new RegExp(`^fal-budget: --compare-to ${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\$\\.(items|subtotals|counts|total)`));
+      if (message !== '') expect(failureLine(result)).toContain(`: ${message}; the file was edited`);
+    });
+  }
+
+  it('a result saved before subtotals, counts and lines existed (items and total only) still compares', async () => {
+    const file = await edited((saved) => {
+      delete saved.subtotals;
+      delete saved.counts;
+      for (const item of saved.items) delete item.lines;
+    });
+    const result = await runCli(['batch', '-', '--at', AT, '--compare-to', file, '--json'], { stdin: BEFORE });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout).comparison).toMatchObject({ changes: [], delta: '+0.00' });
+  });
+});
+
+describe('--compare-to keys: an id that reads like a line key', () => {
+  it('the id "line 2" and the id-less line 2 stay two keys, shown apart', async () => {
+    const previous = await saved(plan({ id: 'line 2', endpoint: V2V, count: 100, input: { resolution: '1080p', duration: '10s' } }, { endpoint: V2V, input: { resolution: '540p' } }));
+    const result = await runCli(['batch', '-', '--at', AT, '--json', '--compare-to', previous], { stdin: plan({ endpoint: V2V, input: { resolution: '540p' } }, { endpoint: V2V, input: { resolution: '540p' } }) });
+    const comparison = JSON.parse(result.stdout).comparison;
+    expect(comparison.changes).toEqual([
+      { change: 'added', key: 'line 1', new: { total: '0.72', count: 1 }, delta: '+0.72' },
+      { change: 'removed', key: '"line 2"', old: { total: '432.00', count: 100 }, delta: '-432.00' },
+    ]);
+    expect(comparison.unchanged).toBe(1);
+    const table = await runCli(['batch', '-', '--at', AT, '--compare-to', previous], { stdin: plan({ endpoint: V2V, input: { resolution: '540p' } }, { endpoint: V2V, input: { resolution: '540p' } }) });
+    expect(table.stdout).toContain('"line 2"');
+  });
+});
+
 describe('the plans the docs compare (test/fixtures/plans)', () => {
   it('week-1.json is what batch week-1.jsonl --json prints today, so the docs compare a real saved result', async () => {
     const plans = join(ROOT, 'test', 'fixtures', 'plans');

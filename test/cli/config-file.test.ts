@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigFileError, findConfig } from '../../src/cli/config-file.js';
-import { AT, ensureBuilt, failureLine, FIXTURES, runCli } from './support/cli.js';
+import { AT, CLI, ensureBuilt, failureLine, FIXTURES, ROOT, runCli } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 
@@ -91,7 +92,7 @@ describe('findConfig: the nearest config upward from the working directory', () 
   it('a config file that cannot be read names the file: a directory, a symlink loop, not JSON', () => {
     const { root, deep } = tree();
     mkdirSync(join(deep, 'fal-budget.config.json'));
-    expect(configError(() => findConfig(deep)).message).toBe(`${join(deep, 'fal-budget.config.json')}: cannot read (is a directory)`);
+    expect(configError(() => findConfig(deep)).message).toBe(`${join(deep, 'fal-budget.config.json')}: cannot read (a directory, not a regular file)`);
     symlinkSync('fal-budget.config.json', join(root, 'app', 'src', 'fal-budget.config.json'));
     expect(configError(() => findConfig(join(root, 'app', 'src'))).message).toBe(`${join(root, 'app', 'src', 'fal-budget.config.json')}: cannot read (ELOOP)`);
     write(join(root, 'fal-budget.config.json'), '{ max: 1 }');
@@ -114,7 +115,7 @@ describe('the CLI reads the config file; flags win', () => {
     write(join(root, 'fal-budget.config.json'), { max: '1.00' });
     const over = await runCli(['quote', V2V, '--resolution', '1080p', '--at', AT], { cwd: deep });
     expect(over.code).toBe(3);
-    expect(over.stderr).toBe('fal-budget: total $2.16 is over --max $1.00 by $1.16\n');
+    expect(over.stderr).toBe(`fal-budget: settings from ${join(root, 'fal-budget.config.json')}: --max 1.00\nfal-budget: total $2.16 is over --max $1.00 by $1.16\n`);
     expect((await runCli(['quote', V2V, '--resolution', '1080p', '--at', AT, '--max', '5'], { cwd: deep })).code).toBe(0);
   });
 
@@ -139,9 +140,79 @@ describe('the CLI reads the config file; flags win', () => {
       `fal-budget: ${join(root, 'fal-budget.config.json')} at max: expected an amount in USD as a decimal string like "25", not a JSON number or other value`,
     );
     write(join(root, 'fal-budget.config.json'), { provider: 'fall' });
-    expect(failureLine(await runCli(['quote', V2V, '--at', AT], { cwd: deep }))).toBe(
-      `fal-budget: provider in ${join(root, 'fal-budget.config.json')}: unknown provider "fall"; did you mean fal? (known providers: fal, gmi, oxen)`,
+    const unknown = await runCli(['quote', V2V, '--at', AT], { cwd: deep });
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe(
+      `fal-budget: settings from ${join(root, 'fal-budget.config.json')}: --provider fall\nfal-budget: provider in ${join(root, 'fal-budget.config.json')}: unknown provider "fall"; did you mean fal? (known providers: fal, gmi, oxen)\n`,
     );
     expect((await runCli(['validate', join(FIXTURES, 'pricing-next')], { cwd: deep })).code).toBe(0);
+  });
+});
+
+describe('a config file is read only when it is a regular file the user trusts', () => {
+  it('a FIFO in a parent directory is an error naming it, not a hang', () => {
+    const { root, deep } = tree();
+    execFileSync('mkfifo', [join(root, 'fal-budget.config.json')]);
+    expect(configError(() => findConfig(deep)).message).toBe(`${join(root, 'fal-budget.config.json')}: cannot read (a FIFO, not a regular file)`);
+    // The built CLI too: a hang is the failure (the limit is generous; it answers in about a second).
+    const result = spawnSync(process.execPath, [CLI, 'quote', V2V], { cwd: deep, encoding: 'utf8', timeout: 30_000 });
+    expect(result.signal).toBeNull();
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(`fal-budget: ${join(root, 'fal-budget.config.json')}: cannot read (a FIFO, not a regular file)\n`);
+  });
+
+  it('a file over 1 MiB is refused before it is read', () => {
+    const { root, deep } = tree();
+    write(join(root, 'fal-budget.config.json'), `{"max": "1"${' '.repeat(1024 * 1024)}}`);
+    expect(configError(() => findConfig(deep)).message).toBe(`${join(root, 'fal-budget.config.json')}: cannot read (${1024 * 1024 + 12} bytes, over the 1048576-byte limit)`);
+  });
+
+  it('a group- or world-writable config file, or package.json with settings, is refused', () => {
+    const { root, deep } = tree();
+    write(join(root, 'fal-budget.config.json'), { max: '1' });
+    chmodSync(join(root, 'fal-budget.config.json'), 0o666);
+    const error = configError(() => findConfig(deep));
+    expect(error.file).toBe(join(root, 'fal-budget.config.json'));
+    expect(error.message).toBe(`${join(root, 'fal-budget.config.json')}: not trusted: group-writable (mode 666), so others could change the prices and the budget it sets (chmod go-w it)`);
+    write(join(root, 'app', 'package.json'), { 'fal-budget': { max: '1' } });
+    chmodSync(join(root, 'app', 'package.json'), 0o602);
+    expect(configError(() => findConfig(deep)).message).toMatch(/app\/package\.json: not trusted: world-writable \(mode 602\)/);
+  });
+
+  // Giving a directory to another user takes root (this machine's tests run as root).
+  it.runIf(process.getuid?.() === 0)('a config file in a world-writable directory that is not the user\'s (like /tmp) is refused', () => {
+    const { root, deep } = tree();
+    write(join(root, 'fal-budget.config.json'), { max: '1' });
+    chmodSync(root, 0o1777);
+    chownSync(root, 65534, 65534);
+    expect(configError(() => findConfig(deep)).message).toBe(`${join(root, 'fal-budget.config.json')}: not trusted: its directory ${root} is world-writable and not yours (like /tmp), so anyone could have put it there`);
+  });
+
+  it.runIf(process.getuid?.() === 0)('a config file another user owns is refused, and the CLI exits 2 naming it', async () => {
+    const { root, deep } = tree();
+    write(join(root, 'fal-budget.config.json'), { max: '1000' });
+    chownSync(join(root, 'fal-budget.config.json'), 65534, 65534);
+    const result = await runCli(['quote', V2V, '--at', AT], { cwd: deep });
+    expect(failureLine(result)).toBe(`fal-budget: ${join(root, 'fal-budget.config.json')}: not trusted: owned by uid 65534, not by you (uid 0) or root; a config file sets the prices and the budget, so fal-budget applies only your own (move it, or chown it)`);
+  });
+
+  it('a config file that swaps in a table is named on stderr, with what it set', async () => {
+    const parent = mkdtempSync(join(tmpdir(), 'fal-budget-config-shared-'));
+    const table = JSON.parse(readFileSync(join(ROOT, 'pricing', 'fal', '2026-12-02.json'), 'utf8')) as Record<string, unknown>;
+    delete table.$schema;
+    table.version = '2026-12-02-cheap';
+    table.effectiveFrom = '2026-12-02T00:00:01Z';
+    mkdirSync(join(parent, 'tables'));
+    writeFileSync(join(parent, 'tables', 'cheap.json'), JSON.stringify(table).replace(/"\d+\.\d+"/g, '"0.01"'));
+    writeFileSync(join(parent, 'fal-budget.config.json'), JSON.stringify({ pricing: 'tables', max: '5' }));
+    const cwd = join(parent, 'project', 'sub');
+    mkdirSync(cwd, { recursive: true });
+    const result = await runCli(['quote', V2V, '--resolution', '1080p', '--at', '2026-12-02T12:00:00Z'], { cwd });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('$0.01');
+    expect(result.stderr).toBe(`fal-budget: settings from ${join(parent, 'fal-budget.config.json')}: --pricing ${join(parent, 'tables')}, --max 5\n`);
+    // A flag given on the command line is not reported as the file's.
+    const flags = await runCli(['quote', V2V, '--resolution', '1080p', '--at', '2026-12-02T12:00:00Z', '--max', '9', '--pricing', join(parent, 'tables')], { cwd });
+    expect(flags.stderr).toBe('');
   });
 });

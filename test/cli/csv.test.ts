@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvField, csvRow } from '../../src/cli/render/csv.js';
 import { AT, CLI, ensureBuilt, ROOT, runCli } from './support/cli.js';
@@ -45,23 +48,42 @@ function parseCsv(text: string): string[][] {
 }
 
 describe('csvField: RFC 4180 and no formula injection', () => {
-  it('quotes a field with a comma, a double quote, CR or LF, and doubles the quotes', () => {
+  it('quotes a field with a comma or a double quote, and doubles the quotes', () => {
     expect(csvField('plain')).toBe('plain');
     expect(csvField('a,b')).toBe('"a,b"');
     expect(csvField('say "hi"')).toBe('"say ""hi"""');
-    expect(csvField('two\nlines')).toBe('"two\nlines"');
-    expect(csvField('cr\rhere')).toBe('"cr\rhere"');
     expect(csvField(undefined)).toBe('');
     expect(csvRow(['a', 1, true, undefined])).toBe('a,1,true,\r\n');
   });
 
-  it('a cell starting with = + - @ TAB or CR gets a leading \' (OWASP), quoted when it must be', () => {
+  it('control characters are written out as the human formats write them: no ESC, BEL, CR or LF reaches the file', () => {
+    expect(csvField('two\nlines')).toBe('two\\nlines');
+    expect(csvField('cr\rhere')).toBe('cr\\rhere');
+    expect(csvField('\u001b]0;pwned\u0007\u001b[2J')).toBe('\\x1b]0;pwned\\x07\\x1b[2J');
+    expect(csvField('bidi\u202eevil')).toBe('bidi\\u202eevil');
+    expect(csvField('a "b", c')).toBe('"a ""b"", c"');
+  });
+
+  it('a cell starting with = + - @ gets a leading \' (OWASP), quoted when it must be', () => {
     expect(csvField('=HYPERLINK("http://evil","x")')).toBe('"\'=HYPERLINK(""http://evil"",""x"")"');
     expect(csvField('+cmd')).toBe("'+cmd");
     expect(csvField('-2+3')).toBe("'-2+3");
     expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
-    expect(csvField('\tx')).toBe("'\tx");
-    expect(csvField('\rx')).toBe('"\'\rx"');
+    // TAB and CR are escaped first, so they no longer lead the cell.
+    expect(csvField('\tx')).toBe('\\tx');
+    expect(csvField('\rx')).toBe('\\rx');
+  });
+
+  it('also after leading spaces, and for the full-width forms and U+2212 minus', () => {
+    expect(csvField(' =1+1')).toBe("' =1+1");
+    expect(csvField('  @x')).toBe("'  @x");
+    expect(csvField('\u3000-2+3')).toBe("'\u3000-2+3");
+    expect(csvField('\uff1d1+1')).toBe("'\uff1d1+1");
+    expect(csvField('\uff0bcmd')).toBe("'\uff0bcmd");
+    expect(csvField('\uff0d2')).toBe("'\uff0d2");
+    expect(csvField('\uff20SUM(A1)')).toBe("'\uff20SUM(A1)");
+    expect(csvField('\u22121+1')).toBe("'\u22121+1");
+    expect(csvField(' plain, spaced')).toBe('" plain, spaced"');
   });
 
   it('but a plain signed number stays a number: a delta of -1.08 is not a formula', () => {
@@ -114,6 +136,23 @@ describe('batch --format csv', () => {
       ['invalid', '4', "'@x", '', '', '', '', 'unknown_endpoint'],
       ['total', '', '', '3', '', '5.40', '', ''],
     ]);
+  });
+
+  it('an id with ESC, BEL and CR reaches neither batch CSV nor the --compare-to CSV raw', async () => {
+    const id = '\u001b]0;pwned\u0007\u001b[2J\rok';
+    // eslint-disable-next-line no-control-regex -- the control characters are what the test looks for
+    const raw = /[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]|\r(?!\n)/;
+    const batch = await runCli(['batch', '-', '--at', AT, '--format', 'csv'], { stdin: JSON.stringify({ id, endpoint: V2V, input: { resolution: '720p' } }) });
+    expect(batch.code).toBe(0);
+    expect(batch.stdout).not.toMatch(raw);
+    expect(parseCsv(batch.stdout)[1]![2]).toBe('\\x1b]0;pwned\\x07\\x1b[2J\\rok');
+    const saved = await runCli(['batch', '-', '--at', AT, '--json'], { stdin: JSON.stringify({ id, endpoint: V2V, input: { resolution: '720p' } }) });
+    const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-csv-')), 'saved.json');
+    writeFileSync(file, saved.stdout);
+    const compared = await runCli(['batch', '-', '--at', AT, '--format', 'csv', '--compare-to', file], { stdin: JSON.stringify({ id, endpoint: V2V, input: { resolution: '1080p' } }) });
+    expect(compared.code).toBe(0);
+    expect(compared.stdout).not.toMatch(raw);
+    expect(parseCsv(compared.stdout)[1]![1]).toBe('\\x1b]0;pwned\\x07\\x1b[2J\\rok');
   });
 
   it('lists every line by default (like JSON), --items limits it, and money has no thousands separators', async () => {

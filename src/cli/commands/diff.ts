@@ -1,12 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { TIER_LABELS } from '../../core/endpoints/index.js';
 import { Decimal, formatMoney } from '../../core/money.js';
 import type { PriceBook } from '../../core/pricing/price-book.js';
 import type { EndpointPricing, Price, PricingTable } from '../../core/pricing/pricing-table.js';
+import { MAX_TABLE_BYTES } from '../../tables/load-directory.js';
 import { readPricingTable } from '../../tables/read-table.js';
+import { readRegularFile } from '../../tables/read-regular-file.js';
 import { CliError } from '../cli-error.js';
 import { pricingContext } from '../pricing-context.js';
-import { fileErrorReason } from '../read-input.js';
 import type { BillingChange, ChangedCell, DiffReport, PriceCellRef, PricedCell } from '../report.js';
 
 export interface DiffFlags {
@@ -25,13 +25,10 @@ export function tablesDiffer(report: DiffReport): boolean {
 /** A ref ending in .json is a table file; anything else is `<provider>/<version>` in the book. */
 async function resolveTable(ref: string, which: string, book: PriceBook): Promise<PricingTable> {
   if (ref.endsWith('.json')) {
-    let text: string;
-    try {
-      text = await readFile(ref, 'utf8');
-    } catch (error) {
-      throw new CliError('unreadable_input', `diff ${which} ${ref}: cannot read (${fileErrorReason(error)})`, { cause: error });
-    }
-    return readPricingTable(text, ref);
+    // A regular file within the table cap, as --pricing reads: a FIFO or /dev/zero never hangs diff.
+    const read = readRegularFile(ref, MAX_TABLE_BYTES);
+    if (!read.ok) throw new CliError('unreadable_input', `diff ${which} ${ref}: cannot read (${read.reason})`, { cause: read.cause });
+    return readPricingTable(read.text, ref);
   }
   const slash = ref.indexOf('/');
   if (slash <= 0 || slash === ref.length - 1 || ref.indexOf('/', slash + 1) >= 0) {

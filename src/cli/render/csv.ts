@@ -1,10 +1,14 @@
 import { formatMoney, ZERO } from '../../core/money.js';
 import type { PlanComparison } from '../compare-plans.js';
 import type { BatchReport, BatchReportError, BatchReportItem, QuoteReport } from '../report.js';
+import { visible } from './visible-text.js';
 
 /*
  * CSV as RFC 4180 writes it: a header row, CRLF after every row, a field quoted when it holds a
- * comma, a double quote, CR or LF, and a double quote inside one doubled. Money is the exact
+ * comma or a double quote, and a double quote inside one doubled. Control characters (ESC, BEL,
+ * CR, LF, TAB, bidi controls) are written out as the human formats write them ("\x1b", "\n"), so
+ * a plan's id cannot recolour a terminal that `cat`s the file or fake a row; ordinary data has
+ * none, so its cells are exact. Money is the exact
  * decimal string ("8.64", never "8.6" or "1,080.00"), so a script reads what the library computed.
  */
 
@@ -12,15 +16,23 @@ import type { BatchReport, BatchReportError, BatchReportItem, QuoteReport } from
 const PLAIN_NUMBER = /^[+-]?[0-9]+(\.[0-9]+)?$/;
 
 /**
- * One field. A cell a spreadsheet would run as a formula (starting with = + - @ TAB or CR, OWASP's
- * list) gets a leading ' so it shows as text: an id or a message from someone's plan cannot run
- * =HYPERLINK(...) in whoever opens the file. Plain numbers (a delta "-1.08") are left as they are.
+ * A cell a spreadsheet may run as a formula: one starting with = + - @ (OWASP's list; TAB and CR
+ * are escaped before this test, so they cannot lead), also after leading spaces (some spreadsheets
+ * trim them), and their full-width forms ＝ ＋ － ＠ and U+2212 minus, which some spreadsheets fold
+ * into the ASCII ones on input.
+ */
+const FORMULA = /^[ \u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20\u2212]/;
+
+/**
+ * One field. A cell that could run as a formula gets a leading ' so it shows as text: an id or
+ * a message from someone's plan cannot run =HYPERLINK(...) in whoever opens the file. Plain
+ * numbers (a delta "-1.08") are left as they are.
  */
 export function csvField(value: string | number | boolean | undefined): string {
   if (value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  let text = visible(String(value));
+  if (FORMULA.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  return /[",]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function csvRow(fields: readonly (string | number | boolean | undefined)[]): string {

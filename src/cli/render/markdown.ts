@@ -4,7 +4,7 @@ import type {
 } from '../report.js';
 import { BatchItemRows } from './batch-items.js';
 import { markdownCell } from './markdown-cell.js';
-import { budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { budgetMet, budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
 import { visibleView } from './visible-text.js';
 
 
@@ -54,7 +54,7 @@ function* batchMarkdown(report: BatchReport, listed: BatchItemRows): Generator<s
     const when = report.pricedAt === undefined ? 'a pinned version' : report.pricedAt;
     out.push(`Pricing: ${report.pricing.map((ref) => `${ref.provider} ${ref.version} (sha256 ${code(ref.sha256)})`).join(', ')}; priced at ${when}`);
   }
-  if (report.budget) out.push(`Budget: ${report.budget.within ? '' : '**'}${budgetText(report.budget)}${report.budget.within ? '' : '**'}`);
+  if (report.budget) out.push(`Budget: ${budgetMet(report.budget, counts.invalid) ? '' : '**'}${budgetText(report.budget, counts.invalid)}${budgetMet(report.budget, counts.invalid) ? '' : '**'}`);
   if (report.warnings.length > 0) {
     out.push(report.warnings.map((warning) => `> ⚠️ ${code(warning.code)} on ${plural(warning.count, 'line')} (first: line ${warning.firstLine}: ${warning.message})`).join('\n>\n'));
   }

@@ -5,7 +5,7 @@ import type {
 } from '../report.js';
 import { BatchItemRows } from './batch-items.js';
 import { colours, type Colours } from './colour.js';
-import { budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
+import { budgetMet, budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
 import { visibleView } from './visible-text.js';
 
 export interface TableOptions {
@@ -76,7 +76,7 @@ function* batchTable(report: BatchReport, listed: BatchItemRows, c: Colours): Ge
     out.push(`Pricing (${report.pricedAt === undefined ? 'pinned version' : `in effect at ${report.pricedAt}`}):`);
     for (const ref of report.pricing) out.push(`  ${ref.provider} ${ref.version}, sha256 ${ref.sha256}`);
   }
-  if (report.budget) out.push(`Budget:  ${report.budget.within ? c.green(budgetText(report.budget)) : c.red(budgetText(report.budget))}`);
+  if (report.budget) out.push(`Budget:  ${budgetMet(report.budget, counts.invalid) ? c.green(budgetText(report.budget)) : c.red(budgetText(report.budget, counts.invalid))}`);
   if (report.warnings.length > 0) {
     out.push('Warnings:');
     for (const warning of report.warnings) {

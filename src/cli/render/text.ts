@@ -19,11 +19,19 @@ export function plural(count: number, one: string, many = `${one}s`): string {
   return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`;
 }
 
-export function budgetText(budget: BudgetCheck): string {
-  return budget.within
-    ? `within --max ${dollars(budget.max)} (${dollars(budget.remaining!)} to spare)`
-    : `OVER --max ${dollars(budget.max)} by ${dollars(budget.over!)}`;
+/**
+ * The --max line. `invalid` lines are left out of a batch's total, so a total within --max says
+ * nothing about what the whole plan costs (an invalid line may stand for a million jobs): the
+ * line says so rather than reading "within".
+ */
+export function budgetText(budget: BudgetCheck, invalid = 0): string {
+  if (!budget.within) return `OVER --max ${dollars(budget.max)} by ${dollars(budget.over!)}`;
+  const within = `within --max ${dollars(budget.max)} (${dollars(budget.remaining!)} to spare)`;
+  return invalid === 0 ? within : `unknown: the priced lines are ${within}, but ${plural(invalid, 'invalid line')} ${invalid === 1 ? 'is' : 'are'} left out of the total`;
 }
+
+/** A budget line is good news only when it is within and nothing was left out. */
+export const budgetMet = (budget: BudgetCheck, invalid = 0): boolean => budget.within && invalid === 0;
 
 export function pricingText(pricing: Quote['pricing']): string {
   const when = pricing.pricedAt === undefined ? 'pinned version' : `priced at ${pricing.pricedAt}`;
