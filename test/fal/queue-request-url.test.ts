@@ -20,11 +20,20 @@ const url = fc.tuple(
   path,
   fc.constantFrom('', '/', '?logs=0', '?logs=1&x=%20', '#f', '?a=<'),
 ).map(([origin, words, tail]) => `${origin}${words.join('/')}${tail}`);
+// Near misses alone answer only ~15 in 3,000 (7 in a bad run): well-formed polls and results of
+// random apps keep the comparison from being checked on a handful of URLs.
+const requestUrl = fc.tuple(
+  fc.array(fc.constantFrom('luma', 'agent', 'ray', 'v3.2', 'comfy', 'r-1'), { minLength: 2, maxLength: 4 }),
+  fc.constantFrom('r-1', 'abc', '0'),
+  fc.constantFrom('', '/status', '/status/stream', '/cancel'),
+  fc.constantFrom('', '?logs=0', '?logs=1'),
+).map(([app, id, action, tail]) => `https://queue.fal.run/${app.join('/')}/requests/${id}${action}${tail}`);
+const anyUrl = fc.oneof(url, requestUrl);
 
 describe('queueRequestOf', () => {
   it('answers only what parseFalUrl says: a queue request, its app and id and action (fast-check)', () => {
     let answered = 0;
-    fc.assert(fc.property(url, (text) => {
+    fc.assert(fc.property(anyUrl, (text) => {
       const read = queueRequestOf(text);
       if (read === undefined) return;
       answered += 1;
@@ -33,7 +42,7 @@ describe('queueRequestOf', () => {
       expect(parsed?.request).toEqual(read.request);
       expect(parsed?.app).toBe(read.app);
     }), { numRuns: 3000 });
-    expect(answered).toBeGreaterThan(10);
+    expect(answered).toBeGreaterThan(300);
   });
 
   it('reads the client\'s polls and results, and declines a submit, a run and a deeper "requests"', () => {
