@@ -94,8 +94,6 @@ function requestIssues(input: Record<string, unknown>, issues: readonly z.core.$
   }));
 }
 
-const isOwnEnumerable = (object: object, key: string) => Object.prototype.propertyIsEnumerable.call(object, key);
-
 /**
  * fal receives JSON.stringify(input): its own enumerable properties, nothing inherited. A field
  * reachable only through a prototype (Object.create({ hdr: true }), a class getter) or not
@@ -103,11 +101,39 @@ const isOwnEnumerable = (object: object, key: string) => Object.prototype.proper
  * enumerable fields. A plain input (every field it reaches its own) is quoted as it is, uncopied.
  */
 function sentFields(model: RequestModel, input: Record<string, unknown>): Record<string, unknown> {
-  const notSent = (name: string) => name in input && !isOwnEnumerable(input, name);
-  // The schema reads the priced fields and the ignored ones (which it still type-checks).
-  for (const name of fieldNamesOf(model)) if (notSent(name)) return ownCopy(input);
-  for (const name of Object.keys(model.ignoredFields)) if (notSent(name)) return ownCopy(input);
-  return input;
+  // What JSON.stringify sends is Object.keys(input): when as many fields the schema reads are
+  // reachable (`in`) as are among those own enumerable keys, none comes from elsewhere. Counting
+  // is a fraction of the cost of a propertyIsEnumerable call per field (measured in the quote bench).
+  const names = readFieldNamesOf(model);
+  let reachable = 0;
+  for (const name of names) if (name in input) reachable += 1;
+  if (reachable === 0) return input;
+  const read = readFieldSetOf(model);
+  let sent = 0;
+  for (const key of Object.keys(input)) if (read.has(key)) sent += 1;
+  return sent === reachable ? input : ownCopy(input);
+}
+
+const readFieldNames = new WeakMap<RequestModel, readonly string[]>();
+const readFieldSets = new WeakMap<RequestModel, ReadonlySet<string>>();
+
+function readFieldSetOf(model: RequestModel): ReadonlySet<string> {
+  let names = readFieldSets.get(model);
+  if (!names) {
+    names = new Set(readFieldNamesOf(model));
+    readFieldSets.set(model, names);
+  }
+  return names;
+}
+
+/** The fields the schema reads: the priced ones and the ignored ones (which it still type-checks). */
+function readFieldNamesOf(model: RequestModel): readonly string[] {
+  let names = readFieldNames.get(model);
+  if (!names) {
+    names = [...fieldNamesOf(model), ...Object.keys(model.ignoredFields)];
+    readFieldNames.set(model, names);
+  }
+  return names;
 }
 
 function ownCopy(input: Record<string, unknown>): Record<string, unknown> {
