@@ -10,7 +10,8 @@ import { cpus } from 'node:os';
 import { calcPrice } from '@pydantic/genai-prices';
 import { bundledPriceBook } from '../dist/tables/bundled.js';
 import { quoteBatchEntry } from '../dist/core/batch.js';
-import { quoteRequest } from '../dist/core/quote.js';
+import { jsonInputsHaveOwnFieldsOnly, quoteRequest } from '../dist/core/quote.js';
+import { requestModels } from '../dist/core/endpoints/index.js';
 
 const LINES = 20_000;
 const SLICE = 2_000;
@@ -29,7 +30,8 @@ const lines = Array.from({ length: LINES }, (_, i) => JSON.stringify({ id: i, ..
 const bytes = lines.reduce((sum, line) => sum + line.length, 0);
 
 const book = bundledPriceBook();
-const options = { at: AT };
+// As the CLI's batch quotes JSON.parse's objects (see src/cli/commands/batch.ts).
+const options = { at: AT, ownFieldsOnly: jsonInputsHaveOwnFieldsOnly(requestModels.values()) };
 let sink = 0;
 
 function parseOnly(from, to) {

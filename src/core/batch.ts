@@ -173,6 +173,7 @@ export function quoteBatchEntry(book: PriceBook, value: unknown, index: number, 
       version: options.version,
       strict: options.strict,
       probeSource: options.probeSource,
+      ownFieldsOnly: options.ownFieldsOnly,
       provider: request.provider,
       sourceSeconds: request.sourceSeconds,
     });

@@ -31,4 +31,11 @@ export interface CoreQuoteOptions {
    * maximum source length, `upperBound`, with an `upper_bound` warning.
    */
   readonly uncheckedSourceSeconds?: 'given' | 'maximum';
+  /**
+   * The input is known to hold only own enumerable data properties with no field reachable
+   * through its prototype (objects from JSON.parse, when jsonInputsHaveOwnFieldsOnly() says so):
+   * the check that prices only what JSON.stringify would send is skipped. Internal: the CLI's
+   * batch sets it; a caller handing over objects of its own must not.
+   */
+  readonly ownFieldsOnly?: boolean;
 }

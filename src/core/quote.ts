@@ -114,6 +114,17 @@ function sentFields(model: RequestModel, input: Record<string, unknown>): Record
   return sent === reachable ? input : ownCopy(input);
 }
 
+/**
+ * Whether objects from JSON.parse can be quoted without the own-fields check (the
+ * `ownFieldsOnly` option): JSON.parse makes only own, enumerable data properties, so a field can
+ * reach the schema from elsewhere only if Object.prototype itself names one. Checked once per
+ * run by a caller that parses JSON itself (the CLI's batch).
+ */
+export function jsonInputsHaveOwnFieldsOnly(models: Iterable<RequestModel>): boolean {
+  for (const model of models) for (const name of readFieldNamesOf(model)) if (name in Object.prototype) return false;
+  return true;
+}
+
 const readFieldNames = new WeakMap<RequestModel, readonly string[]>();
 const readFieldSets = new WeakMap<RequestModel, ReadonlySet<string>>();
 
@@ -144,11 +155,11 @@ function ownCopy(input: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Parses a request against its model's fields: every mistyped field is named, unknown ones warned about. */
-function parseRequest(endpoint: string, model: RequestModel, request: unknown, mode: ValidationMode, path: SchemaPath): Validated {
+function parseRequest(endpoint: string, model: RequestModel, request: unknown, mode: ValidationMode, path: SchemaPath, ownFieldsOnly: boolean): Validated {
   if (!isPlainObject(request)) {
     throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
   }
-  const input = sentFields(model, request);
+  const input = ownFieldsOnly ? request : sentFields(model, request);
   const result = schemaOf(model, mode, path).safeParse(input);
   if (!result.success) throw new InvalidRequestError(endpoint, requestIssues(input, result.error.issues));
 
@@ -182,8 +193,8 @@ const pricingBlocks = new WeakMap<PricingTable, { atMs: number | undefined; valu
 const NOT_OFFERED_RULES = new Set(['hdr_resolution']);
 
 /** Validates, reporting a request whose only fault is an unsold combination as NotOfferedError. */
-function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode, path: SchemaPath): Validated {
-  const validated = parseRequest(endpoint, model, input, mode, path);
+function validateOffered(endpoint: string, table: PricingTable, model: RequestModel, input: unknown, mode: ValidationMode, path: SchemaPath, ownFieldsOnly: boolean): Validated {
+  const validated = parseRequest(endpoint, model, input, mode, path, ownFieldsOnly);
   const { parsed } = validated;
   const broken = model.rules(parsed, mode);
   if (broken.length === 0) return validated;
@@ -216,7 +227,7 @@ export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, 
   }
   const { table, pricing, atMs } = selectPricing(book, endpoint, options);
   const mode: ValidationMode = options.strict ? 'strict' : 'quote';
-  const { parsed, warnings } = validateOffered(endpoint, table, pricing.request, input, mode, path);
+  const { parsed, warnings } = validateOffered(endpoint, table, pricing.request, input, mode, path, options.ownFieldsOnly === true);
   const { card } = pricing;
   const priced = card.quote(parsed, { endpoint, provider: table.provider, options });
   if (!card.kind.source && options.sourceSeconds !== undefined) {

@@ -3,7 +3,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { parseBatchRequest, quoteBatchEntry } from '../../src/core/batch.js';
 import { FalBudgetError } from '../../src/core/errors/index.js';
-import { quoteRequest, type SchemaPath } from '../../src/core/quote.js';
+import { jsonInputsHaveOwnFieldsOnly, quoteRequest, type SchemaPath } from '../../src/core/quote.js';
+import { requestModels } from '../../src/core/endpoints/index.js';
 import { probeInlineMp4 } from '../../src/media/mp4-seconds.js';
 import { bundledPriceBook } from '../../src/tables/bundled.js';
 import { candidateArbitrary } from '../../src/testing/arbitrary-request.js';
@@ -113,6 +114,13 @@ describe('the compiled request schemas quote exactly as the plain zod schemas', 
         const batched = 'quote' in entry ? { quote: entry.quote } : { code: entry.code, message: entry.message };
         const expected = 'quote' in compiled ? { quote: compiled.quote } : { code: compiled.error.code, message: compiled.error.message };
         if (!isDeepStrictEqual(batched, expected)) expect(batched).toStrictEqual(expected);
+        // The CLI's batch quotes JSON.parse's objects with the own-fields check skipped
+        // (ownFieldsOnly): the same line as JSON must quote the same either way.
+        const text = JSON.stringify(value);
+        if (text === undefined) return;
+        const checked = quoteBatchEntry(book, JSON.parse(text), 0, { at: AT, strict, probeSource: probeInlineMp4 });
+        const trusted = quoteBatchEntry(book, JSON.parse(text), 0, { at: AT, strict, probeSource: probeInlineMp4, ownFieldsOnly: true });
+        if (!isDeepStrictEqual(trusted, checked)) expect(trusted).toStrictEqual(checked);
       }), { numRuns: 50_000 });
     } finally {
       Error.stackTraceLimit = stackTraceLimit;
@@ -120,5 +128,18 @@ describe('the compiled request schemas quote exactly as the plain zod schemas', 
     // Both sides of the comparison are exercised, not only errors (or only quotes).
     expect(quoted).toBeGreaterThan(10_000);
     expect(refused).toBeGreaterThan(10_000);
+  });
+});
+
+describe('ownFieldsOnly: JSON inputs skip the own-fields check only while Object.prototype names no field', () => {
+  it('is allowed for the bundled models, and refused once Object.prototype lends a field', () => {
+    expect(jsonInputsHaveOwnFieldsOnly(requestModels.values())).toBe(true);
+    Object.defineProperty(Object.prototype, 'hdr', { value: true, configurable: true, writable: true, enumerable: false });
+    try {
+      expect(jsonInputsHaveOwnFieldsOnly(requestModels.values())).toBe(false);
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).hdr;
+    }
+    expect(jsonInputsHaveOwnFieldsOnly(requestModels.values())).toBe(true);
   });
 });

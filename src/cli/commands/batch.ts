@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { quoteBatchEntry } from '../../core/batch.js';
-import type { CoreQuoteOptions } from '../../core/quote.js';
+import { jsonInputsHaveOwnFieldsOnly, type CoreQuoteOptions } from '../../core/quote.js';
+import { requestModels } from '../../core/endpoints/index.js';
 import { probeInlineMp4 } from '../../media/mp4-seconds.js';
 import { checkBudget, parseMax } from '../budget-check.js';
 import { CliError } from '../cli-error.js';
@@ -46,6 +47,8 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   const options: Omit<CoreQuoteOptions, 'provider' | 'sourceSeconds'> = {
     // One instant for every line, as a number: the engine need not re-read a date per line.
     at: at.getTime(), version, strict: flags.strict, probeSource: probeInlineMp4,
+    // Every input is JSON.parse's: own fields only, unless Object.prototype names a field.
+    ownFieldsOnly: jsonInputsHaveOwnFieldsOnly(requestModels.values()),
   };
   const comparer = flags.compareTo === undefined ? undefined : await PlanComparer.start(flags.compareTo, flags.maxIncrease, io.stdin);
   const input = await openInputStream(flags.file, `batch ${flags.file}`, io.stdin);
