@@ -1,8 +1,8 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AT, ensureBuilt, failureLine, runCli } from './support/cli.js';
+import { AT, ensureBuilt, failureLine, ROOT, runCli } from './support/cli.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -57,6 +57,26 @@ describe('output a user\'s data cannot forge', () => {
       // Markdown also escapes the backslashes of the escapes.
       expect(result.stdout).toContain(format === 'table' ? 'x\\n\\x1b[31mfake.json' : 'x\\\\n\\\\x1b[31mfake.json');
     }
+  });
+
+  it('describe: an endpoint a table of your own names with ESC and CR is shown escaped; JSON keeps it exact', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fal-budget-forge-'));
+    mkdirSync(join(dir, 'fal'));
+    const table = JSON.parse(readFileSync(join(ROOT, 'pricing', 'fal', '2026-12-02.json'), 'utf8')) as { version: string; effectiveFrom: string; endpoints: Record<string, unknown> };
+    const forged = 'evil\u001b[31mred\rX';
+    table.endpoints[forged] = table.endpoints[V2V];
+    table.version = '2026-12-03';
+    table.effectiveFrom = '2026-12-03T00:00:00Z';
+    writeFileSync(join(dir, 'fal', '2026-12-03.json'), JSON.stringify(table));
+    const args = ['describe', forged, '--pricing', dir, '--at', '2026-12-04'];
+    for (const format of ['table', 'markdown']) {
+      const result = await runCli([...args, '--format', format]);
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toMatch(UNSAFE);
+      expect(result.stdout).toContain('evil\\x1b[31mred\\rX');
+    }
+    const json = await runCli([...args, '--json']);
+    expect(JSON.parse(json.stdout).endpoint).toBe(forged);
   });
 });
 
