@@ -10,7 +10,6 @@ import { dollars, groupThousands, plural } from './render/text.js';
 
 // Human formats group money by thousands, as the batch report above them does.
 const money = (amount: string | undefined) => (amount === undefined ? '' : dollars(amount));
-const signed = (delta: string) => groupThousands(delta);
 
 /** "2 × $8.64 → 3 × ..." is too much for a cell: the jobs show only when there is more than one. */
 function sideText(side: PlanChange['old']): string {
@@ -19,7 +18,7 @@ function sideText(side: PlanChange['old']): string {
 }
 
 function heading(comparison: PlanComparison): string {
-  return `Compared with ${comparison.against}: ${money(comparison.old.total)} → ${money(comparison.new.total)} (${signed(comparison.delta)}); ${plural(comparison.changes.length, 'line id')} changed, ${comparison.unchanged.toLocaleString('en-US')} unchanged`;
+  return `Compared with ${comparison.against}: ${money(comparison.old.total)} → ${money(comparison.new.total)} (${groupThousands(comparison.delta)}); ${plural(comparison.changes.length, 'line id')} changed, ${comparison.unchanged.toLocaleString('en-US')} unchanged`;
 }
 
 function maxIncreaseText(comparison: PlanComparison): string | undefined {
@@ -37,9 +36,9 @@ export function renderComparisonTable(comparison: PlanComparison, colour: boolea
     const grid = new Table({ head: ['Change', 'Line id', 'Old', 'New', 'Delta'], style: { head: [], border: [], compact: true }, colAligns: ['left', 'left', 'right', 'right', 'right'] });
     for (const change of comparison.changes) {
       const paint = change.delta === undefined ? c.yellow : change.delta.startsWith('-') ? c.green : c.red;
-      grid.push([changeLabel(change), change.key, sideText(change.old), sideText(change.new), paint(change.delta === undefined ? '?' : signed(change.delta))]);
+      grid.push([changeLabel(change), change.key, sideText(change.old), sideText(change.new), paint(change.delta === undefined ? '?' : groupThousands(change.delta))]);
     }
-    grid.push([c.bold('Total (USD)'), '', money(comparison.old.total), money(comparison.new.total), c.bold(signed(comparison.delta))]);
+    grid.push([c.bold('Total (USD)'), '', money(comparison.old.total), money(comparison.new.total), c.bold(groupThousands(comparison.delta))]);
     out.push(grid.toString());
   }
   const check = maxIncreaseText(comparison);
@@ -52,8 +51,8 @@ const cell = (text: string) => text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|')
 export function renderComparisonMarkdown(comparison: PlanComparison): string {
   const out = [`**${cell(heading(comparison))}**`];
   if (comparison.changes.length > 0) {
-    const rows = comparison.changes.map((change) => [changeLabel(change), change.key, sideText(change.old), sideText(change.new), change.delta === undefined ? '?' : signed(change.delta)]);
-    rows.push(['**Total (USD)**', '', money(comparison.old.total), money(comparison.new.total), `**${signed(comparison.delta)}**`]);
+    const rows = comparison.changes.map((change) => [changeLabel(change), change.key, sideText(change.old), sideText(change.new), change.delta === undefined ? '?' : groupThousands(change.delta)]);
+    rows.push(['**Total (USD)**', '', money(comparison.old.total), money(comparison.new.total), `**${groupThousands(comparison.delta)}**`]);
     out.push([
       '| Change | Line id | Old | New | Delta |',
       '| --- | --- | ---: | ---: | ---: |',
