@@ -124,8 +124,7 @@ async function render(report: Report, format: ReportFormat, colour: boolean): Pr
   }
   if (report.kind === 'reconcile') return (await import('./render/reconcile-output.js')).renderReconcile(report, format, colour);
   if (report.kind === 'pricing-check') return (await import('./render/pricing-check-output.js')).renderPricingCheck(report, format, colour);
-  // A table of your own names its endpoints: describe shows them visible(), as every human format does.
-  if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(format === 'json' ? report : visibleView(report), format, colour);
+  if (report.kind === 'describe') return (await import('./render/describe.js')).renderDescribe(report, format, colour);
   if (format === 'json') return renderJson(report);
   const comparison = report.kind === 'batch' ? report.comparison : undefined;
   if (format === 'markdown') {

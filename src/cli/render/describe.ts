@@ -2,6 +2,7 @@ import type { DescribedField, DescribeReport } from '../commands/describe.js';
 import type { OutputFormat } from '../output-format.js';
 import type { PricesReport } from '../report.js';
 import { renderMarkdown } from './markdown.js';
+import { visibleView } from './visible-text.js';
 
 // A long enum would widen every row: its values go to the description instead.
 const LONG_ENUM = 24;
@@ -71,8 +72,10 @@ export async function renderDescribe(report: DescribeReport, format: OutputForma
     const { kind: _kind, ...data } = report;
     return `${JSON.stringify(data, null, 2)}\n`;
   }
-  if (format === 'markdown') return describeMarkdown(report);
+  // A table of your own names its endpoints: the human formats show them visible().
+  const shown = visibleView(report);
+  if (format === 'markdown') return describeMarkdown(shown);
   // cli-table3 is loaded only when a table is drawn.
   const { renderTable } = await import('./table.js');
-  return describeText(report, renderTable(cardReport(report), { colour }));
+  return describeText(shown, renderTable(cardReport(shown), { colour }));
 }
