@@ -1,0 +1,77 @@
+import type { z } from 'zod';
+import type { RequestModel, ValidationMode } from './endpoints/index.js';
+import type { EndpointPricing } from './pricing/pricing-table.js';
+
+/**
+ * Which zod schemas parse a request's fields, and whether what a quote derives from its table is
+ * kept: `compiled` (z.compile of the model's schemas, each endpoint's plan and table selection
+ * kept between quotes: what every quote uses) or `reference` (the plain schemas, everything
+ * derived afresh for each quote), which the differential test in test/core/compiled-quote.test.ts
+ * holds the compiled path to, quote for quote and error for error.
+ */
+export type SchemaPath = 'compiled' | 'reference';
+
+/**
+ * What quoting one endpoint's requests needs besides the request itself, derived from its model
+ * and table entry: the same for every quote of that endpoint, so the compiled path derives it once.
+ */
+export interface QuotePlan {
+  readonly pricing: EndpointPricing;
+  /** The model's fields (the priced ones and the rest), without its ignored fields. */
+  readonly known: ReadonlySet<string>;
+  /** Every field the schema reads, its fields and its ignored ones, as a list and as a set. */
+  readonly readList: readonly string[];
+  readonly readSet: ReadonlySet<string>;
+  /** The `unverified_price` warning's text, when the table says the price is unverified. */
+  readonly unverifiedMessage: string | undefined;
+  /** The `source_seconds_ignored` warning's text, for a kind that is not billed by its source. */
+  readonly sourceIgnoredMessage: string | undefined;
+  /** The schema that parses a request in `mode`. */
+  schema(mode: ValidationMode): z.ZodType<Record<string, unknown>>;
+}
+
+/** The fields the schema reads (the priced ones and the ignored ones, which it still type-checks). */
+function fieldsOf(model: RequestModel) {
+  const known = new Set(model.fields.map((field) => field.name));
+  const readList = [...known, ...Object.keys(model.ignoredFields)];
+  return { known, readList, readSet: new Set(readList) };
+}
+
+function buildPlan(pricing: EndpointPricing, path: SchemaPath): QuotePlan {
+  const model = pricing.request;
+  const { kind } = pricing.card;
+  // Each compiled schema is read once, on its mode's first quote: reading `model.compiled` is
+  // what compiles it, and a run that never validates strictly never compiles the strict one.
+  let quoteSchema: z.ZodType<Record<string, unknown>> | undefined;
+  let strictSchema: z.ZodType<Record<string, unknown>> | undefined;
+  return {
+    pricing,
+    ...fieldsOf(model),
+    unverifiedMessage: pricing.verified ? undefined : `unverified price: ${pricing.notes}`,
+    sourceIgnoredMessage: kind.source ? undefined : `${pricing.endpoint} is priced ${kind.label}; the source length does not change its price`,
+    schema: path === 'reference'
+      ? (mode) => (mode === 'strict' ? model.strictSchema : model.quoteSchema)
+      : (mode) => (mode === 'strict' ? (strictSchema ??= model.compiled.strict) : (quoteSchema ??= model.compiled.quote)),
+  };
+}
+
+const compiledPlans = new WeakMap<EndpointPricing, QuotePlan>();
+
+/** The endpoint's plan: kept per table entry on the compiled path, built afresh on the reference one. */
+export function planOf(pricing: EndpointPricing, path: SchemaPath): QuotePlan {
+  if (path === 'reference') return buildPlan(pricing, path);
+  let plan = compiledPlans.get(pricing);
+  if (!plan) {
+    plan = buildPlan(pricing, path);
+    compiledPlans.set(pricing, plan);
+  }
+  return plan;
+}
+
+/**
+ * The fields the schemas of `model` read, as a list: jsonInputsHaveOwnFieldsOnly checks each
+ * against Object.prototype.
+ */
+export function readFieldsOf(model: RequestModel): readonly string[] {
+  return fieldsOf(model).readList;
+}
