@@ -120,9 +120,14 @@ function parseRequest(endpoint: string, plan: QuotePlan, request: unknown, mode:
 
   const warnings: QuoteWarning[] = [];
   const { known } = plan;
-  for (const key in input) {
+  // Object.keys is what JSON.stringify sends, the same keys as a for-in filtered by Object.hasOwn
+  // in the same order, and walking it measured faster (a for-in with Object.hasOwn is not one
+  // V8 reduces to its enum cache).
+  const keys = Object.keys(input);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
     // A model's fields and its ignored fields are disjoint: a known key needs no other test.
-    if (known.has(key) || !Object.hasOwn(input, key)) continue;
+    if (known.has(key)) continue;
     if (Object.hasOwn(model.ignoredFields, key)) {
       warnings.push({ code: 'ignored_field', message: model.ignoredFields[key]!, path: [key] });
     } else {
@@ -242,7 +247,8 @@ export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, 
   if (plan.sourceIgnoredMessage !== undefined && options.sourceSeconds !== undefined) {
     warnings.push({ code: 'source_seconds_ignored', message: plan.sourceIgnoredMessage });
   }
-  for (const warning of priced.warnings) warnings.push(warning);
+  // Indexed: a for-of over the kinds' different (often frozen, empty) lists showed in profiles.
+  for (let index = 0; index < priced.warnings.length; index += 1) warnings.push(priced.warnings[index]!);
   if (plan.unverifiedMessage !== undefined) warnings.push({ code: 'unverified_price', message: plan.unverifiedMessage });
   return {
     endpoint,
