@@ -42,16 +42,43 @@ export function parseSeconds(text: string): Seconds | undefined {
   return { units: digits.length <= 15 ? BigInt(Number(digits)) : BigInt(digits), scale, text: canonical };
 }
 
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+// 10^0 .. 10^15, each exact as a double; 10^16 is past 2^53, so any length scaled by it takes the BigInt path.
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_, power) => 10 ** power);
+
+/**
+ * `units * 10^power` as a number when that is exact (at most 2^53 - 1), else undefined. Lengths
+ * are short decimals ("22.5", "30"), so doubles compare and divide them exactly almost always,
+ * without the BigInt arithmetic (and allocations) a quote of a source length would pay for each.
+ */
+function scaledExactly(units: bigint, power: number): number | undefined {
+  if (units > MAX_EXACT || power >= POWERS_OF_TEN.length) return undefined;
+  // A product of exact integers rounds to the nearest double: at most MAX_EXACT means it is exact.
+  const scaled = Number(units) * POWERS_OF_TEN[power]!;
+  return scaled <= Number.MAX_SAFE_INTEGER ? scaled : undefined;
+}
+
 /** a compared with b: negative, zero or positive. */
 export function compareSeconds(a: Seconds, b: Seconds): number {
+  const leftExactly = scaledExactly(a.units, b.scale);
+  const rightExactly = scaledExactly(b.units, a.scale);
+  if (leftExactly !== undefined && rightExactly !== undefined) return leftExactly < rightExactly ? -1 : leftExactly > rightExactly ? 1 : 0;
   const left = a.units * pow10(b.scale);
   const right = b.units * pow10(a.scale);
   return left < right ? -1 : left > right ? 1 : 0;
 }
 
-/** ceil(a / b) for b > 0, exactly: how many blocks of b a length of a starts. */
-export function ceilDivSeconds(a: Seconds, b: Seconds): bigint {
+/** ceil(a / b) for b > 0, exactly: how many blocks of b a length of a starts (a count, so a number). */
+export function ceilDivSeconds(a: Seconds, b: Seconds): number {
+  const numeratorExactly = scaledExactly(a.units, b.scale);
+  const denominatorExactly = scaledExactly(b.units, a.scale);
+  if (numeratorExactly !== undefined && denominatorExactly !== undefined) {
+    // % of exact integers is exact, and so is dividing out an exact multiple.
+    const remainder = numeratorExactly % denominatorExactly;
+    const whole = (numeratorExactly - remainder) / denominatorExactly;
+    return remainder === 0 ? whole : whole + 1;
+  }
   const numerator = a.units * pow10(b.scale);
   const denominator = b.units * pow10(a.scale);
-  return (numerator + denominator - 1n) / denominator;
+  return Number((numerator + denominator - 1n) / denominator);
 }

@@ -18,7 +18,8 @@ export interface SourcePricing {
 
 function sourceSecondsOption(value: string | Decimal): Seconds {
   // A Decimal (possibly from another copy of decimal.js) goes through its exact fixed-point text.
-  const text = Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : typeof value === 'string' ? value.trim() : undefined;
+  // The string first: Decimal.isDecimal is false for one, and it is what nearly every quote passes.
+  const text = typeof value === 'string' ? value.trim() : Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : undefined;
   const seconds = text === undefined ? undefined : parseSeconds(text);
   if (seconds) return seconds;
   throw new InvalidOptionError('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`);
