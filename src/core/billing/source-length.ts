@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { Decimal } from '../money.js';
 import type { CoreQuoteOptions } from '../quote-options.js';
 import type { QuoteWarning, SourceSecondsFrom } from '../quote-line.js';
-import { compareSeconds, parseSeconds, type Seconds } from '../seconds.js';
+import { compareSeconds, isZeroSeconds, parseSeconds, type Seconds } from '../seconds.js';
 import { durationsDisagreeWarning, longestDuration } from '../source-durations.js';
 
 /** What finding a source's length needs of a card billed by it (per block, per second). */
@@ -100,7 +100,7 @@ function uncheckedLength(
 
 /** The measured length must be a real, accepted one: not empty, not over the card's maximum. */
 export function checkSourceLength(endpoint: string, pricing: SourcePricing, seconds: Seconds, field: string): void {
-  if (seconds.units === 0n) {
+  if (isZeroSeconds(seconds)) {
     throw new InvalidRequestError(endpoint, [{ path: [field], code: 'empty_source', message: 'the source video has no length' }]);
   }
   if (compareSeconds(seconds, pricing.maxSourceLength) > 0) {
