@@ -230,14 +230,23 @@ function checkWellFormed(field: string, text: unknown): void {
   if (isIllFormed(text)) throw new InvalidLedgerRequestError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
 }
 
+/** Whether a key is listed twice (a few budgets per call: pairwise, no Set). */
+function hasRepeatedKey(usages: readonly BudgetUsage[]): boolean {
+  for (let index = 1; index < usages.length; index += 1) {
+    for (let before = 0; before < index; before += 1) if (usages[before]!.key === usages[index]!.key) return true;
+  }
+  return false;
+}
+
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
   const holdId = checkHoldId(request.holdId);
   checkWellFormed('holdId', holdId);
-  request.budgets.forEach((limitKey, index) => {
+  for (let index = 0; index < request.budgets.length; index += 1) {
+    const { key } = request.budgets[index]!;
     // The field's name is built only for a key that fails.
-    if (isIllFormed(limitKey.key)) checkWellFormed(`budgets[${index}].key`, limitKey.key);
-  });
+    if (isIllFormed(key)) checkWellFormed(`budgets[${index}].key`, key);
+  }
   if (state.holds.has(holdId)) return { ok: true };
   const amount = cachedNano(amountToNano, convertedAmounts, request.amount, amountField, '');
   const usages = request.budgets.map((limitKey): BudgetUsage => {
@@ -249,7 +258,7 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
     return { key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n };
   });
   // A key listed twice is one budget: checked twice against the same figures, reserved once.
-  const distinct = usages.filter((usage, index) => usages.findIndex((other) => other.key === usage.key) === index);
+  const distinct = hasRepeatedKey(usages) ? usages.filter((usage, index) => usages.findIndex((other) => other.key === usage.key) === index) : usages;
   const decision = decide(amount, usages);
   if (!decision.fits) {
     return {
