@@ -1,6 +1,7 @@
 import { InvalidLedgerRequestError } from '../errors/invalid-ledger-request-error.js';
 import { decide, type BudgetUsage } from './decide.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { SettledQueue } from './settled-queue.js';
 import type {
   BudgetKeyStatus, HoldDetails, HoldStatus, JournalEntry, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement, SettleResult, Usage,
 } from './ledger-types.js';
@@ -53,7 +54,7 @@ export interface LedgerState {
   /** Open holds by expiry: expiry costs O(log n) per due hold, nothing when none is due. */
   expiry: ExpiryHeap;
   /** Settled holds in the order they settled: pruning stops at the first young one. */
-  settledOrder: SettledQueue;
+  settledOrder: SettledQueue<HoldRecord>;
   /** fal request id -> hold id. */
   requests: Map<string, string>;
   /** Holds settled since the ledger last drained them: each one's journal entry (journalEntryOf). */
@@ -78,7 +79,7 @@ export const JOURNAL_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export function emptyLedgerState(): LedgerState {
   return {
-    budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new SettledQueue(), requests: new Map(), journal: [],
+    budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new SettledQueue<HoldRecord>(), requests: new Map(), journal: [],
     windowsForgottenThrough: Number.NEGATIVE_INFINITY,
   };
 }
@@ -394,39 +395,3 @@ export function drainSettled(state: LedgerState): readonly HoldRecord[] {
   return settled;
 }
 const NONE_SETTLED: readonly HoldRecord[] = Object.freeze([]);
-
-/**
- * Settled holds in the order they settled, oldest first: a queue read from the front, compacted
- * once half of it is read (amortised O(1); a Map of the ids cost a hash insert per settlement).
- */
-export class SettledQueue {
-  private holds: HoldRecord[] = [];
-  private start = 0;
-
-  get size(): number {
-    return this.holds.length - this.start;
-  }
-
-  push(hold: HoldRecord): void {
-    this.holds.push(hold);
-  }
-
-  peek(): HoldRecord | undefined {
-    return this.start < this.holds.length ? this.holds[this.start] : undefined;
-  }
-
-  shift(): HoldRecord | undefined {
-    const hold = this.peek();
-    if (hold === undefined) return undefined;
-    this.start += 1;
-    if (this.start > 1024 && this.start * 2 > this.holds.length) {
-      this.holds = this.holds.slice(this.start);
-      this.start = 0;
-    }
-    return hold;
-  }
-
-  *[Symbol.iterator](): IterableIterator<HoldRecord> {
-    for (let index = this.start; index < this.holds.length; index += 1) yield this.holds[index]!;
-  }
-}
