@@ -135,8 +135,9 @@ function detailsOf(endpoint: string, priced: Priced, applied: readonly AppliedBu
     details.pricingSha256 = pricing.sha256;
   }
   if (scope) {
-    details.scope = scope;
-    return details;
+    // Frozen, as the shared ones are, so the ledger keeps them without a copy (see keptDetails).
+    details.scope = Object.freeze(scope);
+    return Object.freeze(details);
   }
   if (shared.size >= 1024) shared.clear();
   shared.set(endpoint, Object.freeze(details));

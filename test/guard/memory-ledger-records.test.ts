@@ -46,6 +46,18 @@ describe('a settled hold as its journal entry', () => {
     expect(second).not.toBe(first);
   });
 
+  it("a caller changing its details object after reserving does not rewrite the hold's entry", async () => {
+    const ledger = memoryLedger();
+    const scope: Record<string, string> = { user: 'u' };
+    const details: { endpoint: string; provider: string; scope: Record<string, string> } = { endpoint: 'e', provider: 'fal', scope };
+    await ledger.reserve({ holdId: 'h', amount: '1.00', budgets, expiresAt: 10_000, now: 0, details });
+    details.endpoint = 'changed-before-settling';
+    await ledger.commit('h', 5);
+    details.provider = 'changed-after';
+    scope.user = 'someone-else';
+    expect(await journalOf(ledger)).toEqual([{ endpoint: 'e', provider: 'fal', scope: { user: 'u' }, at: 5, outcome: 'committed', holdId: 'h', amount: '1.00', budgets: ['global'] }]);
+  });
+
   it('pruning after a late link forgets the hold and its link together (the link is on a copy of the settled record)', () => {
     const state = emptyLedgerState();
     reserveHold(state, { holdId: 'h', amount: '1.00', budgets, expiresAt: 10_000, now: 0 });

@@ -130,6 +130,20 @@ function copyOfDetails(details: HoldDetails): Record<string, unknown> {
 }
 
 /**
+ * The details as a hold keeps them: frozen, with a frozen scope, so the journal says what was
+ * reserved even if the caller's object changes later (the file and Redis ledgers copy them out
+ * when they write). The guard's are frozen already and are kept as they are, uncopied.
+ */
+function keptDetails(details: HoldDetails): HoldDetails {
+  const { scope } = details;
+  const scopeKept = scope === undefined || typeof scope !== 'object' || scope === null || Object.isFrozen(scope);
+  if (scopeKept && Object.isFrozen(details)) return details;
+  const copy = copyOfDetails(details);
+  if (!scopeKept) copy.scope = Object.freeze({ ...scope });
+  return Object.freeze(copy);
+}
+
+/**
  * The journal entry of a settled hold (details first, so the ledger's own fields win). Built when
  * it is read rather than when the hold settles: the settled record is the entry's whole content,
  * and the memory ledger keeps 90 days of them.
@@ -284,7 +298,7 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
   }
   // Kept a day: `map` sizes the list exactly (one grown by push keeps room for 16 more keys).
   const hold = holdRecord(holdId, amount, distinct.map((usage) => usage.key), request.expiresAt, 'held');
-  hold.details = request.details;
+  if (request.details !== undefined) hold.details = keptDetails(request.details);
   state.holds.set(holdId, hold);
   state.expiry.push(request.expiresAt, holdId);
   return { ok: true };
