@@ -26,6 +26,9 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
  * - yargs imports node:assert only for two internal sanity checks (strictEqual, notStrictEqual);
  *   loading node:assert pulls in its error and colour modules at every start, so yargs gets the
  *   same two checks as plain functions that throw.
+ * - yargs looks for the nearest package.json (listing the working directory and each one above
+ *   it, then reading the file it finds) only to guess a --version, which the CLI sets itself; its
+ *   directory search (escalade) finds nothing, so that guess stays unused and reads no disk.
  */
 const startupPlugin = {
   name: 'fal-budget-cli-startup',
@@ -34,6 +37,8 @@ const startupPlugin = {
       (args.importer.includes(join('node_modules', 'zod')) ? { path: 'zod-locales', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^assert$/ }, (args) =>
       (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-assert', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /^escalade\/sync$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-find-up', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^mp4box$/ }, () => ({ path: 'mp4box', namespace: 'cli-stub' }));
     bundle.onResolve({ filter: /^@noble\/hashes\/(sha2|utils)$/ }, (args) => ({ path: args.path, namespace: 'cli-stub' }));
     const stubs = {
@@ -41,6 +46,7 @@ const startupPlugin = {
       'yargs-assert': `
         export const strictEqual = (actual, expected, message) => { if (actual !== expected) throw new Error(message ?? \`expected \${String(actual)} to be \${String(expected)}\`); };
         export const notStrictEqual = (actual, expected, message) => { if (actual === expected) throw new Error(message ?? \`expected \${String(actual)} not to be \${String(expected)}\`); };`,
+      'yargs-find-up': 'export default () => undefined;',
       mp4box: `
         let loaded;
         const mp4box = () => (loaded ??= require(${JSON.stringify(resolveFromRoot('mp4box'))}));
