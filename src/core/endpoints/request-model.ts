@@ -89,7 +89,7 @@ function compiledOnSecondUse(schemas: () => Record<ValidationMode, RequestSchema
       asked[mode] = true;
       return schemas()[mode];
     }
-    return (compiled[mode] = z.compile(schemas()[mode]) as unknown as RequestSchema);
+    return (compiled[mode] = z.compile(schemas()[mode]));
   };
   return Object.freeze({
     get quote() { return pick('quote'); },
