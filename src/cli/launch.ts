@@ -12,6 +12,13 @@ const { readFileSync, writeFileSync } = require('node:fs') as typeof import('nod
 const { fileURLToPath } = require('node:url') as typeof import('node:url');
 const { Script } = require('node:vm') as typeof import('node:vm');
 
+// Start-up allocates a few MB that all live on (the bundle's modules, the tables), and V8's
+// young generation starts at 1 MB and doubles when full: four scavenges copying survivors, 4-5 ms
+// of a quote. Growing it eightfold instead takes two. It only sizes the young generation (a long
+// batch reaches the same maximum either way) and changes no result. Set before the bundle is
+// compiled: V8 keys its code cache to its flags, and the build's cache is made with this one.
+(require('node:v8') as typeof import('node:v8')).setFlagsFromString('--semi-space-growth-factor=8');
+
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
 const cache = `${bundle}.cache`;
 const source = readFileSync(bundle, 'utf8');
