@@ -1,6 +1,7 @@
 // Builds the `fal-budget` bin (package.json "bin"): run by `npm run build`, so by `npm install`.
 // 1. dist/cli.cjs: the whole CLI in one file, every dependency inlined, so starting it resolves
-//    no packages.
+//    no packages. It is written as the function expression the launcher runs (CommonJS's module
+//    wrapper), so the launcher compiles the file's text as it is instead of a 1 MB copy of it.
 // 2. dist/cli.mjs: the launcher (src/cli/launch.ts) that runs it from V8's code cache.
 // 3. dist/cli.cjs.cache: that cache, made by running one real quote once.
 import { spawnSync } from 'node:child_process';
@@ -71,6 +72,8 @@ await build({
   // CommonJS, because V8's code cache is for scripts; `import` conditions still pick each package's ESM build.
   format: 'cjs',
   legalComments: 'linked',
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '})' },
   plugins: [startupPlugin],
   define: { FAL_BUDGET_VERSION: JSON.stringify(version), 'import.meta.url': 'undefined' },
 });
@@ -83,6 +86,11 @@ await build({
 });
 
 chmodSync(join(root, 'dist/cli.mjs'), 0o755);
+
+// The launcher reads the bundle as latin1, which is its text only while every byte is ASCII
+// (esbuild escapes the rest, as its default charset).
+const nonAscii = readFileSync(join(root, 'dist/cli.cjs')).findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) throw new Error(`dist/cli.cjs has a non-ASCII byte at ${nonAscii}: the launcher reads it as latin1`);
 
 const warm = spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), 'quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '1080p', '--hdr', '--at', '2026-11-24'], {
   env: { ...process.env, FAL_BUDGET_BUILD_CODE_CACHE: cache, NO_COLOR: '1' },

@@ -21,14 +21,16 @@ const { Script } = require('node:vm') as typeof import('node:vm');
 
 const bundle = fileURLToPath(new URL('./cli.cjs', import.meta.url));
 const cache = `${bundle}.cache`;
-const source = readFileSync(bundle, 'utf8');
+// The bundle is ASCII (the build checks it): latin1 gives the same text without decoding UTF-8.
+const source = readFileSync(bundle, 'latin1');
 let cachedData: Buffer | undefined;
 try {
   cachedData = readFileSync(cache);
 } catch {
   cachedData = undefined;
 }
-const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename: bundle, cachedData });
+// The file is one function expression, CommonJS's module wrapper included (scripts/build-cli.mjs).
+const script = new Script(source, { filename: bundle, cachedData });
 const module = { exports: {} };
 (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundle), module, bundle, fileURLToPath(new URL('.', import.meta.url)));
 
