@@ -30,6 +30,9 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
  * - yargs looks for the nearest package.json (listing the working directory and each one above
  *   it, then reading the file it finds) only to guess a --version, which the CLI sets itself; its
  *   directory search (escalade) finds nothing, so that guess stays unused and reads no disk.
+ * - yargs' messages are its built-in English: y18n would read a translation from "locales/en.json"
+ *   three directories above the working directory (its own path is unknown in a bundle), so it
+ *   gets no readFileSync, which y18n takes as "no translations" (its bundler case).
  */
 const startupPlugin = {
   name: 'fal-budget-cli-startup',
@@ -40,6 +43,8 @@ const startupPlugin = {
       (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-assert', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^escalade\/sync$/ }, (args) =>
       (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-find-up', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /\/platform-shims\/node\.js$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'y18n')) ? { path: 'y18n-shim', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^mp4box$/ }, () => ({ path: 'mp4box', namespace: 'cli-stub' }));
     bundle.onResolve({ filter: /^@noble\/hashes\/(sha2|utils)$/ }, (args) => ({ path: args.path, namespace: 'cli-stub' }));
     const stubs = {
@@ -48,6 +53,11 @@ const startupPlugin = {
         export const strictEqual = (actual, expected, message) => { if (actual !== expected) throw new Error(message ?? \`expected \${String(actual)} to be \${String(expected)}\`); };
         export const notStrictEqual = (actual, expected, message) => { if (actual === expected) throw new Error(message ?? \`expected \${String(actual)} not to be \${String(expected)}\`); };`,
       'yargs-find-up': 'export default () => undefined;',
+      'y18n-shim': `
+        import { writeFile } from 'node:fs';
+        import { format } from 'node:util';
+        import { resolve } from 'node:path';
+        export default { fs: { readFileSync: undefined, writeFile }, format, resolve, exists: () => false };`,
       mp4box: `
         let loaded;
         const mp4box = () => (loaded ??= require(${JSON.stringify(resolveFromRoot('mp4box'))}));
