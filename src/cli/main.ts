@@ -183,7 +183,9 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
   const out = outputWriter(io.stdout, 'stdout');
-  const toStderr = outputWriter(io.stderr, 'stderr');
+  // Made on the first line for stderr: a quote that prints none never opens process.stderr.
+  let stderrWriter: ReturnType<typeof outputWriter> | undefined;
+  const toStderr = (text: string) => (stderrWriter ??= outputWriter(io.stderr, 'stderr'))(text);
   // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
   const errors = (text: string) => toStderr(text).catch(() => {});
   const err = (line: string) => errors(`fal-budget: ${visible(oneLine(line))}\n`);
@@ -234,7 +236,15 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
   }
 }
 
-main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() })
+// stdin and stderr are read when first used: opening either (a file, pipe or terminal stream)
+// costs a command that never reads or warns a part of its start-up.
+main(process.argv.slice(2), {
+  get stdin() { return process.stdin; },
+  stdout: process.stdout,
+  get stderr() { return process.stderr; },
+  env: process.env,
+  now: () => new Date(),
+})
   .then(
     (code) => {
       process.exitCode = code;
