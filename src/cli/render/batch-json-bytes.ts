@@ -1,0 +1,330 @@
+import type { BatchReportItem } from '../report.js';
+import { jsonBatchHead } from './json.js';
+
+/*
+ * `batch --json`'s listed lines as the UTF-8 bytes of JSON.stringify(item), written straight into
+ * output-sized buffers. With --json every line of a million-line batch is serialised, and the
+ * generic way (JSON.stringify each item, join the text, let the stream encode it) cost more than
+ * parsing the input: serialising walked every key of a ~400-byte item, and encoding that text
+ * to UTF-8 (a "·" in every description) cost as much again. Here:
+ * - the item's keys are known (BatchReportItem, in the order batch.ts builds it), so they are
+ *   constant bytes;
+ * - what repeats is encoded once: the endpoint/provider/version run (one per endpoint and
+ *   table), and every frozen object of plain data the quotes share (a per-clip cell's `params`
+ *   and line), as JSON.stringify wrote it;
+ * - strings are encoded as they are escaped, one pass from UTF-16 to UTF-8 bytes, except the
+ *   rare one JSON.stringify must escape (a quote, a backslash, a control character, a
+ *   surrogate), which JSON.stringify writes itself.
+ * Anything outside that shape (a toJSON, a class instance, a nested object where a flat one was
+ * expected) goes through JSON.stringify too, so the bytes never differ; the differential test in
+ * test/cli/batch-json-bytes.test.ts holds them equal over generated items.
+ */
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+/** A string longer than this goes through JSON.stringify: it would not fit a chunk's spare room anyway. */
+const LONG_STRING = 4096;
+/** A cache never grows with the input: a batch names only the endpoints and keys its tables know. */
+const CACHE_LIMIT = 4096;
+
+const utf8 = (text: string): Uint8Array => Buffer.from(text, 'utf8');
+
+// The constant runs of an item, each written with one copy.
+const FIRST_LINE = utf8(`${jsonBatchHead()}{"line":`);
+const NEXT_LINE = utf8(',\n{"line":');
+const ID = utf8(',"id":');
+const TOTAL = utf8(',"total":');
+const UPPER_BOUND_TRUE = utf8(',"upperBound":true,"params":');
+const UPPER_BOUND_FALSE = utf8(',"upperBound":false,"params":');
+const LINES = utf8(',"lines":');
+const WARNINGS = utf8(',"warnings":');
+const NO_WARNINGS = utf8(',"warnings":[]}');
+const EMPTY_LIST = utf8('[]');
+const HEAD = utf8(jsonBatchHead());
+const TRUE = utf8('true');
+const FALSE = utf8('false');
+const NULL = utf8('null');
+/** Whether JSON.stringify serialises `value` as its own enumerable keys: a plain object without toJSON. */
+function isPlainData(value: object): boolean {
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
+}
+
+/** Whether a frozen object's JSON can never change: every property a data property holding a primitive. */
+function isFrozenFlatData(value: object): boolean {
+  if (!Object.isFrozen(value) || !isPlainData(value)) return false;
+  for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(value))) {
+    if (!('value' in descriptor)) return false;
+    const field: unknown = descriptor.value;
+    if (typeof field === 'object' ? field !== null : typeof field === 'function') return false;
+  }
+  return true;
+}
+
+/**
+ * Frozen flat objects the quotes share, as the bytes of JSON.stringify(value), keyed weakly by
+ * the object (the cache lives as long as the cards holding them). Such an object serialises the
+ * same forever unless a toJSON appears on its prototype, which is checked on every use.
+ */
+const frozenBytes = new WeakMap<object, Uint8Array>();
+
+/**
+ * A shared cell's `,"upperBound":…,"params":…,"lines":[…]` bytes, keyed weakly by its frozen
+ * params, valid for the one frozen line object (and upperBound) they were made with.
+ */
+const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array }>();
+
+/** Whether JSON.stringify writes `list` element by element: an array without toJSON. */
+function isPlainList(list: readonly unknown[]): boolean {
+  return Array.isArray(list) && typeof (list as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** `"key":` for an object key. */
+const keyBytes = new Map<string, Uint8Array>();
+
+/** `,"endpoint":…,"provider":…,"pricingVersion":…,"count":` by endpoint, then by provider and version. */
+const headBytes = new Map<string, { provider: string; pricingVersion: string; bytes: Uint8Array }[]>();
+
+/** Whether JSON.stringify writes `value` as a flat object: plain, every value a primitive it can write. */
+function isFlat(value: Record<string, unknown>, keys: readonly string[]): boolean {
+  if (!isPlainData(value)) return false;
+  for (const key of keys) {
+    const field = value[key];
+    // A nested object or a bigint (which JSON.stringify refuses) is left to JSON.stringify.
+    if ((typeof field === 'object' && field !== null) || typeof field === 'bigint') return false;
+  }
+  return true;
+}
+
+/**
+ * The JSON text of a streamed batch, as bytes: the head, then one item per `add`, taken out a
+ * chunk at a time (`take`) so the output streams with back-pressure, then `finish` for the rest.
+ */
+export class BatchJsonBytes {
+  private chunk: Buffer;
+  private used = 0;
+  /** Chunks filled up, waiting to be taken. */
+  private filled: Uint8Array[] = [];
+  private count = 0;
+
+  constructor(private readonly chunkSize = 1 << 16) {
+    this.chunk = Buffer.allocUnsafe(chunkSize);
+  }
+
+  /** Whether a chunk is full and should be written out now. */
+  get ready(): boolean {
+    return this.filled.length > 0;
+  }
+
+  /** The full chunks, as one piece; the one being filled stays. */
+  take(): Uint8Array {
+    const filled = this.filled;
+    this.filled = [];
+    return filled.length === 1 ? filled[0]! : Buffer.concat(filled);
+  }
+
+  /** Everything not yet taken (the head too, when no line was listed); the tail follows it. */
+  finish(): Uint8Array {
+    if (this.count === 0) this.bytes(HEAD);
+    // A new chunk, never the old one again: the stream may still hold what was taken.
+    this.rotate(0);
+    return this.take();
+  }
+
+  /** Adds one listed line, as JSON.stringify(item) would write it after the head or a ",\n". */
+  add(item: BatchReportItem): void {
+    this.bytes(this.count === 0 ? FIRST_LINE : NEXT_LINE);
+    this.count += 1;
+    this.integer(item.line);
+    if (item.id !== undefined) {
+      this.bytes(ID);
+      if (typeof item.id === 'string') this.string(item.id);
+      else this.number(item.id);
+    }
+    this.bytes(this.head(item.endpoint, item.provider, item.pricingVersion));
+    this.integer(item.count);
+    this.bytes(TOTAL);
+    this.string(item.total);
+    if (!this.sharedCell(item)) {
+      this.bytes(item.upperBound ? UPPER_BOUND_TRUE : UPPER_BOUND_FALSE);
+      this.object(item.params as unknown as Record<string, unknown>);
+      this.bytes(LINES);
+      this.list(item.lines);
+    }
+    if (item.warnings.length === 0 && isPlainList(item.warnings)) return this.bytes(NO_WARNINGS);
+    this.bytes(WARNINGS);
+    this.list(item.warnings);
+    this.byte(0x7d);
+  }
+
+  /**
+   * `,"upperBound":…,"params":…,"lines":[…]` in one copy when the quote is a shared cell's (its
+   * params and its one line frozen flat data, as a per-clip card builds them once per cell).
+   */
+  private sharedCell(item: BatchReportItem): boolean {
+    const params = item.params as unknown as Record<string, unknown>;
+    const lines = item.lines;
+    if (lines.length !== 1 || !isPlainList(lines) || typeof params.toJSON === 'function') return false;
+    const line = lines[0] as unknown as Record<string, unknown>;
+    let cell = sharedCells.get(params);
+    if (cell === undefined) {
+      if (!isFrozenFlatData(params) || !isFrozenFlatData(line)) return false;
+      cell = { line, upperBound: item.upperBound, bytes: utf8(`,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`) };
+      sharedCells.set(params, cell);
+    }
+    if (cell.line !== line || cell.upperBound !== item.upperBound || typeof line.toJSON === 'function') return false;
+    this.bytes(cell.bytes);
+    return true;
+  }
+
+  /** A whole number as JSON.stringify writes it, digit by digit (no string per line). */
+  private integer(value: number): void {
+    if (!(value >= 0 && value <= 0x7fffffff && Math.floor(value) === value)) return this.number(value);
+    let digits = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    this.ensure(digits);
+    const chunk = this.chunk;
+    let rest = value;
+    for (let at = this.used + digits - 1; at >= this.used; at -= 1) {
+      chunk[at] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.used += digits;
+  }
+
+  /** Makes room for `length` more bytes, starting a new chunk when this one has too little left. */
+  private ensure(length: number): void {
+    if (this.used + length > this.chunk.length) this.rotate(length);
+  }
+
+  private rotate(length: number): void {
+    if (this.used > 0) this.filled.push(this.chunk.subarray(0, this.used));
+    this.chunk = Buffer.allocUnsafe(Math.max(this.chunkSize, length));
+    this.used = 0;
+  }
+
+  private byte(value: number): void {
+    this.ensure(1);
+    this.chunk[this.used++] = value;
+  }
+
+  private bytes(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.chunk.set(bytes, this.used);
+    this.used += bytes.length;
+  }
+
+  /** Any text, encoded as the stream would have encoded it: UTF-8. */
+  private text(text: string): void {
+    const length = Buffer.byteLength(text, 'utf8');
+    this.ensure(length);
+    this.used += this.chunk.write(text, this.used, length, 'utf8');
+  }
+
+  /** JSON.stringify(value) for a number: its shortest form, NaN and the infinities null. */
+  private number(value: number): void {
+    const text = Number.isFinite(value) ? `${value}` : 'null';
+    // A number's text is ASCII.
+    this.ensure(text.length);
+    const chunk = this.chunk;
+    let at = this.used;
+    for (let index = 0; index < text.length; index += 1) chunk[at++] = text.charCodeAt(index);
+    this.used = at;
+  }
+
+  /** JSON.stringify(value) for a string, encoded as it is scanned. */
+  private string(value: string): void {
+    const length = value.length;
+    if (length > LONG_STRING) return this.text(JSON.stringify(value));
+    // A UTF-16 code unit outside the surrogates is at most 3 bytes of UTF-8.
+    this.ensure(3 * length + 2);
+    const chunk = this.chunk;
+    let at = this.used;
+    chunk[at++] = QUOTE;
+    for (let index = 0; index < length; index += 1) {
+      const code = value.charCodeAt(index);
+      if (code < 0x80) {
+        // Nothing is kept of a string abandoned half way: `used` has not moved.
+        if (code < 0x20 || code === QUOTE || code === BACKSLASH) return this.text(JSON.stringify(value));
+        chunk[at++] = code;
+      } else if (code < 0x800) {
+        chunk[at++] = 0xc0 | (code >> 6);
+        chunk[at++] = 0x80 | (code & 0x3f);
+      } else if (code >= 0xd800 && code <= 0xdfff) {
+        return this.text(JSON.stringify(value));
+      } else {
+        chunk[at++] = 0xe0 | (code >> 12);
+        chunk[at++] = 0x80 | ((code >> 6) & 0x3f);
+        chunk[at++] = 0x80 | (code & 0x3f);
+      }
+    }
+    chunk[at++] = QUOTE;
+    this.used = at;
+  }
+
+  private head(endpoint: string, provider: string, pricingVersion: string): Uint8Array {
+    let heads = headBytes.get(endpoint);
+    if (heads) {
+      for (const head of heads) if (head.provider === provider && head.pricingVersion === pricingVersion) return head.bytes;
+    }
+    const bytes = utf8(`,"endpoint":${JSON.stringify(endpoint)},"provider":${JSON.stringify(provider)},"pricingVersion":${JSON.stringify(pricingVersion)},"count":`);
+    if (!heads && headBytes.size < CACHE_LIMIT) headBytes.set(endpoint, (heads = []));
+    if (heads && heads.length < 16) heads.push({ provider, pricingVersion, bytes });
+    return bytes;
+  }
+
+  private key(key: string): Uint8Array {
+    let bytes = keyBytes.get(key);
+    if (bytes === undefined) {
+      bytes = utf8(`${JSON.stringify(key)}:`);
+      if (keyBytes.size < CACHE_LIMIT) keyBytes.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  /** JSON.stringify(value) for an object that is not an array. */
+  private object(value: Record<string, unknown>): void {
+    if (typeof value.toJSON !== 'function') {
+      const cached = frozenBytes.get(value);
+      if (cached !== undefined) return this.bytes(cached);
+      if (isFrozenFlatData(value)) {
+        const bytes = utf8(JSON.stringify(value));
+        frozenBytes.set(value, bytes);
+        return this.bytes(bytes);
+      }
+    }
+    const keys = Object.keys(value);
+    if (!isFlat(value, keys)) return this.text(JSON.stringify(value));
+    this.byte(0x7b);
+    let first = true;
+    for (const key of keys) {
+      const field = value[key];
+      // JSON.stringify leaves out a key whose value it cannot write.
+      if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
+      if (!first) this.byte(0x2c);
+      first = false;
+      this.bytes(this.key(key));
+      if (typeof field === 'string') this.string(field);
+      else if (typeof field === 'number') this.number(field);
+      else this.bytes(field === true ? TRUE : field === false ? FALSE : NULL);
+    }
+    this.byte(0x7d);
+  }
+
+  /** JSON.stringify(list) for a report's list of objects (a quote's lines, its warnings). */
+  private list(list: readonly unknown[]): void {
+    if (!isPlainList(list)) return this.text(JSON.stringify(list));
+    if (list.length === 0) return this.bytes(EMPTY_LIST);
+    this.byte(0x5b);
+    for (let index = 0; index < list.length; index += 1) {
+      if (index > 0) this.byte(0x2c);
+      const element: unknown = list[index];
+      if (typeof element === 'object' && element !== null && !Array.isArray(element)) this.object(element as Record<string, unknown>);
+      // An element JSON.stringify cannot write (undefined, a function) is null in a list.
+      else this.text(JSON.stringify(element) ?? 'null');
+    }
+    this.byte(0x5d);
+  }
+}
+
