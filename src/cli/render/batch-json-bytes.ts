@@ -75,26 +75,60 @@ const frozenBytes = new WeakMap<object, Uint8Array>();
  */
 const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array }>();
 
+/**
+ * Cells seen before, by their line's description, with every key and value their bytes were made
+ * from: the same keys and values (compared with ===, which only equates 0 and -0, both "0" in
+ * JSON) of flat plain objects are the same JSON.
+ */
+const repeatedCells = new Map<string, {
+  upperBound: boolean;
+  paramKeys: readonly string[];
+  paramValues: readonly unknown[];
+  lineKeys: readonly string[];
+  lineValues: readonly unknown[];
+  bytes: Uint8Array;
+}>();
+
+function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index += 1) if (a[index] !== b[index]) return false;
+  return true;
+}
+
 /** Whether JSON.stringify writes `list` element by element: an array without toJSON. */
 function isPlainList(list: readonly unknown[]): boolean {
   return Array.isArray(list) && typeof (list as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-/** `"key":` for an object key. */
-const keyBytes = new Map<string, Uint8Array>();
-
 /** `,"endpoint":…,"provider":…,"pricingVersion":…,"count":` by endpoint, then by provider and version. */
 const headBytes = new Map<string, { provider: string; pricingVersion: string; bytes: Uint8Array }[]>();
 
-/** Whether JSON.stringify writes `value` as a flat object: plain, every value a primitive it can write. */
-function isFlat(value: Record<string, unknown>, keys: readonly string[]): boolean {
+/**
+ * Whether JSON.stringify writes `value` as a flat object: plain, and every value a string, number,
+ * boolean or null. A nested object, a bigint (which JSON.stringify refuses) and a value it leaves
+ * out (undefined, a function) are left to JSON.stringify.
+ */
+function isFlat(value: object, values: readonly unknown[]): boolean {
   if (!isPlainData(value)) return false;
-  for (const key of keys) {
-    const field = value[key];
-    // A nested object or a bigint (which JSON.stringify refuses) is left to JSON.stringify.
-    if ((typeof field === 'object' && field !== null) || typeof field === 'bigint') return false;
+  for (const field of values) {
+    const type = typeof field;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean' && field !== null) return false;
   }
   return true;
+}
+
+/** The `{"a":`, `,"b":`, … runs of a key list: a report's objects have a few, each built once. */
+const shapes: { keys: readonly string[]; prefixes: readonly Uint8Array[] }[] = [];
+
+function prefixesOf(keys: readonly string[]): readonly Uint8Array[] {
+  search: for (const shape of shapes) {
+    if (shape.keys.length !== keys.length) continue;
+    for (let index = 0; index < keys.length; index += 1) if (shape.keys[index] !== keys[index]) continue search;
+    return shape.prefixes;
+  }
+  const prefixes = keys.map((key, index) => utf8(`${index === 0 ? '{' : ','}${JSON.stringify(key)}:`));
+  if (shapes.length < 64) shapes.push({ keys, prefixes });
+  return prefixes;
 }
 
 /**
@@ -146,7 +180,7 @@ export class BatchJsonBytes {
     this.integer(item.count);
     this.bytes(TOTAL);
     this.string(item.total);
-    if (!this.sharedCell(item)) {
+    if (!this.sharedCell(item) && !this.repeatedCell(item)) {
       this.bytes(item.upperBound ? UPPER_BOUND_TRUE : UPPER_BOUND_FALSE);
       this.object(item.params as unknown as Record<string, unknown>);
       this.bytes(LINES);
@@ -178,17 +212,46 @@ export class BatchJsonBytes {
     return true;
   }
 
+  /**
+   * The same run for a cell seen before with the same content: a per-block quote builds its
+   * params and line afresh for every line, but a batch has few distinct ones. Looked up by the
+   * line's description, and used only when every key and value of both objects is the same.
+   */
+  private repeatedCell(item: BatchReportItem): boolean {
+    const lines = item.lines;
+    if (lines.length !== 1 || !isPlainList(lines)) return false;
+    const params = item.params as unknown as Record<string, unknown>;
+    const line = lines[0] as unknown as Record<string, unknown>;
+    if (typeof line !== 'object' || line === null || !isPlainData(line) || !isPlainData(params) || typeof line.description !== 'string') return false;
+    const paramKeys = Object.keys(params);
+    const paramValues = Object.values(params);
+    const lineKeys = Object.keys(line);
+    const lineValues = Object.values(line);
+    const seen = repeatedCells.get(line.description);
+    if (seen !== undefined) {
+      if (seen.upperBound !== item.upperBound || !sameList(seen.paramKeys, paramKeys) || !sameList(seen.paramValues, paramValues)
+        || !sameList(seen.lineKeys, lineKeys) || !sameList(seen.lineValues, lineValues)) return false;
+      this.bytes(seen.bytes);
+      return true;
+    }
+    if (repeatedCells.size >= CACHE_LIMIT || !isFlat(params, paramValues) || !isFlat(line, lineValues)) return false;
+    const bytes = utf8(`,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`);
+    repeatedCells.set(line.description, { upperBound: item.upperBound, paramKeys, paramValues, lineKeys, lineValues, bytes });
+    this.bytes(bytes);
+    return true;
+  }
+
   /** A whole number as JSON.stringify writes it, digit by digit (no string per line). */
   private integer(value: number): void {
-    if (!(value >= 0 && value <= 0x7fffffff && Math.floor(value) === value)) return this.number(value);
+    if (!(value >= 0 && value <= 0x7fffffff && (value | 0) === value)) return this.number(value);
     let digits = 1;
-    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) digits += 1;
+    for (let rest = value; rest >= 10; rest = (rest / 10) | 0) digits += 1;
     this.ensure(digits);
     const chunk = this.chunk;
     let rest = value;
     for (let at = this.used + digits - 1; at >= this.used; at -= 1) {
       chunk[at] = 0x30 + (rest % 10);
-      rest = Math.floor(rest / 10);
+      rest = (rest / 10) | 0;
     }
     this.used += digits;
   }
@@ -274,37 +337,24 @@ export class BatchJsonBytes {
     return bytes;
   }
 
-  private key(key: string): Uint8Array {
-    let bytes = keyBytes.get(key);
-    if (bytes === undefined) {
-      bytes = utf8(`${JSON.stringify(key)}:`);
-      if (keyBytes.size < CACHE_LIMIT) keyBytes.set(key, bytes);
-    }
-    return bytes;
-  }
-
   /** JSON.stringify(value) for an object that is not an array. */
   private object(value: Record<string, unknown>): void {
-    if (typeof value.toJSON !== 'function') {
-      const cached = frozenBytes.get(value);
-      if (cached !== undefined) return this.bytes(cached);
-      if (isFrozenFlatData(value)) {
-        const bytes = utf8(JSON.stringify(value));
+    if (Object.isFrozen(value) && typeof value.toJSON !== 'function') {
+      let bytes = frozenBytes.get(value);
+      if (bytes === undefined && isFrozenFlatData(value)) {
+        bytes = utf8(JSON.stringify(value));
         frozenBytes.set(value, bytes);
-        return this.bytes(bytes);
       }
+      if (bytes !== undefined) return this.bytes(bytes);
     }
+    // Keys and values in JSON.stringify's order, each read once (no property looked up by name).
     const keys = Object.keys(value);
-    if (!isFlat(value, keys)) return this.text(JSON.stringify(value));
-    this.byte(0x7b);
-    let first = true;
-    for (const key of keys) {
-      const field = value[key];
-      // JSON.stringify leaves out a key whose value it cannot write.
-      if (field === undefined || typeof field === 'function' || typeof field === 'symbol') continue;
-      if (!first) this.byte(0x2c);
-      first = false;
-      this.bytes(this.key(key));
+    const values = Object.values(value);
+    if (keys.length === 0 || !isFlat(value, values)) return this.text(JSON.stringify(value));
+    const prefixes = prefixesOf(keys);
+    for (let index = 0; index < values.length; index += 1) {
+      this.bytes(prefixes[index]!);
+      const field = values[index];
       if (typeof field === 'string') this.string(field);
       else if (typeof field === 'number') this.number(field);
       else this.bytes(field === true ? TRUE : field === false ? FALSE : NULL);
