@@ -52,8 +52,9 @@ function isPlainData(value: object): boolean {
 }
 
 /** Whether a frozen object's JSON can never change: every property a data property holding a primitive. */
-function isFrozenFlatData(value: object): boolean {
-  if (!Object.isFrozen(value) || !isPlainData(value)) return false;
+function isFrozenFlatData(value: unknown): boolean {
+  // Object.isFrozen says true of a primitive.
+  if (typeof value !== 'object' || value === null || !Object.isFrozen(value) || !isPlainData(value)) return false;
   for (const descriptor of Object.values(Object.getOwnPropertyDescriptors(value))) {
     if (!('value' in descriptor)) return false;
     const field: unknown = descriptor.value;
