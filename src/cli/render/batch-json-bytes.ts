@@ -74,7 +74,7 @@ const frozenBytes = new WeakMap<object, Uint8Array>();
  * A shared cell's `,"upperBound":…,"params":…,"lines":[…]` bytes, keyed weakly by its frozen
  * params, valid for the one frozen line object (and upperBound) they were made with.
  */
-const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array }>();
+const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array; closed: Uint8Array }>();
 
 /**
  * Cells seen before, by their line's description, with every key and value their bytes were made
@@ -102,7 +102,15 @@ function isPlainList(list: readonly unknown[]): boolean {
 }
 
 /** `,"endpoint":…,"provider":…,"pricingVersion":…,"count":` by endpoint, then by provider and version. */
-const headBytes = new Map<string, { provider: string; pricingVersion: string; bytes: Uint8Array }[]>();
+interface Head {
+  readonly provider: string;
+  readonly pricingVersion: string;
+  readonly bytes: Uint8Array;
+  /** The same run through a count of 1 and `,"total":`. */
+  readonly one: Uint8Array;
+}
+
+const headBytes = new Map<string, Head[]>();
 
 /**
  * Whether JSON.stringify writes `value` as a flat object: plain, and every value a string, number,
@@ -177,17 +185,26 @@ export class BatchJsonBytes {
       if (typeof item.id === 'string') this.string(item.id);
       else this.number(item.id);
     }
-    this.bytes(this.head(item.endpoint, item.provider, item.pricingVersion));
-    this.integer(item.count);
-    this.bytes(TOTAL);
+    const head = this.head(item.endpoint, item.provider, item.pricingVersion);
+    // Most lines stand for one job: the run goes on through `1,"total":` in the same copy.
+    if (item.count === 1) this.bytes(head.one);
+    else {
+      this.bytes(head.bytes);
+      this.integer(item.count);
+      this.bytes(TOTAL);
+    }
     this.string(item.total);
-    if (!this.sharedCell(item) && !this.repeatedCell(item)) {
+    const noWarnings = item.warnings.length === 0 && isPlainList(item.warnings);
+    // A shared cell with no warnings ends the item in the same copy.
+    if (this.sharedCell(item, noWarnings)) {
+      if (noWarnings) return;
+    } else if (!this.repeatedCell(item)) {
       this.bytes(item.upperBound ? UPPER_BOUND_TRUE : UPPER_BOUND_FALSE);
       this.object(item.params as unknown as Record<string, unknown>);
       this.bytes(LINES);
       this.list(item.lines);
     }
-    if (item.warnings.length === 0 && isPlainList(item.warnings)) return this.bytes(NO_WARNINGS);
+    if (noWarnings) return this.bytes(NO_WARNINGS);
     this.bytes(WARNINGS);
     this.list(item.warnings);
     this.byte(0x7d);
@@ -195,9 +212,10 @@ export class BatchJsonBytes {
 
   /**
    * `,"upperBound":…,"params":…,"lines":[…]` in one copy when the quote is a shared cell's (its
-   * params and its one line frozen flat data, as a per-clip card builds them once per cell).
+   * params and its one line frozen flat data, as a per-clip card builds them once per cell), and
+   * `,"warnings":[]}` with it when `closed`.
    */
-  private sharedCell(item: BatchReportItem): boolean {
+  private sharedCell(item: BatchReportItem, closed: boolean): boolean {
     const params = item.params as unknown as Record<string, unknown>;
     const lines = item.lines;
     if (lines.length !== 1 || !isPlainList(lines) || typeof params.toJSON === 'function') return false;
@@ -205,11 +223,12 @@ export class BatchJsonBytes {
     let cell = sharedCells.get(params);
     if (cell === undefined) {
       if (!isFrozenFlatData(params) || !isFrozenFlatData(line)) return false;
-      cell = { line, upperBound: item.upperBound, bytes: utf8(`,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`) };
+      const text = `,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`;
+      cell = { line, upperBound: item.upperBound, bytes: utf8(text), closed: utf8(`${text},"warnings":[]}`) };
       sharedCells.set(params, cell);
     }
     if (cell.line !== line || cell.upperBound !== item.upperBound || typeof line.toJSON === 'function') return false;
-    this.bytes(cell.bytes);
+    this.bytes(closed ? cell.closed : cell.bytes);
     return true;
   }
 
@@ -327,15 +346,16 @@ export class BatchJsonBytes {
     this.used = at;
   }
 
-  private head(endpoint: string, provider: string, pricingVersion: string): Uint8Array {
+  private head(endpoint: string, provider: string, pricingVersion: string): Head {
     let heads = headBytes.get(endpoint);
     if (heads) {
-      for (const head of heads) if (head.provider === provider && head.pricingVersion === pricingVersion) return head.bytes;
+      for (const head of heads) if (head.provider === provider && head.pricingVersion === pricingVersion) return head;
     }
-    const bytes = utf8(`,"endpoint":${JSON.stringify(endpoint)},"provider":${JSON.stringify(provider)},"pricingVersion":${JSON.stringify(pricingVersion)},"count":`);
+    const text = `,"endpoint":${JSON.stringify(endpoint)},"provider":${JSON.stringify(provider)},"pricingVersion":${JSON.stringify(pricingVersion)},"count":`;
+    const head = { provider, pricingVersion, bytes: utf8(text), one: utf8(`${text}1,"total":`) };
     if (!heads && headBytes.size < CACHE_LIMIT) headBytes.set(endpoint, (heads = []));
-    if (heads && heads.length < 16) heads.push({ provider, pricingVersion, bytes });
-    return bytes;
+    if (heads && heads.length < 16) heads.push(head);
+    return head;
   }
 
   /** JSON.stringify(value) for an object that is not an array. */
