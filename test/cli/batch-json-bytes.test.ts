@@ -72,7 +72,19 @@ const warning = shaped(fc.record({ code: word, message: text, path: fc.array(fc.
 
 /** A pool of objects the generated items share by reference, as the quotes of one cell share theirs. */
 const POOL_SIZE = 16;
-const pool = fc.sample(fc.record({ params: shaped(fc.oneof(clipParams, blockParams)), line }), { numRuns: POOL_SIZE, seed: 12 });
+const flatLine = fc.record({ description: word, quantity: word, unit: word, unitPrice: word, amount: word });
+const context = fc.record({ endpoint: word, provider: word, pricingVersion: word, total: word, upperBound: fc.boolean() });
+// Pooled cells the generated items share by reference, as the quotes of one cell share theirs:
+// mostly frozen flat pairs, as a per-clip card's are, a few of any shape, each with the endpoint,
+// table and total it usually comes with.
+const pool = [
+  ...fc.sample(fc.record({ params: fc.oneof(clipParams, blockParams), line: flatLine, context }), { numRuns: POOL_SIZE - 4, seed: 12 })
+    .map((cell) => ({ ...cell, params: Object.freeze(cell.params), line: Object.freeze(cell.line) })),
+  ...fc.sample(fc.record({ params: shaped(fc.oneof(clipParams, blockParams)), line: shaped(flatLine), context }), { numRuns: 4, seed: 12 }),
+];
+
+/** Usually the pooled value, now and then another: a cached cell must notice the one that differs. */
+const pooled = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 8, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary });
 
 const item = fc.record({
   line: fc.oneof(fc.nat(), number),
@@ -80,26 +92,28 @@ const item = fc.record({
   endpoint: word,
   provider: word,
   pricingVersion: word,
-  count: fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), number),
+  // Mostly 1, as in most plans: the one-job paths are the cached ones.
+  count: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 1_000_000 }) }, { weight: 1, arbitrary: number }),
   total: word,
   upperBound: fc.boolean(),
   params,
   lines: fc.array(fc.oneof(line, fc.constant(undefined), primitive), { maxLength: 3 }),
   warnings: fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 1, arbitrary: fc.array(warning, { maxLength: 2 }) }),
-  shared: fc.option(fc.nat({ max: POOL_SIZE - 1 }), { freq: 2 }),
-  // Now and then a pooled params object with another pooled line than its own.
-  otherLine: fc.option(fc.nat({ max: POOL_SIZE - 1 }), { freq: 4 }),
-}).map(({ shared, otherLine, line: lineNumber, id, endpoint, provider, pricingVersion, count, total, upperBound, params: ownParams, lines, warnings }) => {
-  // Built in batch.ts's key order; `shared` swaps in a pooled (params, line) pair instead.
-  const pair = shared === null ? undefined : pool[shared]!;
+  shared: fc.option(fc.nat({ max: POOL_SIZE - 1 }), { freq: 3 }),
+  otherLine: pooled(fc.nat({ max: POOL_SIZE - 1 })),
+  other: fc.record({ endpoint: pooled(word), provider: pooled(word), pricingVersion: pooled(word), total: pooled(word), upperBound: pooled(fc.boolean()) }),
+}).map(({ shared, otherLine, other, ...fields }) => {
+  const cell = shared === null ? undefined : pool[shared]!;
+  // With `shared`, a pooled cell and (mostly) its context, one field now and then another.
+  const { endpoint, provider, pricingVersion, total, upperBound } = cell ? { ...cell.context, ...Object.fromEntries(Object.entries(other).filter(([, value]) => value !== undefined)) } : fields;
+  // Built in batch.ts's key order.
   return {
-    line: lineNumber, id, endpoint, provider, pricingVersion, count, total, upperBound,
-    params: pair ? pair.params : ownParams,
-    lines: pair ? [otherLine === null ? pair.line : pool[otherLine]!.line] : lines,
-    warnings,
+    line: fields.line, id: fields.id, endpoint, provider, pricingVersion, count: fields.count, total, upperBound,
+    params: cell ? cell.params : fields.params,
+    lines: cell ? [otherLine === undefined ? cell.line : pool[otherLine]!.line] : fields.lines,
+    warnings: fields.warnings,
   } as unknown as BatchReportItem;
 });
-
 
 describe('batch --json bytes: the same bytes as JSON.stringify, always', () => {
   it('over 50,000 generated items, one at a time', () => {

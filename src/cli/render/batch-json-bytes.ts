@@ -96,6 +96,17 @@ function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
   return true;
 }
 
+/** The whole of a shared cell's item after its id, by its frozen params, with what the bytes were made from. */
+const sharedTails = new WeakMap<object, {
+  line: object;
+  endpoint: string;
+  provider: string;
+  pricingVersion: string;
+  total: string;
+  upperBound: boolean;
+  bytes: Uint8Array;
+}>();
+
 /** Whether JSON.stringify writes `list` element by element: an array without toJSON. */
 function isPlainList(list: readonly unknown[]): boolean {
   return Array.isArray(list) && typeof (list as { toJSON?: unknown }).toJSON !== 'function';
@@ -185,6 +196,7 @@ export class BatchJsonBytes {
       if (typeof item.id === 'string') this.string(item.id);
       else this.number(item.id);
     }
+    if (this.sharedTail(item)) return;
     const head = this.head(item.endpoint, item.provider, item.pricingVersion);
     // Most lines stand for one job: the run goes on through `1,"total":` in the same copy.
     if (item.count === 1) this.bytes(head.one);
@@ -208,6 +220,33 @@ export class BatchJsonBytes {
     this.bytes(WARNINGS);
     this.list(item.warnings);
     this.byte(0x7d);
+  }
+
+  /**
+   * Everything after the id in one copy, for the commonest line: one job, priced from a shared
+   * cell (frozen flat params and line, as a per-clip card builds them once per cell), no
+   * warnings. Kept per cell for the first endpoint, table and total it was seen with, and used
+   * only when the line has all of those.
+   */
+  private sharedTail(item: BatchReportItem): boolean {
+    const lines = item.lines;
+    const warnings = item.warnings;
+    if (item.count !== 1 || lines.length !== 1 || warnings.length !== 0 || !isPlainList(lines) || !isPlainList(warnings)) return false;
+    const params = item.params as unknown as Record<string, unknown>;
+    const line = lines[0] as unknown as Record<string, unknown>;
+    if (typeof params.toJSON === 'function') return false;
+    let tail = sharedTails.get(params);
+    if (tail === undefined) {
+      if (!isFrozenFlatData(params) || !isFrozenFlatData(line)) return false;
+      const { endpoint, provider, pricingVersion, total, upperBound } = item;
+      const text = `,"endpoint":${JSON.stringify(endpoint)},"provider":${JSON.stringify(provider)},"pricingVersion":${JSON.stringify(pricingVersion)},"count":1,"total":${JSON.stringify(total)},"upperBound":${upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}],"warnings":[]}`;
+      tail = { line, endpoint, provider, pricingVersion, total, upperBound, bytes: utf8(text) };
+      sharedTails.set(params, tail);
+    }
+    if (tail.line !== line || tail.endpoint !== item.endpoint || tail.provider !== item.provider || tail.pricingVersion !== item.pricingVersion
+      || tail.total !== item.total || tail.upperBound !== item.upperBound || typeof line.toJSON === 'function') return false;
+    this.bytes(tail.bytes);
+    return true;
   }
 
   /**
