@@ -9,12 +9,13 @@ import { jsonBatchHead } from './json.js';
  * to UTF-8 (a "·" in every description) cost as much again. Here:
  * - the item's keys are known (BatchReportItem, in the order batch.ts builds it), so they are
  *   constant bytes;
- * - what repeats is encoded once: the endpoint/provider/version run (one per endpoint and
- *   table), and every frozen object of plain data the quotes share (a per-clip cell's `params`
- *   and line), as JSON.stringify wrote it;
- * - strings are encoded as they are escaped, one pass from UTF-16 to UTF-8 bytes, except the
- *   rare one JSON.stringify must escape (a quote, a backslash, a control character, a
- *   surrogate), which JSON.stringify writes itself.
+ * - what repeats is encoded once, from JSON.stringify's own text: the endpoint/provider/version
+ *   run, and a cell's params and line, whether the quotes share the objects (a per-clip card's
+ *   frozen cells: cached by identity) or build equal ones afresh (per block: cached by content);
+ *   a cached run is used only when everything it was made from is the same;
+ * - the other strings are encoded as they are escaped, one pass from UTF-16 to UTF-8 bytes,
+ *   except the rare one JSON.stringify must escape (a quote, a backslash, a control character,
+ *   a surrogate), which JSON.stringify writes itself.
  * Anything outside that shape (a toJSON, a class instance, a nested object where a flat one was
  * expected) goes through JSON.stringify too, so the bytes never differ; the differential test in
  * test/cli/batch-json-bytes.test.ts holds them equal over generated items.
@@ -44,6 +45,7 @@ const HEAD = utf8(jsonBatchHead());
 const TRUE = utf8('true');
 const FALSE = utf8('false');
 const NULL = utf8('null');
+
 /** Whether JSON.stringify serialises `value` as its own enumerable keys: a plain object without toJSON. */
 function isPlainData(value: object): boolean {
   if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
@@ -74,7 +76,7 @@ const frozenBytes = new WeakMap<object, Uint8Array>();
  * A shared cell's `,"upperBound":…,"params":…,"lines":[…]` bytes, keyed weakly by its frozen
  * params, valid for the one frozen line object (and upperBound) they were made with.
  */
-const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array; closed: Uint8Array }>();
+const sharedCells = new WeakMap<object, { line: object; upperBound: boolean; bytes: Uint8Array }>();
 
 /**
  * Cells seen before, by their line's description, with every key and value their bytes were made
@@ -206,17 +208,13 @@ export class BatchJsonBytes {
       this.bytes(TOTAL);
     }
     this.string(item.total);
-    const noWarnings = item.warnings.length === 0 && isPlainList(item.warnings);
-    // A shared cell with no warnings ends the item in the same copy.
-    if (this.sharedCell(item, noWarnings)) {
-      if (noWarnings) return;
-    } else if (!this.repeatedCell(item)) {
+    if (!this.sharedCell(item) && !this.repeatedCell(item)) {
       this.bytes(item.upperBound ? UPPER_BOUND_TRUE : UPPER_BOUND_FALSE);
       this.object(item.params as unknown as Record<string, unknown>);
       this.bytes(LINES);
       this.list(item.lines);
     }
-    if (noWarnings) return this.bytes(NO_WARNINGS);
+    if (item.warnings.length === 0 && isPlainList(item.warnings)) return this.bytes(NO_WARNINGS);
     this.bytes(WARNINGS);
     this.list(item.warnings);
     this.byte(0x7d);
@@ -251,10 +249,9 @@ export class BatchJsonBytes {
 
   /**
    * `,"upperBound":…,"params":…,"lines":[…]` in one copy when the quote is a shared cell's (its
-   * params and its one line frozen flat data, as a per-clip card builds them once per cell), and
-   * `,"warnings":[]}` with it when `closed`.
+   * params and its one line frozen flat data, as a per-clip card builds them once per cell).
    */
-  private sharedCell(item: BatchReportItem, closed: boolean): boolean {
+  private sharedCell(item: BatchReportItem): boolean {
     const params = item.params as unknown as Record<string, unknown>;
     const lines = item.lines;
     if (lines.length !== 1 || !isPlainList(lines) || typeof params.toJSON === 'function') return false;
@@ -262,12 +259,11 @@ export class BatchJsonBytes {
     let cell = sharedCells.get(params);
     if (cell === undefined) {
       if (!isFrozenFlatData(params) || !isFrozenFlatData(line)) return false;
-      const text = `,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`;
-      cell = { line, upperBound: item.upperBound, bytes: utf8(text), closed: utf8(`${text},"warnings":[]}`) };
+      cell = { line, upperBound: item.upperBound, bytes: utf8(`,"upperBound":${item.upperBound},"params":${JSON.stringify(params)},"lines":[${JSON.stringify(line)}]`) };
       sharedCells.set(params, cell);
     }
     if (cell.line !== line || cell.upperBound !== item.upperBound || typeof line.toJSON === 'function') return false;
-    this.bytes(closed ? cell.closed : cell.bytes);
+    this.bytes(cell.bytes);
     return true;
   }
 
