@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +8,7 @@ import { batchCommand } from '../../src/cli/commands/batch.js';
 import { BatchJsonBytes } from '../../src/cli/render/batch-json-bytes.js';
 import { jsonBatchHead, renderJson } from '../../src/cli/render/json.js';
 import type { BatchReportItem } from '../../src/cli/report.js';
-import { AT, ensureBuilt, runCli } from './support/cli.js';
+import { AT, CLI, ensureBuilt, runCli } from './support/cli.js';
 
 beforeAll(() => ensureBuilt());
 
@@ -183,4 +184,26 @@ describe('batch --json on a mixed file: byte for byte what the generic path writ
       });
     }
   }
+});
+
+describe('batch --json to a reader that goes away', () => {
+  it('stops writing quietly (EPIPE, as `| head` does): the exit code is the plan\'s, nothing on stderr', async () => {
+    // 20,000 lines that all price at 2026-12-03, some 8 MB of JSON: far more than the pipe holds when the reader leaves.
+    const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-json-bytes-')), 'plan.jsonl');
+    writeFileSync(file, `${Array.from({ length: 20_000 }, (_, index) => PLAN[index % 7]).join('\n')}\n`);
+    const result = await new Promise<{ code: number | null; stderr: string; read: number }>((resolve, reject) => {
+      const child = spawn(process.execPath, [CLI, 'batch', file, '--at', '2026-12-03', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let read = 0;
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.stdout.once('data', (chunk: Buffer) => {
+        read = chunk.length;
+        child.stdout.destroy();
+      });
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stderr, read }));
+    });
+    expect(result.read).toBeGreaterThan(0);
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+  });
 });
