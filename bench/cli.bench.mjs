@@ -124,9 +124,9 @@ if (count === 0) process.exit(1);`)}`;
 async function bigBatch() {
   const sizes = (process.env.BATCH_LINES ?? '10000,100000,1000000,5000000').split(',').map(Number);
   const runs = Number(process.env.BATCH_RUNS ?? 3);
-  console.log(`\n### Batch (${runs} interleaved runs each; median wall time, max RSS)\n`);
-  console.log('| lines | command | median | max RSS | / readline+JSON.parse | / split+JSON.parse (spread) |');
-  console.log('|---:|---|---:|---:|---:|---:|');
+  console.log(`\n### Batch (${runs} interleaved runs each; median wall time, max RSS; CPU = user + system, less sensitive to a loaded machine)\n`);
+  console.log('| lines | command | median | max RSS | / readline+JSON.parse | / split+JSON.parse (spread) | CPU median | CPU / split |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const lines of sizes) {
     const file = join(tmpdir(), 'fal-budget-bench', `batch-${lines}.jsonl`);
     await writeBatch(file, lines);
@@ -142,10 +142,12 @@ async function bigBatch() {
     }
     const readline = results['readline + JSON.parse (baseline)'].map((result) => result.ms);
     const split = results['split + JSON.parse (faster baseline)'].map((result) => result.ms);
+    const splitCpu = median(results['split + JSON.parse (faster baseline)'].map((result) => result.cpuMs));
     for (const [name, list] of Object.entries(results)) {
       const ms = list.map((result) => result.ms);
       const rss = Math.max(...list.map((result) => result.rssMb));
-      console.log(`| ${lines.toLocaleString('en-US')} | ${name} | ${fmt(median(ms))} | ${rss.toFixed(1)} MB | ${(median(ms) / median(readline)).toFixed(2)}x | ${ratioText(ms, split)} |`);
+      const cpu = median(list.map((result) => result.cpuMs));
+      console.log(`| ${lines.toLocaleString('en-US')} | ${name} | ${fmt(median(ms))} | ${rss.toFixed(1)} MB | ${(median(ms) / median(readline)).toFixed(2)}x | ${ratioText(ms, split)} | ${fmt(cpu)} | ${(cpu / splitCpu).toFixed(2)}x |`);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Builds the `fal-budget` bin (package.json "bin"): run by `npm run build`, so by `npm install`.
 // 1. dist/cli.cjs: the whole CLI in one file, every dependency inlined, so starting it resolves
-//    no packages.
+//    no packages. It is written as the function expression the launcher runs (CommonJS's module
+//    wrapper), so the launcher compiles the file's text as it is instead of a 1 MB copy of it.
 // 2. dist/cli.mjs: the launcher (src/cli/launch.ts) that runs it from V8's code cache.
 // 3. dist/cli.cjs.cache: that cache, made by running one real quote once.
 import { spawnSync } from 'node:child_process';
@@ -26,6 +27,12 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
  * - yargs imports node:assert only for two internal sanity checks (strictEqual, notStrictEqual);
  *   loading node:assert pulls in its error and colour modules at every start, so yargs gets the
  *   same two checks as plain functions that throw.
+ * - yargs looks for the nearest package.json (listing the working directory and each one above
+ *   it, then reading the file it finds) only to guess a --version, which the CLI sets itself; its
+ *   directory search (escalade) finds nothing, so that guess stays unused and reads no disk.
+ * - yargs' messages are its built-in English: y18n would read a translation from "locales/en.json"
+ *   three directories above the working directory (its own path is unknown in a bundle), so it
+ *   gets no readFileSync, which y18n takes as "no translations" (its bundler case).
  */
 const startupPlugin = {
   name: 'fal-budget-cli-startup',
@@ -34,6 +41,10 @@ const startupPlugin = {
       (args.importer.includes(join('node_modules', 'zod')) ? { path: 'zod-locales', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^assert$/ }, (args) =>
       (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-assert', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /^escalade\/sync$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'yargs')) ? { path: 'yargs-find-up', namespace: 'cli-stub' } : undefined));
+    bundle.onResolve({ filter: /\/platform-shims\/node\.js$/ }, (args) =>
+      (args.importer.includes(join('node_modules', 'y18n')) ? { path: 'y18n-shim', namespace: 'cli-stub' } : undefined));
     bundle.onResolve({ filter: /^mp4box$/ }, () => ({ path: 'mp4box', namespace: 'cli-stub' }));
     bundle.onResolve({ filter: /^@noble\/hashes\/(sha2|utils)$/ }, (args) => ({ path: args.path, namespace: 'cli-stub' }));
     const stubs = {
@@ -41,6 +52,12 @@ const startupPlugin = {
       'yargs-assert': `
         export const strictEqual = (actual, expected, message) => { if (actual !== expected) throw new Error(message ?? \`expected \${String(actual)} to be \${String(expected)}\`); };
         export const notStrictEqual = (actual, expected, message) => { if (actual === expected) throw new Error(message ?? \`expected \${String(actual)} not to be \${String(expected)}\`); };`,
+      'yargs-find-up': 'export default () => undefined;',
+      'y18n-shim': `
+        import { writeFile } from 'node:fs';
+        import { format } from 'node:util';
+        import { resolve } from 'node:path';
+        export default { fs: { readFileSync: undefined, writeFile }, format, resolve, exists: () => false };`,
       mp4box: `
         let loaded;
         const mp4box = () => (loaded ??= require(${JSON.stringify(resolveFromRoot('mp4box'))}));
@@ -65,6 +82,8 @@ await build({
   // CommonJS, because V8's code cache is for scripts; `import` conditions still pick each package's ESM build.
   format: 'cjs',
   legalComments: 'linked',
+  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  footer: { js: '})' },
   plugins: [startupPlugin],
   define: { FAL_BUDGET_VERSION: JSON.stringify(version), 'import.meta.url': 'undefined' },
 });
@@ -77,6 +96,11 @@ await build({
 });
 
 chmodSync(join(root, 'dist/cli.mjs'), 0o755);
+
+// The launcher reads the bundle as latin1, which is its text only while every byte is ASCII
+// (esbuild escapes the rest, as its default charset).
+const nonAscii = readFileSync(join(root, 'dist/cli.cjs')).findIndex((byte) => byte > 0x7f);
+if (nonAscii !== -1) throw new Error(`dist/cli.cjs has a non-ASCII byte at ${nonAscii}: the launcher reads it as latin1`);
 
 const warm = spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), 'quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '1080p', '--hdr', '--at', '2026-11-24'], {
   env: { ...process.env, FAL_BUDGET_BUILD_CODE_CACHE: cache, NO_COLOR: '1' },

@@ -1,19 +1,22 @@
 /**
- * Validates every table in pricing/, writes its JSON Schema, and compiles the tables into
- * src/tables/bundled.generated.ts so the library can price without a filesystem.
- * Run by `npm run build` (and so by `npm install`).
+ * Writes the request models' field list (request-fields.ts), then validates every table in
+ * pricing/, writes its JSON Schema, and compiles the tables into src/tables/bundled.generated.ts
+ * so the library can price without a filesystem. Run by `npm run build` (and so by `npm install`).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { PriceBook } from '../src/core/pricing/price-book.js';
-import { pricingTableSchema } from '../src/core/pricing/schema.js';
-import { listTableFiles } from '../src/tables/list-table-files.js';
-import { readPricingTable } from '../src/tables/read-table.js';
-import { sha256Hex } from '../src/tables/sha256.js';
+import { writeRequestFields } from './request-fields.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+writeRequestFields(root);
+// Loaded only now, so the models the tables are checked against read the field list just written.
+const { PriceBook } = await import('../src/core/pricing/price-book.js');
+const { pricingTableSchema } = await import('../src/core/pricing/schema.js');
+const { listTableFiles } = await import('../src/tables/list-table-files.js');
+const { readPricingTable } = await import('../src/tables/read-table.js');
+const { sha256Hex } = await import('../src/tables/sha256.js');
 const pricingDir = join(root, 'pricing');
 
 const schema = z.toJSONSchema(pricingTableSchema, { io: 'input' });

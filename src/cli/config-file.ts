@@ -23,8 +23,11 @@ export class ConfigFileError extends CliError {
   }
 }
 
-/** What a config file may set; a command-line flag always wins over it. */
-const configSchema = z.strictObject({
+/**
+ * What a config file may set; a command-line flag always wins over it. Built when a config file
+ * is first found: most runs have none, and their start-up builds no zod type for it.
+ */
+const buildConfigSchema = () => z.strictObject({
   /** Also load the tables in this directory (or file), relative to the config file. */
   pricing: z.string({ error: 'expected a directory or file path as a string' }).min(1).optional(),
   /** The provider for quote, prices and describe when --provider is not given. */
@@ -32,6 +35,7 @@ const configSchema = z.strictObject({
   /** The --max of quote and batch: a decimal string, as every amount is (never a JSON number). */
   max: z.string({ error: 'expected an amount in USD as a decimal string like "25", not a JSON number or other value' }).refine((text) => parseDecimal(text.trim()) !== undefined, 'expected an amount in USD as a decimal string like "25" or "12.50"').optional(),
 });
+let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
 export interface Config {
   /** The file the settings came from (package.json when they came from its "fal-budget" key). */
@@ -51,6 +55,13 @@ const MAX_CONFIG_BYTES = 1024 * 1024;
  * never blocks: the walk passes every parent directory, where anyone may have left one.
  */
 function readIfPresent(file: string): { text: string; stats: Stats } | undefined {
+  // Most directories of the walk have neither file: a stat that answers "none" costs a tenth of
+  // an open that throws. Anything else it meets (ENOTDIR, EACCES) is left to the open to report.
+  try {
+    if (statSync(file, { throwIfNoEntry: false }) === undefined) return undefined;
+  } catch {
+    // reported by readRegularFile below
+  }
   const read = readRegularFile(file, MAX_CONFIG_BYTES);
   if (read.ok) return { text: read.text, stats: read.stats };
   if (read.missing) return undefined;
@@ -111,12 +122,13 @@ function packageSettings(file: string, text: string): unknown {
 }
 
 function validated(file: string, settings: unknown, keyPrefix: string): Config {
-  const result = configSchema.safeParse(settings);
+  const schema = (configSchema ??= buildConfigSchema());
+  const result = schema.safeParse(settings);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.map(String).join('.');
     const reason = issue.code === 'unrecognized_keys'
-      ? `unknown setting (a config file takes ${Object.keys(configSchema.shape).join(', ')})`
+      ? `unknown setting (a config file takes ${Object.keys(schema.shape).join(', ')})`
       : issue.path.length === 0 ? 'expected an object of settings' : issue.message;
     throw new ConfigFileError(file, `${keyPrefix}${key}`, reason);
   }

@@ -15,7 +15,8 @@ import { failureMessage } from './failure-message.js';
 import { parseCommandLine, type Invocation } from './parser.js';
 import { colourEnabled } from './render/colour.js';
 import { csvBatchHead, csvBatchItem, csvBatchTail, renderBatchCsv, renderQuoteCsv } from './render/csv.js';
-import { jsonBatchHead, jsonBatchItem, jsonBatchTail, renderJson } from './render/json.js';
+import { jsonBatchTail, renderJson } from './render/json.js';
+import { BatchJsonBytes } from './render/batch-json-bytes.js';
 import { BatchItemRows } from './render/batch-items.js';
 import { batchMarkdownPieces, renderMarkdown } from './render/markdown.js';
 import { pricingCheckNotes } from './render/pricing-check-text.js';
@@ -48,14 +49,11 @@ export interface MainIo {
 /** `changed` (diff --exit-code) is 3, as pricing check's changed price: 1 is a bug here, not git's "differs". */
 export const EXIT = { ok: 0, bug: 1, invalid: 2, overBudget: 3, changed: 3, ledgerUnavailable: 4 } as const;
 
-/** How a batch streams in a format that writes every line: a head, one piece per priced line, a tail. */
-const BATCH_STREAMS = {
-  json: { head: jsonBatchHead, item: jsonBatchItem, tail: jsonBatchTail },
-  csv: { head: csvBatchHead, item: csvBatchItem, tail: csvBatchTail },
-} as const;
+/** How a batch streams as CSV: a head, one piece per priced line, a tail. */
+const BATCH_CSV_STREAM = { head: csvBatchHead, item: csvBatchItem, tail: csvBatchTail } as const;
 
 /** Runs the command. A batch and reconcile --json write as they go (JSON items stream); everything else returns data first. */
-async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string) => Promise<void>): Promise<{ report: Report; written: boolean }> {
+async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo, write: (text: string | Uint8Array) => Promise<void>): Promise<{ report: Report; written: boolean }> {
   switch (invocation.command) {
     case 'quote': return { report: await quoteCommand(invocation.flags, io), written: false };
     case 'prices': return { report: pricesCommand(invocation.flags, io.now), written: false };
@@ -77,8 +75,21 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
     // Loaded only when used, like ledger: the bin's start-up stays what quote needs.
     case 'describe': return { report: (await import('./commands/describe.js')).describeCommand(invocation.flags, io.now), written: false };
     case 'batch': {
+      if (invocation.format === 'json') {
+        // Every line streams, encoded straight to bytes a chunk at a time: no promise per line.
+        // Nothing is written until the first line is priced: a batch that cannot start leaves stdout empty.
+        const json = new BatchJsonBytes();
+        const onItem = (item: BatchReportItem): void | Promise<void> => {
+          json.add(item);
+          if (json.ready) return write(json.take());
+        };
+        const report = await batchCommand(invocation.flags, { ...io, onItem });
+        await write(json.finish());
+        await write(jsonBatchTail(report));
+        return { report, written: true };
+      }
       // A comparison's CSV is its own rows, printed at the end.
-      const stream = invocation.format === 'json' || (invocation.format === 'csv' && invocation.flags.compareTo === undefined) ? BATCH_STREAMS[invocation.format] : undefined;
+      const stream = invocation.format === 'csv' && invocation.flags.compareTo === undefined ? BATCH_CSV_STREAM : undefined;
       if (!stream && invocation.format === 'csv') return { report: await batchCommand(invocation.flags, io), written: false };
       if (!stream) {
         // Listed lines are kept as rows of text, not as quotes, and written out a piece at a time.
@@ -101,7 +112,7 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
       let count = 0;
       // Synchronous unless 64 KB are ready to go out: no promise per line.
       const onItem = (item: BatchReportItem): void | Promise<void> => {
-        buffered += (count === 0 ? stream.head() : '') + stream.item(item, count);
+        buffered += (count === 0 ? stream.head() : '') + stream.item(item);
         count += 1;
         if (buffered.length < 1 << 16) return;
         const text = buffered;
@@ -183,7 +194,9 @@ const oneLine = (text: string) => text.replace(/\s*\n\s*/g, '; ');
  */
 export async function main(args: readonly string[], io: MainIo): Promise<number> {
   const out = outputWriter(io.stdout, 'stdout');
-  const toStderr = outputWriter(io.stderr, 'stderr');
+  // Made on the first line for stderr: a quote that prints none never opens process.stderr.
+  let stderrWriter: ReturnType<typeof outputWriter> | undefined;
+  const toStderr = (text: string) => (stderrWriter ??= outputWriter(io.stderr, 'stderr'))(text);
   // Nowhere is left to report a stderr that cannot be written: the exit code still says it.
   const errors = (text: string) => toStderr(text).catch(() => {});
   const err = (line: string) => errors(`fal-budget: ${visible(oneLine(line))}\n`);
@@ -234,7 +247,15 @@ export async function main(args: readonly string[], io: MainIo): Promise<number>
   }
 }
 
-main(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, now: () => new Date() })
+// stdin and stderr are read when first used: opening either (a file, pipe or terminal stream)
+// costs a command that never reads or warns a part of its start-up.
+main(process.argv.slice(2), {
+  get stdin() { return process.stdin; },
+  stdout: process.stdout,
+  get stderr() { return process.stderr; },
+  env: process.env,
+  now: () => new Date(),
+})
   .then(
     (code) => {
       process.exitCode = code;

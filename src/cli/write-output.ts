@@ -3,7 +3,7 @@ import { OutputFailedError } from './output-failed-error.js';
 
 export interface OutputWriter {
   /** Writes with back-pressure; rejects with an OutputFailedError once the stream has failed. */
-  (text: string): Promise<void>;
+  (text: string | Uint8Array): Promise<void>;
   /** Resolves when what was written has reached the stream's target; rejects if it failed on the way. */
   readonly flushed: () => Promise<void>;
 }
@@ -25,7 +25,7 @@ export function outputWriter(stream: Writable, name: string): OutputWriter {
   const settled = () => {
     if (failure) throw failure;
   };
-  const write = async (text: string): Promise<void> => {
+  const write = async (text: string | Uint8Array): Promise<void> => {
     settled();
     if (closed || text.length === 0) return;
     let ready: boolean;

@@ -88,18 +88,25 @@ function ensureEndpointIdFormat(endpoint: string, id: string): string {
 /**
  * Plain calls (no path, no query) of the same endpoint build the same URL every time: kept, so a
  * guarded call does not pay the client's URL checks twice. Bounded: ids are the caller's strings.
+ * Keyed by subdomain, then id: the caller's id string is looked up as it is, not joined into a
+ * new key string per call (which a lookup must flatten and hash).
  */
-const plainUrls = new Map<string, string>();
+const plainUrls = new Map<string, Map<string, string>>();
 
 /** The client's buildUrl for a POST (the only method guarded calls may use). */
 function buildUrl(endpoint: string, id: string, path: string, query: Record<string, string> | undefined, subdomain: string | undefined): string {
   if (path !== '' || query !== undefined) return buildUrlOnce(endpoint, id, path, query, subdomain);
-  const cacheKey = `${subdomain ?? ''} ${id}`;
-  let url = plainUrls.get(cacheKey);
+  let urls = plainUrls.get(subdomain ?? '');
+  if (urls === undefined) {
+    if (plainUrls.size >= 16) plainUrls.clear();
+    urls = new Map();
+    plainUrls.set(subdomain ?? '', urls);
+  }
+  let url = urls.get(id);
   if (url === undefined) {
     url = buildUrlOnce(endpoint, id, path, query, subdomain);
-    if (plainUrls.size >= 1024) plainUrls.clear();
-    plainUrls.set(cacheKey, url);
+    if (urls.size >= 1024) urls.clear();
+    urls.set(id, url);
   }
   return url;
 }
@@ -218,17 +225,23 @@ type Place = Pick<CallTarget, 'endpoint' | 'phase' | 'app'>;
 /**
  * Where a URL lands depends on the method and the URL alone (and, for the error's field name, on
  * whether a stream was given a `url`, which is part of the key): kept for the URLs that pass, so
- * the same call again is not parsed again. A URL that fails is refused anew each time.
+ * the same call again is not parsed again. A URL that fails is refused anew each time. Keyed by
+ * method (and `url` given or not), then by the URL string itself: no key string built per call.
  */
-const places = new Map<string, Place>();
+const places = new Map<string, Map<string, Place>>();
 
 function placeOf(method: GuardedMethod, endpointId: string, url: string, options: Record<string, unknown>): Place {
-  const cacheKey = `${method} ${options.url === undefined ? '' : 'url '}${url}`;
-  let place = places.get(cacheKey);
+  const kind = options.url === undefined ? method : `${method} url`;
+  let byUrl = places.get(kind);
+  if (byUrl === undefined) {
+    byUrl = new Map();
+    places.set(kind, byUrl);
+  }
+  let place = byUrl.get(url);
   if (place === undefined) {
     place = parsePlace(method, endpointId, url, options);
-    if (places.size >= 1024) places.clear();
-    places.set(cacheKey, place);
+    if (byUrl.size >= 1024) byUrl.clear();
+    byUrl.set(url, place);
   }
   return place;
 }

@@ -99,24 +99,29 @@ function requestOf(rest: readonly string[]): FalUrl['request'] {
  * The app and request of a queue URL that reads or cancels one request, exactly as parseFalUrl
  * would give them (`host` queue, `request` set), for a URL the client wrote; undefined for
  * anything else, which the caller then parses in full. The guarded fetch sees two such URLs per
- * subscribe (the status poll and the result): read without building the query or the whole
- * FalUrl.
+ * subscribe (the status poll and the result): read by positions in the path CANONICAL matched,
+ * without splitting it, building the query or the whole FalUrl.
  */
 export function queueRequestOf(text: string): { readonly app: string; readonly request: NonNullable<FalUrl['request']> } | undefined {
   if (!text.startsWith('https://queue.fal.run/')) return undefined;
   const canonical = CANONICAL.exec(text);
   if (!canonical) return undefined;
-  const segments = canonical[2]!.slice(1).split('/');
-  const length = appLength(segments);
-  if (segments.length < length + 2 || segments[length] !== 'requests') return undefined;
-  // What follows the id: nothing (the result), "status", "cancel" or "status/stream".
-  const after = segments.length - length - 2;
-  const action = after === 0 ? 'result'
-    : after === 1 ? ACTIONS.get(segments[length + 2]!)
-      : after === 2 ? ACTIONS.get(`${segments[length + 2]}/${segments[length + 3]}`) : undefined;
+  // "/seg/seg/...": every segment a non-empty endpoint word, no trailing slash.
+  const path = canonical[2]!;
+  // The app is owner/alias, or namespace/owner/alias (appLength); "requests" must follow it.
+  let appEnd = 0;
+  for (let segment = path.startsWith('/workflows/') || path.startsWith('/comfy/') ? 3 : 2; segment > 0; segment -= 1) {
+    appEnd = path.indexOf('/', appEnd + 1);
+    if (appEnd < 0) return undefined;
+  }
+  if (!path.startsWith('/requests/', appEnd)) return undefined;
+  const idStart = appEnd + '/requests/'.length;
+  const idEnd = path.indexOf('/', idStart);
+  // What follows the id: nothing (the result), "/status", "/cancel" or "/status/stream".
+  const after = idEnd < 0 ? '' : path.slice(idEnd);
+  const action = after === '' ? 'result' : after === '/status' ? 'status' : after === '/cancel' ? 'cancel' : after === '/status/stream' ? 'status_stream' : undefined;
   if (action === undefined) return undefined;
-  const app = length === 2 ? `${segments[0]}/${segments[1]}` : `${segments[0]}/${segments[1]}/${segments[2]}`;
-  return { app, request: { id: segments[length + 1]!, action } };
+  return { app: path.slice(1, appEnd), request: { id: path.slice(idStart, idEnd < 0 ? path.length : idEnd), action } };
 }
 
 const queryOf = (search: string | undefined): FalUrl['query'] =>

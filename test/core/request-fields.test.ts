@@ -1,9 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { quote, requestModels, type FieldInfo } from '../../src/index.js';
 import { field } from '../../src/core/endpoints/fields.js';
 import { hdrRules } from '../../src/core/endpoints/luma-ray-rules.js';
-import { defineRequestModel } from '../../src/core/endpoints/request-model.js';
+import { defineRequestModel, requestFieldInfos, type RequestModelDefinition } from '../../src/core/endpoints/request-model.js';
+import { REQUEST_MODEL_DEFINITIONS } from '../../src/core/endpoints/definitions.js';
+import { REQUEST_FIELDS } from '../../src/core/endpoints/request-fields.generated.js';
 import { FIELD_FLAGS } from '../../src/cli/commands/request-from-flags.js';
 
 const AT = '2026-11-24T12:00:00Z';
@@ -87,5 +90,63 @@ describe("the CLI's field flags are derived from the models", () => {
       }
     }
     expect(FIELD_FLAGS.map((flag) => `--${flag.flag}=${flag.field}`)).toEqual(['--resolution=resolution', '--duration=duration', '--hdr=hdr', '--exr=exr_export', '--loop=loop']);
+  });
+});
+
+describe('the light field list (request-fields.generated.ts) is what the zod definitions say', () => {
+  it('has one entry per definition, in order, each equal to the fields read from its schemas', () => {
+    expect(Object.keys(REQUEST_FIELDS)).toEqual(REQUEST_MODEL_DEFINITIONS.map((definition) => definition.id));
+    for (const definition of REQUEST_MODEL_DEFINITIONS) {
+      expect(REQUEST_FIELDS[definition.id], definition.id).toStrictEqual(requestFieldInfos(definition));
+    }
+  });
+
+  it.each(REQUEST_MODEL_DEFINITIONS.map((definition) => [definition.id, definition] as const))('%s: the registry model equals one read from its schemas', (id, definition) => {
+    const registered = model(id);
+    const fromSchemas = defineRequestModel(definition);
+    expect(registered.fields).toStrictEqual(fromSchemas.fields);
+    expect(registered.ignoredFields).toStrictEqual(fromSchemas.ignoredFields);
+    expect(registered.tiers).toStrictEqual(fromSchemas.tiers);
+    expect(Object.keys((registered.strictSchema as unknown as z.ZodObject).shape)).toEqual([...registered.fields.map((info) => info.name), ...Object.keys(registered.ignoredFields)]);
+    expect(registered.jsonSchema()).toStrictEqual(fromSchemas.jsonSchema());
+  });
+
+  it('the registry model validates and reports missing fields as one read from its schemas does', () => {
+    const value = fc.oneof(fc.constantFrom('540p', '720p', '1080p', '5s', '10s', 'luma-ray-3-2-edit', 'None', 'adhere_1', '16:9', '', 'https://example.com/a.mp4', 'QUJD'),
+      fc.boolean(), fc.double({ min: -1, max: 2 }), fc.constant(undefined), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+    for (const definition of REQUEST_MODEL_DEFINITIONS) {
+      const registered = model(definition.id);
+      const fromSchemas = defineRequestModel(definition);
+      const names = [...registered.fields.map((info) => info.name), ...Object.keys(registered.ignoredFields), 'unknown_field'];
+      fc.assert(fc.property(fc.dictionary(fc.constantFrom(...names), value), fc.constantFrom('quote', 'strict'), (input, mode: 'quote' | 'strict') => {
+        const schema = (built: typeof registered) => (mode === 'quote' ? built.quoteSchema : built.strictSchema);
+        const a = schema(registered).safeParse(input);
+        const b = schema(fromSchemas).safeParse(input);
+        expect(a).toStrictEqual(b);
+        expect(registered.compiled[mode].safeParse(input)).toStrictEqual(b);
+        expect(registered.missing(input)).toStrictEqual(fromSchemas.missing(input));
+        if (a.success) expect(registered.rules(a.data, mode)).toStrictEqual(fromSchemas.rules(b.data!, mode));
+      }), { numRuns: 2000 });
+    }
+  });
+
+  it('a model given its field list builds its zod types only when a schema is first used, and once', () => {
+    let built = 0;
+    const definition: RequestModelDefinition = {
+      id: 'lazy', billing: 'per_clip',
+      fields: () => {
+        built += 1;
+        return { resolution: field(z.enum(['540p', '1080p']).default('540p'), { description: 'size', priced: true }), prompt: field(z.string(), { description: 'text' }) };
+      },
+    };
+    const lazy = defineRequestModel(definition, requestFieldInfos(definition));
+    built = 0;
+    expect([lazy.fields.map((info) => info.name), lazy.tiers, lazy.missing({})]).toEqual([['resolution', 'prompt'], ['sdr'], ['prompt']]);
+    expect(built).toBe(0);
+    expect(lazy.quoteSchema.parse({})).toEqual({ resolution: '540p' });
+    expect(() => lazy.strictSchema.parse({})).toThrow();
+    expect(lazy.compiled.strict.safeParse({ prompt: 'p' }).success).toBe(true);
+    expect(lazy.jsonSchema()).toMatchObject({ required: ['prompt'] });
+    expect(built).toBe(1);
   });
 });

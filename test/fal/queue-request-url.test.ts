@@ -41,8 +41,17 @@ describe('queueRequestOf', () => {
       expect(parsed?.host).toBe('queue');
       expect(parsed?.request).toEqual(read.request);
       expect(parsed?.app).toBe(read.app);
-    }), { numRuns: 3000 });
-    expect(answered).toBeGreaterThan(300);
+    }), { numRuns: 50_000 });
+    expect(answered).toBeGreaterThan(5_000);
+  });
+
+  it('declines none of the client\'s own polls and results that parseFalUrl reads as one request (fast-check)', () => {
+    fc.assert(fc.property(requestUrl, (text) => {
+      const parsed = parseFalUrl(text);
+      const read = queueRequestOf(text);
+      if (parsed?.request === undefined) expect(read).toBeUndefined();
+      else expect(read).toEqual({ app: parsed.app, request: parsed.request });
+    }), { numRuns: 20_000 });
   });
 
   it('reads the client\'s polls and results, and declines a submit, a run and a deeper "requests"', () => {

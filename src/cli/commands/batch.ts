@@ -102,6 +102,7 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
       itemsOmitted += 1;
       return;
     }
+    // In the JSON's key order: render/batch-json-bytes.ts writes these keys in this order.
     const item: BatchReportItem = {
       line: lineNumber, id: outcome.id, endpoint: quote.endpoint, provider: quote.provider, pricingVersion: quote.pricing.version,
       count: outcome.count, total: outcome.total, upperBound: quote.upperBound, params: quote.params, lines: quote.lines, warnings: quote.warnings,

@@ -14,13 +14,15 @@ export function renderJson(report: Report): string {
 /*
  * A batch's JSON is written in three parts so a million priced lines stream out as they are
  * quoted instead of being held in memory: the head opens `items`, each item is one line, and
- * the tail closes the array and adds the totals, which are only known at the end.
+ * the tail closes the array and adds the totals, which are only known at the end. A streamed
+ * batch writes its items as bytes (batch-json-bytes.ts); this is the generic path it is held
+ * equal to, byte for byte.
  */
 export function jsonBatchHead(): string {
   return '{"currency":"USD","items":[\n';
 }
 
-export function jsonBatchItem(item: BatchReportItem, index: number): string {
+function jsonBatchItem(item: BatchReportItem, index: number): string {
   return `${index === 0 ? '' : ',\n'}${JSON.stringify(item)}`;
 }
 

@@ -30,5 +30,8 @@ export function decide(amount: bigint, usages: readonly BudgetUsage[]): Decision
       return { fits: false, key: usage.key, limit: usage.limit, spent: usage.spent, reserved: usage.reserved, remaining: remaining > 0n ? remaining : 0n };
     }
   }
-  return { fits: true };
+  return FITS;
 }
+
+/** Every fitting decision is the same: one frozen answer, not an object per reserve. */
+const FITS: Decision = Object.freeze({ fits: true });

@@ -1,22 +1,34 @@
 import { InvalidLedgerRequestError } from '../errors/invalid-ledger-request-error.js';
 import { decide, type BudgetUsage } from './decide.js';
 import { ExpiryHeap } from './expiry-heap.js';
+import { SettledQueue } from './settled-queue.js';
 import type {
   BudgetKeyStatus, HoldDetails, HoldStatus, JournalEntry, LinkRequest, RequestLink, ReserveRequest, ReserveResult, Settlement, SettleResult, Usage,
 } from './ledger-types.js';
 import { amountToNano, limitToNano, nanoToMoney } from './nano-usd.js';
 
+/**
+ * One hold. Every record has every field from the start (undefined until known), so all records
+ * share one shape and carry no separate property store (a day's holds are kept in memory). Once
+ * settled a record never changes: the journal keeps it as its entry (see journalEntryOf).
+ */
 export interface HoldRecord {
+  readonly holdId: string;
   /** nano-USD. */
-  amount: bigint;
-  keys: string[];
-  expiresAt: number;
+  readonly amount: bigint;
+  readonly keys: readonly string[];
+  readonly expiresAt: number;
   status: HoldStatus;
   /** When it resolved; resolved holds are kept a while so a repeated settle stays a no-op. */
-  settledAt?: number;
-  details?: HoldDetails;
-  requestId?: string;
-  app?: string;
+  settledAt: number | undefined;
+  details: HoldDetails | undefined;
+  requestId: string | undefined;
+  app: string | undefined;
+}
+
+/** A new hold record, all fields in one order (see HoldRecord). */
+export function holdRecord(holdId: string, amount: bigint, keys: readonly string[], expiresAt: number, status: HoldStatus): HoldRecord {
+  return { holdId, amount, keys, expiresAt, status, settledAt: undefined, details: undefined, requestId: undefined, app: undefined };
 }
 
 interface BudgetRecord {
@@ -41,12 +53,12 @@ export interface LedgerState {
   holds: Map<string, HoldRecord>;
   /** Open holds by expiry: expiry costs O(log n) per due hold, nothing when none is due. */
   expiry: ExpiryHeap;
-  /** Settled hold ids in the order they settled, with when: pruning stops at the first young one. */
-  settledOrder: Map<string, number>;
+  /** Settled holds in the order they settled: pruning stops at the first young one. */
+  settledOrder: SettledQueue<HoldRecord>;
   /** fal request id -> hold id. */
   requests: Map<string, string>;
-  /** Journal entries of settlements not yet drained by the ledger. */
-  journal: JournalEntry[];
+  /** Holds settled since the ledger last drained them: each one's journal entry (journalEntryOf). */
+  journal: HoldRecord[];
   /**
    * The latest end of a window whose budget record was forgotten (-Infinity when none). A window
    * ending at or before it is never started afresh: its spend is gone, so a call dated into it
@@ -67,7 +79,7 @@ export const JOURNAL_RETENTION_MS = 90 * 24 * 60 * 60 * 1000;
 
 export function emptyLedgerState(): LedgerState {
   return {
-    budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new Map(), requests: new Map(), journal: [],
+    budgets: new Map(), holds: new Map(), expiry: new ExpiryHeap(), settledOrder: new SettledQueue<HoldRecord>(), requests: new Map(), journal: [],
     windowsForgottenThrough: Number.NEGATIVE_INFINITY,
   };
 }
@@ -117,8 +129,30 @@ function copyOfDetails(details: HoldDetails): Record<string, unknown> {
   return copy;
 }
 
-/** The journal entry of a hold settling now (details first, so the ledger's own fields win). */
-function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry['outcome'], at: number): JournalEntry {
+/**
+ * The details as a hold keeps them: frozen, with a frozen scope, so the journal says what was
+ * reserved even if the caller's object changes later (the file and Redis ledgers copy them out
+ * when they write). The guard's are frozen already and are kept as they are, uncopied.
+ */
+function keptDetails(details: HoldDetails): HoldDetails {
+  const { scope } = details;
+  const scopeKept = scope === undefined || typeof scope !== 'object' || scope === null || Object.isFrozen(scope);
+  if (scopeKept && Object.isFrozen(details)) return details;
+  const copy = copyOfDetails(details);
+  if (!scopeKept) copy.scope = Object.freeze({ ...scope });
+  return Object.freeze(copy);
+}
+
+/**
+ * The journal entry of a settled hold (details first, so the ledger's own fields win). Built when
+ * it is read rather than when the hold settles: the settled record is the entry's whole content,
+ * and the memory ledger keeps 90 days of them.
+ */
+export function journalEntryOf(hold: HoldRecord): JournalEntry {
+  const { holdId } = hold;
+  // Only settled records reach here (state.journal, the memory journal): both fields are set.
+  const at = hold.settledAt!;
+  const outcome = hold.status as JournalEntry['outcome'];
   if (hold.details === undefined && hold.requestId === undefined) return { at, outcome, holdId, amount: nanoToMoney(hold.amount), budgets: hold.keys };
   const entry = hold.details === undefined ? {} : copyOfDetails(hold.details);
   entry.at = at;
@@ -130,7 +164,7 @@ function journalEntryOf(holdId: string, hold: HoldRecord, outcome: JournalEntry[
   return entry as unknown as JournalEntry;
 }
 
-function settle(state: LedgerState, holdId: string, hold: HoldRecord, status: 'committed' | 'released' | 'expired', now: number): void {
+function settle(state: LedgerState, hold: HoldRecord, status: 'committed' | 'released' | 'expired', now: number): void {
   for (const key of hold.keys) {
     const record = budget(state, key);
     record.reserved -= hold.amount;
@@ -140,8 +174,8 @@ function settle(state: LedgerState, holdId: string, hold: HoldRecord, status: 'c
   }
   hold.status = status;
   hold.settledAt = now;
-  state.settledOrder.set(holdId, now);
-  state.journal.push(journalEntryOf(holdId, hold, status, now));
+  state.settledOrder.push(hold);
+  state.journal.push(hold);
 }
 
 /** Turns every hold whose time is up into spend, earliest first. Returns the ids it expired. */
@@ -152,7 +186,7 @@ export function expireHolds(state: LedgerState, now: number): string[] {
     const hold = state.holds.get(holdId);
     // Settled (or pruned) since it was queued: nothing is due.
     if (hold === undefined || hold.status !== 'held' || hold.expiresAt > now) continue;
-    settle(state, holdId, hold, 'expired', now);
+    settle(state, hold, 'expired', now);
     expired.push(holdId);
   }
   return expired;
@@ -162,9 +196,12 @@ export function expireHolds(state: LedgerState, now: number): string[] {
 export function pruneLedger(state: LedgerState, now: number, retentionMs = RETENTION_MS): void {
   // Oldest settlements first: stop at the first one still within retention, so pruning costs
   // what it removes, not what the ledger holds.
-  for (const [holdId, settledAt] of state.settledOrder) {
-    if (settledAt + retentionMs >= now) break;
-    state.settledOrder.delete(holdId);
+  for (;;) {
+    const oldest = state.settledOrder.peek();
+    if (oldest === undefined || oldest.settledAt! + retentionMs >= now) break;
+    state.settledOrder.shift();
+    const { holdId } = oldest;
+    // The record linked after it settled, if any (linkRequest replaces a settled record).
     const hold = state.holds.get(holdId);
     if (hold?.requestId !== undefined && state.requests.get(hold.requestId) === holdId) state.requests.delete(hold.requestId);
     state.holds.delete(holdId);
@@ -208,32 +245,35 @@ function checkWellFormed(field: string, text: unknown): void {
   if (isIllFormed(text)) throw new InvalidLedgerRequestError('invalid_ledger_request', `ledger: ${field} must be well-formed UTF-16 (it has a lone surrogate): ${JSON.stringify(text)}`);
 }
 
+/** Whether a key is listed twice (a few budgets per call: pairwise, no Set). */
+function hasRepeatedKey(usages: readonly BudgetUsage[]): boolean {
+  for (let index = 1; index < usages.length; index += 1) {
+    for (let before = 0; before < index; before += 1) if (usages[before]!.key === usages[index]!.key) return true;
+  }
+  return false;
+}
+
 export function reserveHold(state: LedgerState, request: ReserveRequest): ReserveResult {
   expireHolds(state, request.now);
   const holdId = checkHoldId(request.holdId);
   checkWellFormed('holdId', holdId);
-  request.budgets.forEach((limitKey, index) => {
+  for (let index = 0; index < request.budgets.length; index += 1) {
+    const { key } = request.budgets[index]!;
     // The field's name is built only for a key that fails.
-    if (isIllFormed(limitKey.key)) checkWellFormed(`budgets[${index}].key`, limitKey.key);
-  });
+    if (isIllFormed(key)) checkWellFormed(`budgets[${index}].key`, key);
+  }
   if (state.holds.has(holdId)) return { ok: true };
   const amount = cachedNano(amountToNano, convertedAmounts, request.amount, amountField, '');
-  const usages: BudgetUsage[] = [];
-  const keys: string[] = [];
-  const limits: bigint[] = [];
-  for (const limitKey of request.budgets) {
+  const usages = request.budgets.map((limitKey): BudgetUsage => {
     const record = state.budgets.get(limitKey.key);
     if (record === undefined && limitKey.windowEndsAt !== undefined && limitKey.windowEndsAt <= state.windowsForgottenThrough) {
       throw new InvalidLedgerRequestError('window_forgotten', `ledger: budget ${limitKey.key} is for a window that ended ${new Date(limitKey.windowEndsAt).toISOString()}, whose record this ledger has already forgotten; a call dated into it (a clock stepped back?) is refused rather than counted from zero`);
     }
     const limit = cachedNano(limitToNano, convertedLimits, limitKey.limit, limitField, limitKey.key);
-    usages.push({ key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n });
-    // A key listed twice is one budget: checked twice against the same figures, reserved once.
-    if (!keys.includes(limitKey.key)) {
-      keys.push(limitKey.key);
-      limits.push(limit);
-    }
-  }
+    return { key: limitKey.key, limit, spent: record?.spent ?? 0n, reserved: record?.reserved ?? 0n };
+  });
+  // A key listed twice is one budget: checked twice against the same figures, reserved once.
+  const distinct = hasRepeatedKey(usages) ? usages.filter((usage, index) => usages.findIndex((other) => other.key === usage.key) === index) : usages;
   const decision = decide(amount, usages);
   if (!decision.fits) {
     return {
@@ -250,14 +290,15 @@ export function reserveHold(state: LedgerState, request: ReserveRequest): Reserv
   request.budgets.forEach((limitKey) => {
     if (limitKey.windowEndsAt !== undefined) budget(state, limitKey.key).windowEndsAt = limitKey.windowEndsAt;
   });
-  keys.forEach((key, index) => {
-    const record = budget(state, key);
+  for (const usage of distinct) {
+    const record = budget(state, usage.key);
     record.reserved += amount;
     record.openHolds += 1;
-    record.limit = limits[index];
-  });
-  const hold: HoldRecord = { amount, keys, expiresAt: request.expiresAt, status: 'held' };
-  if (request.details !== undefined) hold.details = request.details;
+    record.limit = usage.limit;
+  }
+  // Kept a day: `map` sizes the list exactly (one grown by push keeps room for 16 more keys).
+  const hold = holdRecord(holdId, amount, distinct.map((usage) => usage.key), request.expiresAt, 'held');
+  if (request.details !== undefined) hold.details = keptDetails(request.details);
   state.holds.set(holdId, hold);
   state.expiry.push(request.expiresAt, holdId);
   return { ok: true };
@@ -273,13 +314,13 @@ function settleHold(state: LedgerState, holdId: string, now: number, status: 'co
   expireHolds(state, now);
   const hold = state.holds.get(holdId);
   if (!hold) return 'unknown';
-  return settleFound(state, holdId, hold, now, status);
+  return settleFound(state, hold, now, status);
 }
 
 /** Settles a hold already looked up (after expiry ran): a lookup in a map of a day's holds costs a cache miss. */
-function settleFound(state: LedgerState, holdId: string, hold: HoldRecord, now: number, status: 'committed' | 'released'): SettleResult {
+function settleFound(state: LedgerState, hold: HoldRecord, now: number, status: 'committed' | 'released'): SettleResult {
   if (hold.status !== 'held') return ALREADY[hold.status];
-  settle(state, holdId, hold, status, now);
+  settle(state, hold, status, now);
   return status;
 }
 
@@ -298,9 +339,15 @@ export function linkRequest(state: LedgerState, request: LinkRequest): boolean {
   checkWellFormed('app', request.app);
   const linked = state.requests.get(request.requestId);
   if (linked !== undefined) return linked === request.holdId;
-  const hold = state.holds.get(request.holdId);
+  let hold = state.holds.get(request.holdId);
   // One request per hold: a second id would leave a link that pruning the hold cannot find.
   if (!hold || (hold.requestId !== undefined && hold.requestId !== request.requestId)) return false;
+  if (hold.status !== 'held') {
+    // A settled record is its journal entry, which says what was known when it settled: the
+    // link goes on a copy. (Rare: the guard links a request before the hold can settle.)
+    hold = { ...hold };
+    state.holds.set(request.holdId, hold);
+  }
   state.requests.set(request.requestId, request.holdId);
   hold.requestId = request.requestId;
   if (request.app !== undefined) hold.app = request.app;
@@ -314,7 +361,7 @@ export function settleRequestHold(state: LedgerState, requestId: string, settlem
   if (holdId === undefined || hold === undefined) return 'unknown';
   if (app !== undefined && hold.app !== app) return 'endpoint_mismatch';
   // Expiry ran above and nothing since: the hold found is the one settleHold would find.
-  return settleFound(state, holdId, hold, now, settlement === 'commit' ? 'committed' : 'released');
+  return settleFound(state, hold, now, settlement === 'commit' ? 'committed' : 'released');
 }
 
 export function linkOfRequest(state: LedgerState, requestId: string, now: number): RequestLink | undefined {
@@ -350,9 +397,15 @@ export function inspectLedger(state: LedgerState, now: number): BudgetKeyStatus[
 
 /** Takes the journal entries the last transitions produced. */
 export function drainJournal(state: LedgerState): JournalEntry[] {
-  if (state.journal.length === 0) return EMPTY;
-  const entries = state.journal;
-  state.journal = [];
-  return entries;
+  if (state.journal.length === 0) return [];
+  return drainSettled(state).map(journalEntryOf);
 }
-const EMPTY: JournalEntry[] = [];
+
+/** Takes the holds the last transitions settled, each one's journal entry to be (journalEntryOf). */
+export function drainSettled(state: LedgerState): readonly HoldRecord[] {
+  if (state.journal.length === 0) return NONE_SETTLED;
+  const settled = state.journal;
+  state.journal = [];
+  return settled;
+}
+const NONE_SETTLED: readonly HoldRecord[] = Object.freeze([]);

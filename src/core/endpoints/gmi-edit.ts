@@ -3,7 +3,7 @@ import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
 import { hdrIssues } from './luma-ray-rules.js';
-import { defineRequestModel, NONE } from './request-model.js';
+import { NONE, type RequestModelDefinition } from './request-model.js';
 
 const MODEL_ID = 'luma-ray-3-2-edit';
 const POSE_STRENGTHS = ['None', 'precise', 'coarse'] as const;
@@ -19,7 +19,7 @@ function codePointLength(text: string): number {
   return count;
 }
 
-const promptSchema = z.string().check((ctx) => {
+const promptSchema = () => z.string().check((ctx) => {
   // A string has at most as many code points as UTF-16 units: count only when it could matter.
   const length = ctx.value.length > 6000 ? codePointLength(ctx.value) : ctx.value.length;
   if (length < 1 || length > 6000) {
@@ -97,23 +97,23 @@ function editMissing(input: Record<string, unknown>): readonly string[] {
 }
 
 /** GMI Cloud `luma-ray-3-2-edit` (seed 003): billed per 5 s block of the source, rounded up. */
-export const gmiEdit = defineRequestModel({
+export const gmiEdit: RequestModelDefinition = {
   id: 'gmi/luma-ray-3.2/edit',
   billing: 'per_block',
-  fields: {
+  fields: () => ({
     model: field(z.literal(MODEL_ID), { description: 'the GMI Cloud model id' }),
-    prompt: field(promptSchema, { description: 'how to transform the source video, 1-6000 characters', minLength: 1, maxLength: 6000 }),
+    prompt: field(promptSchema(), { description: 'how to transform the source video, 1-6000 characters', minLength: 1, maxLength: 6000 }),
     source_generation_id: field(z.string().default(''), { description: 'id of a prior completed video owned by the same API key, 30 s or shorter (required unless source_data is given)' }),
     resolution: resolution('720p'),
     edit_auto_controls: field(z.boolean().optional(), { description: 'the model derives the conditioning schedule from the source (not with edit_strength or the per-signal controls)' }),
-    edit_strength: editStrength,
+    edit_strength: editStrength(),
     pose_strength: field(z.enum(POSE_STRENGTHS).nullable().default('None'), { description: 'pose conditioning (None: not applied)' }),
     depth_blur: unitInterval('depth conditioning, 0-1 (unset: not applied)'),
     normals_augmentation: unitInterval('surface-normals conditioning, 0-1 (unset: not applied)'),
     trajectory_sparsity: unitInterval('motion-trajectory conditioning, 0-1 (unset: not applied)'),
     face_enabled: field(z.boolean().default(false), { description: 'face-identity conditioning' }),
-    hdr,
-    exr_export: exrExport,
+    hdr: hdr(),
+    exr_export: exrExport(),
     start_frame_url: field(z.string().optional(), { description: 'a single guide frame (JPEG, PNG or WebP)' }),
     source_data: field(z.string().default(''), { description: 'the source video inline, as base64 (30 s or shorter)', contentEncoding: 'base64' }),
     source_media_type: field(z.string().default(''), { description: 'MIME type of source_data, e.g. video/mp4' }),
@@ -121,7 +121,7 @@ export const gmiEdit = defineRequestModel({
       description: "derived from the source; ignored if set",
       ignored: 'aspect_ratio is ignored by luma-ray-3-2-edit: the output keeps the source video\'s aspect ratio',
     }),
-  },
+  }),
   rules: editRules,
   missing: editMissing,
   maxSourceField: 'source_data',
@@ -132,4 +132,4 @@ export const gmiEdit = defineRequestModel({
     if (present(input.source_generation_id)) return { kind: 'reference', field: 'source_generation_id' };
     return { kind: 'none' };
   },
-});
+};

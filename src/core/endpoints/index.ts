@@ -1,14 +1,17 @@
-import type { RequestModel } from './request-model.js';
-import { falVideoToVideo } from './fal-video-to-video.js';
-import { falImageToVideo } from './fal-image-to-video.js';
-import { falTextToVideo } from './fal-text-to-video.js';
-import { oxenVideoToVideo } from './oxen-video-to-video.js';
-import { gmiEdit } from './gmi-edit.js';
-import { falReframe } from './fal-reframe.js';
+import { defineRequestModel, type RequestModel } from './request-model.js';
+import { REQUEST_MODEL_DEFINITIONS } from './definitions.js';
+import { REQUEST_FIELDS } from './request-fields.generated.js';
 
-/** Every request model a pricing table may reference, by id. */
+/**
+ * Every request model a pricing table may reference, by id. Their fields come from the copy
+ * `npm run generate` derived from the definitions, so no zod type is built until a model's
+ * schemas are used (a one-quote CLI run builds one model's).
+ */
 export const requestModels: ReadonlyMap<string, RequestModel> = new Map(
-  [falVideoToVideo, falImageToVideo, falTextToVideo, oxenVideoToVideo, gmiEdit, falReframe].map((model) => [model.id, model]),
+  REQUEST_MODEL_DEFINITIONS.map((definition) => [
+    definition.id,
+    defineRequestModel(definition, Object.hasOwn(REQUEST_FIELDS, definition.id) ? REQUEST_FIELDS[definition.id] : undefined),
+  ]),
 );
 
 export const REQUEST_MODEL_IDS = [...requestModels.keys()] as [string, ...string[]];

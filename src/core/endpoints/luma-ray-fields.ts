@@ -3,6 +3,8 @@ import { field } from './fields.js';
 
 // Fields every Luma Ray 3.2 endpoint in the seeds shares, each defined once with its options,
 // default and whether it sets the price. An endpoint's model picks the ones its page lists.
+// Each is a function, called when a model's schemas are first built (request-model.ts), so that
+// loading the endpoints builds no zod type.
 
 export const RAY_RESOLUTIONS = ['540p', '720p', '1080p'] as const;
 const EDIT_STRENGTHS = [
@@ -21,18 +23,18 @@ export const optionalMediaUrl = (description: string) => field(z.string().option
 export const resolution = (fallback: (typeof RAY_RESOLUTIONS)[number]) =>
   field(z.enum(RAY_RESOLUTIONS).default(fallback), { description: 'output resolution', priced: true });
 
-export const clipDuration = field(z.enum(['5s', '10s']).default('5s'), { description: 'clip duration', priced: true });
+export const clipDuration = () => field(z.enum(['5s', '10s']).default('5s'), { description: 'clip duration', priced: true });
 
-export const hdr = field(z.boolean().default(false), { description: 'an HDR-encoded MP4 (needs HDR access and 720p or 1080p)', priced: true });
+export const hdr = () => field(z.boolean().default(false), { description: 'an HDR-encoded MP4 (needs HDR access and 720p or 1080p)', priced: true });
 
-export const exrExport = field(z.boolean().default(false), {
+export const exrExport = () => field(z.boolean().default(false), {
   description: 'also export an EXR file beside the MP4 (needs hdr)', priced: true, flag: 'exr',
 });
 
-export const aspectRatio = field(z.enum(ASPECT_RATIOS).default('16:9'), { description: 'aspect ratio of the generated video' });
+export const aspectRatio = () => field(z.enum(ASPECT_RATIOS).default('16:9'), { description: 'aspect ratio of the generated video' });
 
-export const editStrength = field(z.enum(EDIT_STRENGTHS).optional(), {
+export const editStrength = () => field(z.enum(EDIT_STRENGTHS).optional(), {
   description: "how closely the edit preserves the source: 'adhere_*' closest, 'flex_*' balanced, 'reimagine_*' furthest",
 });
 
-export const referenceImageUrls = field(z.array(z.string()).optional(), { description: 'reference image URLs that guide the generation' });
+export const referenceImageUrls = () => field(z.array(z.string()).optional(), { description: 'reference image URLs that guide the generation' });

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { field } from './fields.js';
 import { prompt } from './luma-ray-fields.js';
-import { videoToVideoModel } from './video-to-video.js';
+import { videoToVideoDefinition } from './video-to-video.js';
 
 const MODEL_ID = 'luma-ray-v3-2-video-to-video';
 
@@ -10,9 +10,9 @@ const MODEL_ID = 'luma-ray-v3-2-video-to-video';
  * field names (`input_video`, `input_image`) and its `model` field in the body. Both media
  * fields are documented as "Format: uri".
  */
-export const oxenVideoToVideo = videoToVideoModel('oxen/luma-ray-3.2/video-to-video', {
+export const oxenVideoToVideo = videoToVideoDefinition('oxen/luma-ray-3.2/video-to-video', () => ({
   model: field(z.literal(MODEL_ID).optional(), { description: 'the Oxen model id' }),
   prompt: prompt('how to edit the source video'),
   input_video: field(z.url(), { description: 'URI of the source video to edit' }),
   input_image: field(z.url().optional(), { description: "URI of an image to use as the edited video's first frame" }),
-});
+}));

@@ -18,8 +18,12 @@ export interface RequestModelDefinition {
   readonly id: string;
   /** The billing kind a table must price it by (src/core/billing). */
   readonly billing: string;
-  /** Every field the provider takes, in the page's order, each made with field(). */
-  readonly fields: z.ZodRawShape;
+  /**
+   * Every field the provider takes, in the page's order, each made with field(). As a function,
+   * the zod types are built only when the model's schemas are first used: a CLI run quotes one
+   * endpoint, and building all of them was a fifth of its start-up.
+   */
+  readonly fields: z.ZodRawShape | (() => z.ZodRawShape);
   /** Rules across fields, on the parsed request (defaults applied). */
   readonly rules?: (parsed: Record<string, unknown>, mode: ValidationMode) => readonly RequestIssue[];
   /** Provider-required fields a quote can do without, when "required" is more than the field list says. */
@@ -46,8 +50,9 @@ export interface RequestModel {
    * The same schemas through `z.compile`: a generated parser for inputs it accepts, the plain
    * runtime (same issues, same messages) for any it rejects. Where `new Function` is refused
    * (a strict CSP), `z.compile` hands back the plain schema, so these are never less correct.
-   * Each is compiled when first read: compiling all twelve up front would cost a one-quote CLI
-   * run more than it saves.
+   * The first read of a mode gives the plain schema and later reads the compiled one (made on the
+   * second): generating a parser costs a one-quote CLI run more than parsing its one request with
+   * the plain schema, and a batch compiles on its second line.
    */
   readonly compiled: Readonly<Record<ValidationMode, z.ZodType<Record<string, unknown>>>>;
   /** Rules across fields, run on the parsed request, so no default is written twice. */
@@ -73,28 +78,62 @@ function absent(names: readonly string[], input: Record<string, unknown>): reado
 
 type RequestSchema = z.ZodType<Record<string, unknown>>;
 
-/** `z.compile` of each schema, done the first time that mode is asked for and then kept. */
-function compiledOnFirstUse(schemas: Record<ValidationMode, z.ZodType>): Readonly<Record<ValidationMode, RequestSchema>> {
+/** Each mode's plain schema the first time it is asked for, then its `z.compile`, made once and kept. */
+function compiledOnSecondUse(schemas: () => Record<ValidationMode, RequestSchema>): Readonly<Record<ValidationMode, RequestSchema>> {
   const compiled: Partial<Record<ValidationMode, RequestSchema>> = {};
-  const once = (mode: ValidationMode) => (compiled[mode] ??= z.compile(schemas[mode]) as unknown as RequestSchema);
+  const asked: Record<ValidationMode, boolean> = { quote: false, strict: false };
+  const pick = (mode: ValidationMode): RequestSchema => {
+    const ready = compiled[mode];
+    if (ready) return ready;
+    if (!asked[mode]) {
+      asked[mode] = true;
+      return schemas()[mode];
+    }
+    return (compiled[mode] = z.compile(schemas()[mode]));
+  };
   return Object.freeze({
-    get quote() { return once('quote'); },
-    get strict() { return once('strict'); },
+    get quote() { return pick('quote'); },
+    get strict() { return pick('strict'); },
   });
+}
+
+const shapeOf = (definition: RequestModelDefinition): z.ZodRawShape =>
+  (typeof definition.fields === 'function' ? definition.fields() : definition.fields);
+const infosOf = (shape: z.ZodRawShape): readonly FieldInfo[] =>
+  Object.entries(shape).map(([name, schema]) => fieldInfo(name, schema as z.ZodType));
+
+/**
+ * What each field of a definition says about itself (ignored fields included, in order), read
+ * from its zod types: the one source of the light copy in request-fields.generated.ts.
+ */
+export function requestFieldInfos(definition: RequestModelDefinition): readonly FieldInfo[] {
+  return infosOf(shapeOf(definition));
 }
 
 /**
  * Builds a request model from its definition. `strict` is the provider's schema as published;
  * `quote` makes optional the required fields that do not change the price (prompt, media URLs),
  * so a plan can be priced before its prompt is written.
+ *
+ * `known` is requestFieldInfos(definition) as `npm run generate` wrote it down: given it, the
+ * model's field list, tiers and flags need no zod type, and the schemas are built the first time
+ * one is used (test/core/request-fields.test.ts holds the copy equal to the schemas). Without
+ * it, the fields are read from the schemas now.
  */
-export function defineRequestModel(definition: RequestModelDefinition): RequestModel {
-  const infos = Object.entries(definition.fields).map(([name, schema]) => fieldInfo(name, schema as z.ZodType));
+export function defineRequestModel(definition: RequestModelDefinition, known?: readonly FieldInfo[]): RequestModel {
+  let shape: z.ZodRawShape | undefined;
+  const shapeOnce = () => (shape ??= shapeOf(definition));
+  const infos = known ?? infosOf(shapeOnce());
   const fields = infos.filter((info) => info.ignored === undefined);
   const ignoredFields = Object.fromEntries(infos.flatMap((info) => (info.ignored === undefined ? [] : [[info.name, info.ignored]])));
   const notPriced = fields.filter((info) => info.required && !info.priced).map((info) => info.name);
-  const strictSchema = z.object(definition.fields);
-  const quoteSchema = strictSchema.partial(Object.fromEntries(notPriced.map((name) => [name, true as const])));
+  let schemas: Record<ValidationMode, RequestSchema> | undefined;
+  const built = () => {
+    if (schemas) return schemas;
+    const strict = z.object(shapeOnce());
+    schemas = { strict, quote: strict.partial(Object.fromEntries(notPriced.map((name) => [name, true as const]))) };
+    return schemas;
+  };
   let jsonSchema: Record<string, unknown> | undefined;
   return {
     id: definition.id,
@@ -102,14 +141,14 @@ export function defineRequestModel(definition: RequestModelDefinition): RequestM
     tiers: tiersOf(new Set(fields.map((info) => info.name))),
     fields,
     ignoredFields,
-    strictSchema,
-    quoteSchema,
-    compiled: compiledOnFirstUse({ quote: quoteSchema, strict: strictSchema }),
+    get strictSchema() { return built().strict; },
+    get quoteSchema() { return built().quote; },
+    compiled: compiledOnSecondUse(built),
     rules: definition.rules ?? NO_ISSUES,
     missing: definition.missing ?? ((input) => absent(notPriced, input)),
     ...(definition.source ? { source: definition.source } : {}),
     ...(definition.maxSourceField ? { maxSourceField: definition.maxSourceField } : {}),
-    jsonSchema: () => (jsonSchema ??= z.toJSONSchema(strictSchema, { io: 'input' }) as Record<string, unknown>),
+    jsonSchema: () => (jsonSchema ??= z.toJSONSchema(built().strict, { io: 'input' }) as Record<string, unknown>),
   };
 }
 

@@ -3,19 +3,19 @@ import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
 import { hdrIssues } from './luma-ray-rules.js';
-import { defineRequestModel, NONE, type RequestModel } from './request-model.js';
+import { NONE, type RequestModelDefinition } from './request-model.js';
 
 // Luma Ray 3.2 video-to-video takes the same controls on fal and on Oxen (which serves fal's
 // model); only the media fields' names differ. One factory keeps the two from drifting.
 
-const controls = {
+const controls = () => ({
   resolution: resolution('540p'),
-  duration: clipDuration,
-  edit_strength: editStrength,
+  duration: clipDuration(),
+  edit_strength: editStrength(),
   auto_controls: field(z.boolean().default(false), { description: 'let the model derive the edit conditioning from the source (not with edit_strength)' }),
-  hdr,
-  exr_export: exrExport,
-};
+  hdr: hdr(),
+  exr_export: exrExport(),
+});
 
 /** HDR needs 720p/1080p, EXR needs HDR, and auto_controls excludes edit_strength. */
 function videoToVideoRules(parsed: Record<string, unknown>): readonly RequestIssue[] {
@@ -31,11 +31,11 @@ function videoToVideoRules(parsed: Record<string, unknown>): readonly RequestIss
 }
 
 /** A video-to-video model: the provider's own media fields first, then the shared controls. */
-export function videoToVideoModel(id: string, media: z.ZodRawShape): RequestModel {
-  return defineRequestModel({
+export function videoToVideoDefinition(id: string, media: () => z.ZodRawShape): RequestModelDefinition {
+  return {
     id,
     billing: 'per_clip',
-    fields: { ...media, ...controls },
+    fields: () => ({ ...media(), ...controls() }),
     rules: videoToVideoRules,
-  });
+  };
 }

@@ -42,11 +42,22 @@ function instantToMs(text: string): number {
   return Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text);
 }
 
+/** How compileTableData compiles each endpoint's card. */
+export interface CompileOptions {
+  /**
+   * Compile a card when it is first read, not with its table: for tables whose every card
+   * `npm run generate` has already compiled without a problem (the bundled ones). A CLI quote
+   * reads one card of the two dozen; a problem found later would still throw PricingTableError.
+   */
+  readonly cardsOnFirstUse?: boolean;
+}
+
 function compileEndpoint(
   file: string,
   endpoint: string,
   data: EndpointPricingData,
   problems: PricingTableProblem[],
+  options: CompileOptions,
 ): EndpointPricing | undefined {
   const request = requestModels.get(data.request)!;
   const path = ['endpoints', endpoint, 'billing'];
@@ -56,9 +67,25 @@ function compileEndpoint(
   }
   // The schema only lets through the kinds the registry has.
   const kind = billingKind(data.billing.kind)!;
-  const card = kind.compile(data.billing, { file, endpoint, request, path, problems });
+  const compile = (found: PricingTableProblem[]) => kind.compile(data.billing, { file, endpoint, request, path, problems: found });
+  const { source, notes, verified } = data;
+  if (options.cardsOnFirstUse === true) {
+    let card: Card | undefined;
+    return {
+      endpoint, request, billing: kind.id,
+      get card() {
+        if (card) return card;
+        const found: PricingTableProblem[] = [];
+        const compiled = compile(found);
+        if (!compiled || found.length > 0) throw new PricingTableError(found);
+        return (card = compiled);
+      },
+      source, notes, verified,
+    };
+  }
+  const card = compile(problems);
   if (!card) return undefined;
-  return { endpoint, request, billing: kind.id, card, source: data.source, notes: data.notes, verified: data.verified };
+  return { endpoint, request, billing: kind.id, card, source, notes, verified };
 }
 
 /**
@@ -87,7 +114,7 @@ export function compilePricingTable(json: unknown, file: string, sha256: string)
  * validates; it transforms nothing): the bundled tables, validated by `npm run generate`, so a
  * cold start does not validate them again (that was most of the CLI's start-up work).
  */
-export function compileTableData(data: PricingTableData, file: string, sha256: string): PricingTable {
+export function compileTableData(data: PricingTableData, file: string, sha256: string, options: CompileOptions = {}): PricingTable {
   const problems: PricingTableProblem[] = [];
   const effectiveFromMs = instantToMs(data.effectiveFrom);
   const effectiveUntilMs = data.effectiveUntil === undefined ? undefined : instantToMs(data.effectiveUntil);
@@ -96,7 +123,7 @@ export function compileTableData(data: PricingTableData, file: string, sha256: s
   }
   const endpoints = new Map<string, EndpointPricing>();
   for (const [endpoint, endpointData] of Object.entries(data.endpoints)) {
-    const compiled = compileEndpoint(file, endpoint, endpointData, problems);
+    const compiled = compileEndpoint(file, endpoint, endpointData, problems, options);
     if (compiled) endpoints.set(endpoint, compiled);
   }
   if (problems.length > 0) throw new PricingTableError(problems);

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { emptyLedgerState, type HoldRecord, type LedgerState } from '../../core/budget/ledger-state.js';
+import { emptyLedgerState, holdRecord, type HoldRecord, type LedgerState } from '../../core/budget/ledger-state.js';
 import type { JournalEntry } from '../../core/budget/ledger-types.js';
 import { amountToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { LedgerUnavailableError } from '../../core/errors/index.js';
@@ -163,7 +163,8 @@ export function serializeSnapshot(state: LedgerState, nextSeq: number, generatio
     ...optional('settledAt', record.settledAt), ...optional('details', record.details), ...optional('requestId', record.requestId), ...optional('app', record.app),
   });
   // Settled holds in settlement order, so pruning after a reload stops where it would have.
-  for (const holdId of state.settledOrder.keys()) holds.push(hold(holdId, state.holds.get(holdId)!));
+  // (The record in `holds`: one linked after it settled is a copy of the one queued.)
+  for (const settled of state.settledOrder) holds.push(hold(settled.holdId, state.holds.get(settled.holdId)!));
   for (const [holdId, record] of state.holds) if (record.status === 'held') holds.push(hold(holdId, record));
   const forgotten = Number.isFinite(state.windowsForgottenThrough) ? { windowsForgottenThrough: state.windowsForgottenThrough } : {};
   const snapshot = `${JSON.stringify({ kind: 'snapshot', nextSeq, budgets, ...forgotten, holds, links: [...state.requests] })}\n`;
@@ -219,14 +220,13 @@ export function parseSnapshot(text: string, file: string, header: LedgerHeader):
         record.openHolds += 1;
         openSums.set(key, (openSums.get(key) ?? 0n) + amount);
       }
-    } else {
-      state.settledOrder.set(hold.holdId, hold.settledAt!);
     }
-    const record: HoldRecord = { amount, keys: hold.keys, expiresAt: hold.expiresAt, status: hold.status };
-    if (hold.settledAt !== undefined) record.settledAt = hold.settledAt;
-    if (hold.details !== undefined) record.details = hold.details;
-    if (hold.requestId !== undefined) record.requestId = hold.requestId;
-    if (hold.app !== undefined) record.app = hold.app;
+    const record = holdRecord(hold.holdId, amount, hold.keys, hold.expiresAt, hold.status);
+    record.settledAt = hold.settledAt;
+    record.details = hold.details;
+    record.requestId = hold.requestId;
+    record.app = hold.app;
+    if (hold.status !== 'held') state.settledOrder.push(record);
     state.holds.set(hold.holdId, record);
   }
   for (const [requestId, holdId] of parsed.data.links) state.requests.set(requestId, holdId);

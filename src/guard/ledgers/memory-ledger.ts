@@ -1,6 +1,6 @@
 import {
-  commitHold, drainJournal, emptyLedgerState, inspectLedger, JOURNAL_RETENTION_MS, linkOfRequest, linkRequest, pruneLedger, releaseHold,
-  reserveHold, RETENTION_MS, settleRequestHold, usageOf, type LedgerState,
+  commitHold, drainSettled, emptyLedgerState, inspectLedger, JOURNAL_RETENTION_MS, linkOfRequest, linkRequest, pruneLedger, releaseHold,
+  reserveHold, RETENTION_MS, settleRequestHold, usageOf,
 } from '../../core/budget/ledger-state.js';
 import type { Ledger } from '../../core/budget/ledger-types.js';
 import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
@@ -34,10 +34,12 @@ export function memoryLedger(options: MemoryLedgerOptions = {}): Ledger {
   const state = emptyLedgerState();
   let operations = 0;
 
-  /** Runs one transition, then files its journal entries; pruning every 1024 operations keeps it O(1) amortised. */
-  function step<T>(now: number, apply: (ledger: LedgerState) => T): T {
-    const result = apply(state);
-    const settled = drainJournal(state);
+  /**
+   * After each transition: files the holds it settled in the journal; pruning every 1024
+   * operations keeps it O(1) amortised. Called with the transition's result, not a closure of it.
+   */
+  function done<T>(now: number, result: T): T {
+    const settled = drainSettled(state);
     if (settled.length > 0) journal.append(settled, now);
     operations += 1;
     if ((operations & 1023) === 0) pruneLedger(state, now, holdRetentionMs);
@@ -45,14 +47,14 @@ export function memoryLedger(options: MemoryLedgerOptions = {}): Ledger {
   }
 
   return {
-    reserve: async (request) => step(request.now, (ledger) => reserveHold(ledger, request)),
-    commit: async (holdId, now) => step(now, (ledger) => commitHold(ledger, holdId, now)),
-    release: async (holdId, now) => step(now, (ledger) => releaseHold(ledger, holdId, now)),
-    usage: async (keys, now) => step(now, (ledger) => usageOf(ledger, keys, now)),
-    link: async (request) => step(request.now, (ledger) => linkRequest(ledger, request)),
-    settleRequest: async (requestId, settlement, now, app) => step(now, (ledger) => settleRequestHold(ledger, requestId, settlement, now, app)),
-    linkOf: async (requestId, now) => step(now, (ledger) => linkOfRequest(ledger, requestId, now)),
-    inspect: async (now) => step(now, (ledger) => inspectLedger(ledger, now)),
+    reserve: async (request) => done(request.now, reserveHold(state, request)),
+    commit: async (holdId, now) => done(now, commitHold(state, holdId, now)),
+    release: async (holdId, now) => done(now, releaseHold(state, holdId, now)),
+    usage: async (keys, now) => done(now, usageOf(state, keys, now)),
+    link: async (request) => done(request.now, linkRequest(state, request)),
+    settleRequest: async (requestId, settlement, now, app) => done(now, settleRequestHold(state, requestId, settlement, now, app)),
+    linkOf: async (requestId, now) => done(now, linkOfRequest(state, requestId, now)),
+    inspect: async (now) => done(now, inspectLedger(state, now)),
     journal: (query) => toAsync(journal.read(query)),
   };
 }
