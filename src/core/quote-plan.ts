@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { billingKind } from './billing/index.js';
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import type { EndpointPricing } from './pricing/pricing-table.js';
 
@@ -37,21 +38,37 @@ function fieldsOf(model: RequestModel) {
   return { known, readList, readSet: new Set(readList) };
 }
 
+type RequestSchema = z.ZodType<Record<string, unknown>>;
+
+/**
+ * The schema a mode's compiled-path quotes parse with: `model.compiled`, read until it gives the
+ * z.compile'd schema and then kept. The model hands out a mode's plain schema on its first read
+ * and compiles it on the second (src/core/endpoints/request-model.ts), so that first one is not
+ * kept; where z.compile hands back the plain schema (no `new Function`), nothing is kept and the
+ * model is asked each time.
+ */
+function compiledSchemas(model: RequestModel): (mode: ValidationMode) => RequestSchema {
+  const kept: Partial<Record<ValidationMode, RequestSchema>> = {};
+  return (mode) => {
+    const ready = kept[mode];
+    if (ready) return ready;
+    const schema = model.compiled[mode];
+    if (schema !== (mode === 'strict' ? model.strictSchema : model.quoteSchema)) kept[mode] = schema;
+    return schema;
+  };
+}
+
 function buildPlan(pricing: EndpointPricing, path: SchemaPath): QuotePlan {
   const model = pricing.request;
-  const { kind } = pricing.card;
-  // Each compiled schema is read once, on its mode's first quote: reading `model.compiled` is
-  // what compiles it, and a run that never validates strictly never compiles the strict one.
-  let quoteSchema: z.ZodType<Record<string, unknown>> | undefined;
-  let strictSchema: z.ZodType<Record<string, unknown>> | undefined;
+  // The kind by its id, not `pricing.card.kind`: a lazily compiled card is first read by the
+  // quote, after the request is validated, where a broken card has always been reported.
+  const kind = billingKind(pricing.billing)!;
   return {
     pricing,
     ...fieldsOf(model),
     unverifiedMessage: pricing.verified ? undefined : `unverified price: ${pricing.notes}`,
     sourceIgnoredMessage: kind.source ? undefined : `${pricing.endpoint} is priced ${kind.label}; the source length does not change its price`,
-    schema: path === 'reference'
-      ? (mode) => (mode === 'strict' ? model.strictSchema : model.quoteSchema)
-      : (mode) => (mode === 'strict' ? (strictSchema ??= model.compiled.strict) : (quoteSchema ??= model.compiled.quote)),
+    schema: path === 'reference' ? (mode) => (mode === 'strict' ? model.strictSchema : model.quoteSchema) : compiledSchemas(model),
   };
 }
 
