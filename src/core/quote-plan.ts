@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { billingKind } from './billing/index.js';
+import { billingKind, type Card } from './billing/index.js';
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import type { EndpointPricing } from './pricing/pricing-table.js';
 
@@ -18,6 +18,14 @@ export type SchemaPath = 'compiled' | 'reference';
  */
 export interface QuotePlan {
   readonly pricing: EndpointPricing;
+  // The model's parts a quote calls, read once: since the models and table entries build their
+  // schemas and cards on first use, each is an object of its own shape, and reading them per quote
+  // was a megamorphic load (main's lazy models measured ~5% slower on the quote bench without this).
+  readonly ignoredFields: Readonly<Record<string, string>>;
+  readonly rules: RequestModel['rules'];
+  readonly missing: RequestModel['missing'];
+  /** The card, once a quote has read it (after validating: a lazily compiled card may throw). */
+  card: Card | undefined;
   /** The model's fields (the priced ones and the rest), without its ignored fields. */
   readonly known: ReadonlySet<string>;
   /** Every field the schema reads, its fields and its ignored ones, as a list and as a set. */
@@ -65,6 +73,10 @@ function buildPlan(pricing: EndpointPricing, path: SchemaPath): QuotePlan {
   const kind = billingKind(pricing.billing)!;
   return {
     pricing,
+    ignoredFields: model.ignoredFields,
+    rules: model.rules,
+    missing: model.missing,
+    card: undefined,
     ...fieldsOf(model),
     unverifiedMessage: pricing.verified ? undefined : `unverified price: ${pricing.notes}`,
     sourceIgnoredMessage: kind.source ? undefined : `${pricing.endpoint} is priced ${kind.label}; the source length does not change its price`,

@@ -113,7 +113,6 @@ function parseRequest(endpoint: string, plan: QuotePlan, request: unknown, mode:
   if (!isPlainObject(request)) {
     throw new InvalidRequestError(endpoint, [{ path: [], code: 'invalid_type', message: 'the request must be a JSON object' }]);
   }
-  const model = plan.pricing.request;
   const input = ownFieldsOnly ? request : sentFields(plan, request);
   const result = plan.schema(mode).safeParse(input);
   if (!result.success) throw new InvalidRequestError(endpoint, requestIssues(input, result.error.issues));
@@ -128,14 +127,14 @@ function parseRequest(endpoint: string, plan: QuotePlan, request: unknown, mode:
     const key = keys[index]!;
     // A model's fields and its ignored fields are disjoint: a known key needs no other test.
     if (known.has(key)) continue;
-    if (Object.hasOwn(model.ignoredFields, key)) {
-      warnings.push({ code: 'ignored_field', message: model.ignoredFields[key]!, path: [key] });
+    if (Object.hasOwn(plan.ignoredFields, key)) {
+      warnings.push({ code: 'ignored_field', message: plan.ignoredFields[key]!, path: [key] });
     } else {
       warnings.push({ code: 'unknown_field', message: `${key} is not a field of ${endpoint}; the provider will ignore it`, path: [key] });
     }
   }
   if (mode === 'quote') {
-    const missing = model.missing(input);
+    const missing = plan.missing(input);
     if (missing.length > 0) {
       warnings.push({
         code: 'incomplete_request',
@@ -153,7 +152,7 @@ const NOT_OFFERED_RULES = new Set(['hdr_resolution']);
 function validateOffered(endpoint: string, table: PricingTable, plan: QuotePlan, input: unknown, mode: ValidationMode, ownFieldsOnly: boolean): Validated {
   const validated = parseRequest(endpoint, plan, input, mode, ownFieldsOnly);
   const { parsed } = validated;
-  const broken = plan.pricing.request.rules(parsed, mode);
+  const broken = plan.rules(parsed, mode);
   if (broken.length === 0) return validated;
   if (!broken.every((issue) => NOT_OFFERED_RULES.has(issue.code))) throw new InvalidRequestError(endpoint, broken);
   throw new NotOfferedError(endpoint, table.provider, { tier: TIER_LABELS[tierOf(parsed)], resolution: String(parsed.resolution) }, broken);
@@ -242,7 +241,7 @@ export function quoteRequest(book: PriceBook, endpoint: string, input: unknown, 
   const { table, block, plan } = selectionFor(book, endpoint, options, path);
   const mode: ValidationMode = options.strict ? 'strict' : 'quote';
   const { parsed, warnings } = validateOffered(endpoint, table, plan, input, mode, options.ownFieldsOnly === true);
-  const { card } = plan.pricing;
+  const card = (plan.card ??= plan.pricing.card);
   const priced = card.quote(parsed, { endpoint, provider: table.provider, options });
   if (plan.sourceIgnoredMessage !== undefined && options.sourceSeconds !== undefined) {
     warnings.push({ code: 'source_seconds_ignored', message: plan.sourceIgnoredMessage });
