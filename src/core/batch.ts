@@ -98,8 +98,12 @@ export function parseBatchRequest(value: unknown): BatchRequest {
     const issue = countIssue(entry.count);
     if (issue) issues.push(issue);
   }
-  for (const key in entry) {
-    if (Object.hasOwn(entry, key) && !BATCH_KEYS.has(key)) {
+  // Own enumerable keys, as a for-in filtered by Object.hasOwn would list them (and in its
+  // order), walked faster: that for-in was a tenth of a batch line's quoting time.
+  const keys = Object.keys(entry);
+  for (let index = 0; index < keys.length; index += 1) {
+    const key = keys[index]!;
+    if (!BATCH_KEYS.has(key)) {
       issues.push({ path: [key], code: 'unrecognized_key', message: `unknown key ${key} (allowed: ${[...BATCH_KEYS].join(', ')})` });
     }
   }

@@ -69,20 +69,31 @@ const junkLine = fc.oneof(
   }, { requiredKeys: [] }),
 );
 
+// The compiled path keeps each endpoint's table selection between quotes (src/core/quote.ts):
+// lines at other instants (a table changes on 2026-12-02, none is in effect before 2026-11-21, one
+// is not an instant at all) and with a pinned version, in any order, must select as afresh.
+const instant = fc.oneof(
+  { arbitrary: fc.constant<Date | string | number>(AT), weight: 6 },
+  fc.constantFrom<Date | string | number>('2026-11-24T12:00:00Z', '2026-11-01', Date.parse('2026-12-02T00:00:00Z'), new Date('2026-11-30T00:00:00Z'), 'not an instant', Number.NaN),
+);
+const version = fc.oneof({ arbitrary: fc.constant(undefined), weight: 8 }, fc.constantFrom('2026-11-21', '2026-12-02', 'nope'));
+
 const line = fc.record({
   value: fc.oneof({ arbitrary: modelLine, weight: 4 }, junkLine),
   strict: fc.boolean(),
+  at: instant,
+  version,
 });
 
 type Outcome = { quote: unknown } | { error: Record<string, unknown> };
 
 /** A batch entry quoted as quoteBatchEntry does it, by one schema path; an error as plain data. */
-function outcome(value: unknown, strict: boolean, path: SchemaPath): Outcome {
+function outcome(value: unknown, options: { strict: boolean; at: Date | string | number; version: string | undefined }, path: SchemaPath): Outcome {
   try {
     const request = parseBatchRequest(value);
     return {
       quote: quoteRequest(book, request.endpoint, request.input, {
-        at: AT, strict, probeSource: probeInlineMp4, provider: request.provider, sourceSeconds: request.sourceSeconds,
+        ...options, probeSource: probeInlineMp4, provider: request.provider, sourceSeconds: request.sourceSeconds,
       }, path),
     };
   } catch (error) {
@@ -100,9 +111,9 @@ describe('the compiled request schemas quote exactly as the plain zod schemas', 
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     try {
-      fc.assert(fc.property(line, ({ value, strict }) => {
-        const reference = outcome(value, strict, 'reference');
-        const compiled = outcome(value, strict, 'compiled');
+      fc.assert(fc.property(line, ({ value, ...options }) => {
+        const reference = outcome(value, options, 'reference');
+        const compiled = outcome(value, options, 'compiled');
         // isDeepStrictEqual first (fast); expect only on a difference, for its readable diff.
         if (!isDeepStrictEqual(compiled, reference)) expect(compiled).toStrictEqual(reference);
         if ('quote' in compiled) quoted += 1;
@@ -110,7 +121,7 @@ describe('the compiled request schemas quote exactly as the plain zod schemas', 
         // That the batch path is this compiled path: checked on every tenth line, which is enough.
         lines += 1;
         if (lines % 10 !== 0) return;
-        const entry = quoteBatchEntry(book, value, 0, { at: AT, strict, probeSource: probeInlineMp4 });
+        const entry = quoteBatchEntry(book, value, 0, { ...options, probeSource: probeInlineMp4 });
         const batched = 'quote' in entry ? { quote: entry.quote } : { code: entry.code, message: entry.message };
         const expected = 'quote' in compiled ? { quote: compiled.quote } : { code: compiled.error.code, message: compiled.error.message };
         if (!isDeepStrictEqual(batched, expected)) expect(batched).toStrictEqual(expected);
@@ -118,8 +129,8 @@ describe('the compiled request schemas quote exactly as the plain zod schemas', 
         // (ownFieldsOnly): the same line as JSON must quote the same either way.
         const text = JSON.stringify(value);
         if (text === undefined) return;
-        const checked = quoteBatchEntry(book, JSON.parse(text), 0, { at: AT, strict, probeSource: probeInlineMp4 });
-        const trusted = quoteBatchEntry(book, JSON.parse(text), 0, { at: AT, strict, probeSource: probeInlineMp4, ownFieldsOnly: true });
+        const checked = quoteBatchEntry(book, JSON.parse(text), 0, { ...options, probeSource: probeInlineMp4 });
+        const trusted = quoteBatchEntry(book, JSON.parse(text), 0, { ...options, probeSource: probeInlineMp4, ownFieldsOnly: true });
         if (!isDeepStrictEqual(trusted, checked)) expect(trusted).toStrictEqual(checked);
       }), { numRuns: 50_000 });
     } finally {

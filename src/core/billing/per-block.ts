@@ -10,6 +10,7 @@ import { cardRows, hasSource, tierResolutionPrices } from './card-keys.js';
 import { priceTimes } from './multiples.js';
 import { notOffered } from './not-offered.js';
 import { checkSourceLength, sourceLength, type SourcePricing } from './source-length.js';
+import { TierResolutionCells } from './tier-resolution-cells.js';
 
 /** What a per-block quote's `params` say: the cell, the blocks billed and the length they came from. */
 export interface BlockParams {
@@ -37,8 +38,8 @@ type BlockData = z.infer<typeof schema>;
 class BlockCard implements Card<'block', BlockParams>, SourcePricing {
   readonly kind = perBlock;
   readonly terms: Readonly<Record<string, string>>;
-  /** Keyed `${tier} ${resolution}`. */
-  readonly prices = new Map<string, Price>();
+  /** Each cell's price, and its line's description between the endpoint and the source length. */
+  private readonly cellsByKey = new TierResolutionCells<{ price: Price; describes: string }>();
   private readonly priced: Array<{ tier: Tier; resolution: string; price: Price }> = [];
 
   constructor(
@@ -51,7 +52,7 @@ class BlockCard implements Card<'block', BlockParams>, SourcePricing {
   }
 
   add(tier: Tier, resolution: string, blockPrice: Price): void {
-    this.prices.set(`${tier} ${resolution}`, blockPrice);
+    this.cellsByKey.set(tier, resolution, { price: blockPrice, describes: ` · ${resolution} · ${TIER_LABELS[tier]} · ${this.blockLength.text} s blocks of a ` });
     this.priced.push({ tier, resolution, price: blockPrice });
   }
 
@@ -59,19 +60,20 @@ class BlockCard implements Card<'block', BlockParams>, SourcePricing {
     const { endpoint } = context;
     const tier = tierOf(parsed);
     const resolution = parsed.resolution as string;
-    const blockPrice = this.prices.get(`${tier} ${resolution}`)
+    const cell = this.cellsByKey.get(tier, resolution)
       ?? notOffered(endpoint, context.provider, { tier: TIER_LABELS[tier], resolution });
+    const blockPrice = cell.price;
     const { seconds, from, field, warnings } = sourceLength(endpoint, this, parsed, context.options);
     checkSourceLength(endpoint, this, seconds, field);
     // Billed per started block: 25.0000000000000001 s is six 5 s blocks. At most
     // maxSourceSeconds / blockSeconds blocks, so the count is a small whole number.
-    const blocks = Number(ceilDivSeconds(seconds, this.blockLength));
+    const blocks = ceilDivSeconds(seconds, this.blockLength);
     const amount = priceTimes(blockPrice, blocks);
     const blockSeconds = this.blockLength.text;
     const sourceSeconds = seconds.text;
     return {
       line: {
-        description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · ${blockSeconds} s blocks of a ${sourceSeconds} s source`,
+        description: `${endpoint}${cell.describes}${sourceSeconds} s source`,
         quantity: String(blocks),
         unit: 'block',
         unitPrice: blockPrice.text,
@@ -93,12 +95,12 @@ class BlockCard implements Card<'block', BlockParams>, SourcePricing {
   rateCard(): RateCardView {
     const blockSeconds = new Decimal(this.blockLength.text);
     const maxSourceSeconds = new Decimal(this.maxSourceLength.text);
-    const blocks = Number(ceilDivSeconds(this.maxSourceLength, this.blockLength));
+    const blocks = ceilDivSeconds(this.maxSourceLength, this.blockLength);
     const bounds = Array.from({ length: blocks }, (_, index) => blockSeconds.times(index + 1));
     const perBlock = `per ${this.blockLength.text} s block`;
     const columns = [perBlock, ...bounds.map((bound) => `≤ ${formatDecimal(Decimal.min(bound, maxSourceSeconds))} s`)];
     const rows = cardRows(this.request, (tier, resolution) => {
-      const blockPrice = this.prices.get(`${tier} ${resolution}`);
+      const blockPrice = this.cellsByKey.get(tier, resolution)?.price;
       const prices: Record<string, string | null> = { [perBlock]: blockPrice?.text ?? null };
       bounds.forEach((_, index) => {
         prices[columns[index + 1]!] = blockPrice ? priceTimes(blockPrice, index + 1) : null;

@@ -9,6 +9,7 @@ import { cardRows, hasSource, tierResolutionPrices } from './card-keys.js';
 import { priceTimes } from './multiples.js';
 import { notOffered } from './not-offered.js';
 import { checkSourceLength, sourceLength, type SourcePricing } from './source-length.js';
+import { TierResolutionCells } from './tier-resolution-cells.js';
 
 /** What a per-second quote's `params` say: the cell, the started seconds billed and the length they came from. */
 export interface SecondParams {
@@ -39,7 +40,8 @@ const CARD_LENGTHS = ['5', '10'];
 class SecondCard implements Card<'second', SecondParams>, SourcePricing {
   readonly kind = perSecond;
   readonly terms: Readonly<Record<string, string>>;
-  private readonly prices = new Map<string, Price>();
+  /** Each cell's price, and its line's description between the endpoint and the source length. */
+  private readonly cellsByKey = new TierResolutionCells<{ price: Price; describes: string }>();
   private readonly priced: Array<{ tier: Tier; resolution: string; price: Price }> = [];
 
   constructor(readonly request: RequestModel, readonly maxSourceLength: Seconds) {
@@ -47,7 +49,7 @@ class SecondCard implements Card<'second', SecondParams>, SourcePricing {
   }
 
   add(tier: Tier, resolution: string, secondPrice: Price): void {
-    this.prices.set(`${tier} ${resolution}`, secondPrice);
+    this.cellsByKey.set(tier, resolution, { price: secondPrice, describes: ` · ${resolution} · ${TIER_LABELS[tier]} · started seconds of a ` });
     this.priced.push({ tier, resolution, price: secondPrice });
   }
 
@@ -55,17 +57,18 @@ class SecondCard implements Card<'second', SecondParams>, SourcePricing {
     const { endpoint } = context;
     const tier = tierOf(parsed);
     const resolution = parsed.resolution as string;
-    const secondPrice = this.prices.get(`${tier} ${resolution}`)
+    const cell = this.cellsByKey.get(tier, resolution)
       ?? notOffered(endpoint, context.provider, { tier: TIER_LABELS[tier], resolution });
+    const secondPrice = cell.price;
     const { seconds, from, field, warnings } = sourceLength(endpoint, this, parsed, context.options);
     checkSourceLength(endpoint, this, seconds, field);
     // Billed per started second: 7.2 s is 8 seconds, 5.0000001 s is 6. At most maxSourceSeconds of them.
-    const started = Number(ceilDivSeconds(seconds, ONE_SECOND));
+    const started = ceilDivSeconds(seconds, ONE_SECOND);
     const amount = priceTimes(secondPrice, started);
     const sourceSeconds = seconds.text;
     return {
       line: {
-        description: `${endpoint} · ${resolution} · ${TIER_LABELS[tier]} · started seconds of a ${sourceSeconds} s source`,
+        description: `${endpoint}${cell.describes}${sourceSeconds} s source`,
         quantity: String(started),
         unit: 'second',
         unitPrice: secondPrice.text,
@@ -87,10 +90,10 @@ class SecondCard implements Card<'second', SecondParams>, SourcePricing {
     const lengths = [...CARD_LENGTHS.map((text) => parseSeconds(text)!).filter((length) => compareSeconds(length, this.maxSourceLength) < 0), this.maxSourceLength];
     const columns = ['per second', ...lengths.map((length) => `${length.text} s`)];
     const rows = cardRows(this.request, (tier, resolution) => {
-      const secondPrice = this.prices.get(`${tier} ${resolution}`);
+      const secondPrice = this.cellsByKey.get(tier, resolution)?.price;
       const prices: Record<string, string | null> = { 'per second': secondPrice?.text ?? null };
       lengths.forEach((length, index) => {
-        prices[columns[index + 1]!] = secondPrice ? priceTimes(secondPrice, Number(ceilDivSeconds(length, ONE_SECOND))) : null;
+        prices[columns[index + 1]!] = secondPrice ? priceTimes(secondPrice, ceilDivSeconds(length, ONE_SECOND)) : null;
       });
       return prices;
     });

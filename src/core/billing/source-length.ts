@@ -4,7 +4,7 @@ import { InvalidRequestError } from '../errors/invalid-request-error.js';
 import { Decimal } from '../money.js';
 import type { CoreQuoteOptions } from '../quote-options.js';
 import type { QuoteWarning, SourceSecondsFrom } from '../quote-line.js';
-import { compareSeconds, parseSeconds, type Seconds } from '../seconds.js';
+import { compareSeconds, isZeroSeconds, parseSeconds, type Seconds } from '../seconds.js';
 import { durationsDisagreeWarning, longestDuration } from '../source-durations.js';
 
 /** What finding a source's length needs of a card billed by it (per block, per second). */
@@ -18,7 +18,8 @@ export interface SourcePricing {
 
 function sourceSecondsOption(value: string | Decimal): Seconds {
   // A Decimal (possibly from another copy of decimal.js) goes through its exact fixed-point text.
-  const text = Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : typeof value === 'string' ? value.trim() : undefined;
+  // The string first: Decimal.isDecimal is false for one, and it is what nearly every quote passes.
+  const text = typeof value === 'string' ? value.trim() : Decimal.isDecimal(value) ? new Decimal(value.toString()).toFixed() : undefined;
   const seconds = text === undefined ? undefined : parseSeconds(text);
   if (seconds) return seconds;
   throw new InvalidOptionError('sourceSeconds', `must be a non-negative decimal string like "22.5" (got ${typeof value === 'string' ? JSON.stringify(value) : typeof value})`);
@@ -99,7 +100,7 @@ function uncheckedLength(
 
 /** The measured length must be a real, accepted one: not empty, not over the card's maximum. */
 export function checkSourceLength(endpoint: string, pricing: SourcePricing, seconds: Seconds, field: string): void {
-  if (seconds.units === 0n) {
+  if (isZeroSeconds(seconds)) {
     throw new InvalidRequestError(endpoint, [{ path: [field], code: 'empty_source', message: 'the source video has no length' }]);
   }
   if (compareSeconds(seconds, pricing.maxSourceLength) > 0) {
