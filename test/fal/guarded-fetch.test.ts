@@ -118,6 +118,34 @@ describe('x-fal-disable-fallbacks: the model that runs is the model priced', () 
   });
 });
 
+describe('a guarded attempt is sent with its headers named in lower case', () => {
+  it('every name, past the kept lower-cased names too; of two spellings of one name the later value', async () => {
+    const fake = new FakeFal();
+    const sent: Record<string, string>[] = [];
+    const recording = ((input: string | URL | Request, init?: RequestInit) => {
+      if (init?.method === 'POST') sent.push({ ...(init.headers as Record<string, string>) });
+      return fake.fetch(input, init);
+    }) as typeof fetch;
+    // More distinct names than the guard keeps lower-cased (64), and one name spelled twice.
+    const extra: Record<string, string> = { 'X-Dup': 'first', 'x-dup': 'second' };
+    for (let index = 0; index < 80; index += 1) extra[`X-Trace-${index}`] = `T${index}`;
+    const guard = guardOf('100.00');
+    const fal = guard.wrap(createFalClient({
+      credentials: 'test', fetch: guardedFetch(guard, recording),
+      requestMiddleware: async (request) => ({ ...request, headers: { ...request.headers, ...extra } }),
+    }));
+    await fal.run(V2V, { input: HDR_1080 });
+    await fal.run(V2V, { input: HDR_1080 });
+    expect(sent).toHaveLength(2);
+    for (const headers of sent) {
+      expect(Object.keys(headers).every((name) => name === name.toLowerCase())).toBe(true);
+      expect(headers).toMatchObject({ authorization: 'Key test', accept: 'application/json', 'content-type': 'application/json', 'x-dup': 'second', 'x-fal-disable-fallbacks': 'true' });
+      for (let index = 0; index < 80; index += 1) expect(headers[`x-trace-${index}`]).toBe(`T${index}`);
+      expect(Object.keys(headers)).toHaveLength(4 + 1 + 80 + 1);
+    }
+  });
+});
+
 describe('a retry is a new reservation', () => {
   it('several attempts, each paid for or released by what fal answered', async () => {
     const fake = new FakeFal({ submitFailures: [429, 503] });
