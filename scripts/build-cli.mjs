@@ -1,7 +1,8 @@
 // Builds the `fal-budget` bin (package.json "bin"): run by `npm run build`, so by `npm install`.
 // 1. dist/cli.cjs: the whole CLI in one file, every dependency inlined, so starting it resolves
 //    no packages. It is written as the function expression the launcher runs (CommonJS's module
-//    wrapper), so the launcher compiles the file's text as it is instead of a 1 MB copy of it.
+//    wrapper), so the launcher compiles the file's text as it is instead of a 1 MB copy of it;
+//    run directly by node, it calls that function itself.
 // 2. dist/cli.mjs: the launcher (src/cli/launch.ts) that runs it from V8's code cache.
 // 3. dist/cli.cjs.cache: that cache, made by running one real quote once.
 import { spawnSync } from 'node:child_process';
@@ -82,7 +83,10 @@ await build({
   // CommonJS, because V8's code cache is for scripts; `import` conditions still pick each package's ESM build.
   format: 'cjs',
   legalComments: 'linked',
-  banner: { js: '(function (exports, require, module, __filename, __dirname) {' },
+  // The file is also shipped, and `node dist/cli.cjs ...` must run the CLI, not exit 0 having
+  // done nothing: under Node's CommonJS loader `module` exists and the wrapper is called at once;
+  // in the launcher's vm.Script (global scope, no `module`) the expression is the function.
+  banner: { js: '(function (run) { return typeof module === "undefined" ? run : run(exports, require, module, __filename, __dirname); })(function (exports, require, module, __filename, __dirname) {' },
   footer: { js: '})' },
   plugins: [startupPlugin],
   define: { FAL_BUDGET_VERSION: JSON.stringify(version), 'import.meta.url': 'undefined' },
