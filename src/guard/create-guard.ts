@@ -1,5 +1,6 @@
 import { decide } from '../core/budget/decide.js';
 import type { HoldDetails, Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
+import { plainHoldDetails } from '../core/budget/ledger-state.js';
 import { amountToNano, limitToNano } from '../core/budget/nano-usd.js';
 import {
   BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError, type RefusingBudget,
@@ -135,12 +136,12 @@ function detailsOf(endpoint: string, priced: Priced, applied: readonly AppliedBu
     details.pricingSha256 = pricing.sha256;
   }
   if (scope) {
-    // Frozen, as the shared ones are, so the ledger keeps them without a copy (see keptDetails).
-    details.scope = Object.freeze(scope);
-    return Object.freeze(details);
+    // Plain frozen data, as the shared ones are, so the ledger keeps them without a copy.
+    details.scope = scope;
+    return plainHoldDetails(details);
   }
   if (shared.size >= 1024) shared.clear();
-  shared.set(endpoint, Object.freeze(details));
+  shared.set(endpoint, plainHoldDetails(details));
   return details;
 }
 

@@ -129,18 +129,32 @@ function copyOfDetails(details: HoldDetails): Record<string, unknown> {
   return copy;
 }
 
+/** Details made as plain frozen data (by `plainHoldDetails`): a hold may keep them uncopied. */
+const PLAIN_DETAILS = new WeakSet<HoldDetails>();
+
 /**
- * The details as a hold keeps them: frozen, with a frozen scope, so the journal says what was
- * reserved even if the caller's object changes later (the file and Redis ledgers copy them out
- * when they write). The guard's are frozen already and are kept as they are, uncopied.
+ * Freezes details made of plain data fields (the guard's: strings, and a scope of strings) and
+ * marks them so the ledger keeps them without a copy. Only for objects the caller built itself:
+ * a frozen object can still have getters, so being frozen alone proves nothing.
+ */
+export function plainHoldDetails(details: HoldDetails): HoldDetails {
+  if (details.scope !== undefined) Object.freeze(details.scope);
+  PLAIN_DETAILS.add(Object.freeze(details));
+  return details;
+}
+
+/**
+ * The details as a hold keeps them: a frozen copy of their values (a scope copied too), so the
+ * journal, built from the record when it is read, says what was reserved even if the caller's
+ * object or its getters say something else later. The guard's, marked by plainHoldDetails, are
+ * kept as they are.
  */
 function keptDetails(details: HoldDetails): HoldDetails {
-  const { scope } = details;
-  const scopeKept = scope === undefined || typeof scope !== 'object' || scope === null || Object.isFrozen(scope);
-  if (scopeKept && Object.isFrozen(details)) return details;
+  if (PLAIN_DETAILS.has(details)) return details;
   const copy = copyOfDetails(details);
-  if (!scopeKept) copy.scope = Object.freeze({ ...scope });
-  return Object.freeze(copy);
+  const { scope } = copy;
+  if (typeof scope === 'object' && scope !== null) copy.scope = { ...scope };
+  return plainHoldDetails(copy);
 }
 
 /**
@@ -153,13 +167,14 @@ export function journalEntryOf(hold: HoldRecord): JournalEntry {
   // Only settled records reach here (state.journal, the memory journal): both fields are set.
   const at = hold.settledAt!;
   const outcome = hold.status as JournalEntry['outcome'];
-  if (hold.details === undefined && hold.requestId === undefined) return { at, outcome, holdId, amount: nanoToMoney(hold.amount), budgets: hold.keys };
+  // The budgets list is copied: it is the hold's own, and a reader may sort its entry in place.
+  if (hold.details === undefined && hold.requestId === undefined) return { at, outcome, holdId, amount: nanoToMoney(hold.amount), budgets: hold.keys.slice() };
   const entry = hold.details === undefined ? {} : copyOfDetails(hold.details);
   entry.at = at;
   entry.outcome = outcome;
   entry.holdId = holdId;
   entry.amount = nanoToMoney(hold.amount);
-  entry.budgets = hold.keys;
+  entry.budgets = hold.keys.slice();
   if (hold.requestId !== undefined) entry.requestId = hold.requestId;
   return entry as unknown as JournalEntry;
 }
