@@ -1,6 +1,6 @@
 import { decide } from '../core/budget/decide.js';
 import type { HoldDetails, Ledger, ReserveResult, SettleResult, Usage } from '../core/budget/ledger-types.js';
-import { plainHoldDetails } from '../core/budget/ledger-state.js';
+import { newHoldDetails, plainHoldDetails } from '../core/budget/ledger-state.js';
 import { amountToNano, limitToNano } from '../core/budget/nano-usd.js';
 import {
   BudgetExceededError, FalBudgetError, LedgerUnavailableError, UnknownEndpointError, type RefusingBudget,
@@ -130,7 +130,9 @@ function detailsOf(endpoint: string, priced: Priced, applied: readonly AppliedBu
     const last = shared.get(endpoint);
     if (last !== undefined && last.provider === provider && last.pricingVersion === pricing?.version && last.pricingSha256 === pricing?.sha256) return last;
   }
-  const details: { -readonly [Field in keyof HoldDetails]: HoldDetails[Field] } = { endpoint, provider };
+  const details = newHoldDetails();
+  details.endpoint = endpoint;
+  details.provider = provider;
   if (pricing) {
     details.pricingVersion = pricing.version;
     details.pricingSha256 = pricing.sha256;
