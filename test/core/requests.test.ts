@@ -17,6 +17,16 @@ function issuesOf(run: () => unknown) {
   }
   throw new Error('expected an InvalidRequestError');
 }
+/** The issues as they are, message included: plain copies, so an extra key fails the comparison. */
+function rawIssuesOf(run: () => unknown) {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    return (error as InvalidRequestError).issues.map((issue) => ({ ...issue }));
+  }
+  throw new Error('expected an InvalidRequestError');
+}
 const codes = (result: Quote) => result.warnings.map((warning) => warning.code);
 
 describe('fal video-to-video request model (seed 000)', () => {
@@ -137,6 +147,18 @@ describe('GMI edit request model (seed 003)', () => {
     expect(issuesOf(() => strictly({ ...base, prompt: 'x'.repeat(6001) }))).toEqual([{ path: 'prompt', code: 'custom' }]);
     expect(strictly({ ...base, prompt: 'x'.repeat(6000) }).total).toBe('2.16');
     expect(strictly({ ...base, prompt: '🎬'.repeat(6000) }).total).toBe('2.16');
+  });
+
+  it('a prompt out of range is reported with its length in characters, in the same words on every path', () => {
+    const cases: Array<[string, number]> = [['', 0], ['x'.repeat(6001), 6001], ['🎬'.repeat(6001), 6001], ['é'.repeat(7000), 7000]];
+    for (const [prompt, length] of cases) {
+      const message = `prompt must be 1-6000 characters (got ${length})`;
+      // More than once: the first parse is the plain schema's, later ones z.compile's (which hands a rejected input back to it).
+      for (let round = 0; round < 3; round += 1) {
+        expect(rawIssuesOf(() => strictly({ ...base, prompt }))).toStrictEqual([{ path: ['prompt'], code: 'custom', message }]);
+      }
+      expect(() => strictly({ ...base, prompt })).toThrow(`invalid request for luma-ray-3-2-edit: prompt: ${message}`);
+    }
   });
 
   it('model must be luma-ray-3-2-edit', () => {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { field } from './fields.js';
+import { field, withDefault } from './fields.js';
 
 // Fields every Luma Ray 3.2 endpoint in the seeds shares, each defined once with its options,
 // default and whether it sets the price. An endpoint's model picks the ones its page lists.
@@ -21,17 +21,17 @@ export const mediaUrl = (description: string) => field(z.string(), { description
 export const optionalMediaUrl = (description: string) => field(z.string().optional(), { description });
 
 export const resolution = (fallback: (typeof RAY_RESOLUTIONS)[number]) =>
-  field(z.enum(RAY_RESOLUTIONS).default(fallback), { description: 'output resolution', priced: true });
+  field(withDefault(z.enum(RAY_RESOLUTIONS), fallback), { description: 'output resolution', priced: true });
 
-export const clipDuration = () => field(z.enum(['5s', '10s']).default('5s'), { description: 'clip duration', priced: true });
+export const clipDuration = () => field(withDefault(z.enum(['5s', '10s']), '5s'), { description: 'clip duration', priced: true });
 
-export const hdr = () => field(z.boolean().default(false), { description: 'an HDR-encoded MP4 (needs HDR access and 720p or 1080p)', priced: true });
+export const hdr = () => field(withDefault(z.boolean(), false), { description: 'an HDR-encoded MP4 (needs HDR access and 720p or 1080p)', priced: true });
 
-export const exrExport = () => field(z.boolean().default(false), {
+export const exrExport = () => field(withDefault(z.boolean(), false), {
   description: 'also export an EXR file beside the MP4 (needs hdr)', priced: true, flag: 'exr',
 });
 
-export const aspectRatio = () => field(z.enum(ASPECT_RATIOS).default('16:9'), { description: 'aspect ratio of the generated video' });
+export const aspectRatio = () => field(withDefault(z.enum(ASPECT_RATIOS), '16:9'), { description: 'aspect ratio of the generated video' });
 
 export const editStrength = () => field(z.enum(EDIT_STRENGTHS).optional(), {
   description: "how closely the edit preserves the source: 'adhere_*' closest, 'flex_*' balanced, 'reimagine_*' furthest",

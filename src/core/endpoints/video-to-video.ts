@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
-import { field } from './fields.js';
+import { field, withDefault } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
 import { hdrIssues } from './luma-ray-rules.js';
 import { NONE, type RequestModelDefinition } from './request-model.js';
@@ -12,7 +12,7 @@ const controls = () => ({
   resolution: resolution('540p'),
   duration: clipDuration(),
   edit_strength: editStrength(),
-  auto_controls: field(z.boolean().default(false), { description: 'let the model derive the edit conditioning from the source (not with edit_strength)' }),
+  auto_controls: field(withDefault(z.boolean(), false), { description: 'let the model derive the edit conditioning from the source (not with edit_strength)' }),
   hdr: hdr(),
   exr_export: exrExport(),
 });
