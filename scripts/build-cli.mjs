@@ -3,7 +3,7 @@
 //    no packages. It is written as the function expression the launcher runs (CommonJS's module
 //    wrapper), so the launcher compiles the file's text as it is instead of a 1 MB copy of it;
 //    run directly by node, it calls that function itself.
-// 2. dist/cli.mjs: the launcher (src/cli/launch.ts) that runs it from V8's code cache.
+// 2. dist/launcher.cjs: the launcher (src/cli/launch.ts, CommonJS) that runs it from V8's code cache.
 // 3. dist/cli.cjs.cache: that cache, made by running one real quote once.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
@@ -94,22 +94,22 @@ await build({
 await build({
   ...common,
   entryPoints: [join(root, 'src/cli/launch.ts')],
-  outfile: join(root, 'dist/cli.mjs'),
-  format: 'esm',
+  outfile: join(root, 'dist/launcher.cjs'),
+  format: 'cjs',
   banner: { js: '#!/usr/bin/env node' },
 });
 
-chmodSync(join(root, 'dist/cli.mjs'), 0o755);
+chmodSync(join(root, 'dist/launcher.cjs'), 0o755);
 
 // The launcher reads the bundle as latin1, which is its text only while every byte is ASCII
 // (esbuild escapes the rest, as its default charset).
 const nonAscii = readFileSync(join(root, 'dist/cli.cjs')).findIndex((byte) => byte > 0x7f);
 if (nonAscii !== -1) throw new Error(`dist/cli.cjs has a non-ASCII byte at ${nonAscii}: the launcher reads it as latin1`);
 
-const warm = spawnSync(process.execPath, [join(root, 'dist/cli.mjs'), 'quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '1080p', '--hdr', '--at', '2026-11-24'], {
+const warm = spawnSync(process.execPath, [join(root, 'dist/launcher.cjs'), 'quote', 'luma/agent/ray/v3.2/video-to-video', '--resolution', '1080p', '--hdr', '--at', '2026-11-24'], {
   env: { ...process.env, FAL_BUDGET_BUILD_CODE_CACHE: cache, NO_COLOR: '1' },
   encoding: 'utf8',
 });
 if (warm.status !== 0) {
-  throw new Error(`dist/cli.mjs failed its build-time run (exit ${warm.status}):\n${warm.stderr}`);
+  throw new Error(`dist/launcher.cjs failed its build-time run (exit ${warm.status}):\n${warm.stderr}`);
 }

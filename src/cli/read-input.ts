@@ -1,4 +1,6 @@
-import { open, readFile } from 'node:fs/promises';
+// node:fs's `promises`, read when a file is: loading node:fs/promises at start-up also loads
+// Node's readline and streams, which a quote from flags never uses.
+import { promises as fs } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { CliError } from './cli-error.js';
 
@@ -18,7 +20,7 @@ export async function readInputText(path: string, flag: string, stdin: Stdin): P
     return text;
   }
   try {
-    return await readFile(path, 'utf8');
+    return await fs.readFile(path, 'utf8');
   } catch (error) {
     throw new CliError('unreadable_input', `${flag} ${path}: cannot read (${reason(error)})`, { cause: error });
   }
@@ -32,7 +34,7 @@ export async function openInputStream<S>(path: string, label: string, stdin: S):
   if (path === '-') return stdin;
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await fs.open(path, 'r');
     if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
   } catch (error) {
     await handle?.close();
@@ -43,7 +45,7 @@ export async function openInputStream<S>(path: string, label: string, stdin: S):
 
 export async function readInputBytes(path: string, flag: string): Promise<Uint8Array> {
   try {
-    return await readFile(path);
+    return await fs.readFile(path);
   } catch (error) {
     throw new CliError('unreadable_input', `${flag} ${path}: cannot read (${reason(error)})`, { cause: error });
   }

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
-export const CLI = join(ROOT, 'dist', 'cli.mjs');
+export const CLI = join(ROOT, 'dist', 'launcher.cjs');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 /** The instant every golden output is priced at, so output never depends on the clock. */
 export const AT = '2026-11-24';
@@ -67,7 +67,7 @@ export interface RunOptions {
   readonly cwd?: string;
 }
 
-/** Runs `node dist/cli.mjs ...args` with stdout and stderr piped (so no TTY, no colour). */
+/** Runs `node dist/launcher.cjs ...args` with stdout and stderr piped (so no TTY, no colour). */
 export function runCli(args: readonly string[], options: RunOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string> = {};
