@@ -1,7 +1,8 @@
 import Table from 'cli-table3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { LongTable, type Align } from '../../src/cli/render/long-table.js';
+import type { Align } from '../../src/cli/render/box-table.js';
+import { LongTable } from '../../src/cli/render/long-table.js';
 
 /** What cli-table3 draws for the same table, in the compact style the CLI's other tables use. */
 function cliTable3(head: string[], align: Align[], rows: string[][]): string {

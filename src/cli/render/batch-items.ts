@@ -1,5 +1,6 @@
 import type { BatchReportItem } from '../report.js';
-import { LongTable, type Align } from './long-table.js';
+import type { Align } from './box-table.js';
+import { LongTable } from './long-table.js';
 import { dollars, itemQuantityText } from './text.js';
 
 const HEAD = ['Line', 'ID', 'Item', 'Quantity', 'Amount'];

@@ -1,8 +1,8 @@
+import { boxRow, boxRule, type Align } from './box-table.js';
 import { displayWidth } from './display-width.js';
 import { markdownCell } from './markdown-cell.js';
 import { visible } from './visible-text.js';
 
-export type Align = 'left' | 'right';
 
 /** Cell and row separators inside the stored text: visible() leaves neither in a cell. */
 const CELL = '\u0000';
@@ -84,32 +84,18 @@ export class LongTable {
     }
   }
 
-  private boxLine(cells: readonly string[]): string {
-    let line = '│';
-    for (let index = 0; index < this.widths.length; index += 1) {
-      const text = cells[index] ?? '';
-      const gap = ' '.repeat(this.widths[index]! - displayWidth(text));
-      line += this.align[index] === 'right' ? ` ${gap}${text} │` : ` ${text}${gap} │`;
-    }
-    return line;
-  }
-
-  private rule(left: string, middle: string, right: string): string {
-    return `${left}${this.widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
-  }
-
   /** The box table, each piece ending in a newline. */
   *box(): Generator<string> {
-    let out = `${this.rule('┌', '┬', '┐')}\n${this.boxLine(this.head)}\n`;
-    if (this.count > 0) out += `${this.rule('├', '┼', '┤')}\n`;
+    let out = `${boxRule(this.widths, '┌', '┬', '┐')}\n${boxRow(this.head, this.widths, this.align, displayWidth)}\n`;
+    if (this.count > 0) out += `${boxRule(this.widths, '├', '┼', '┤')}\n`;
     for (const cells of this.storedRows()) {
-      out += `${this.boxLine(cells)}\n`;
+      out += `${boxRow(cells, this.widths, this.align, displayWidth)}\n`;
       if (out.length >= PIECE) {
         yield out;
         out = '';
       }
     }
-    yield `${out}${this.rule('└', '┴', '┘')}\n`;
+    yield `${out}${boxRule(this.widths, '└', '┴', '┘')}\n`;
   }
 
   /** The GFM table, each piece ending in a newline. */

@@ -4,6 +4,7 @@ import type {
   BatchReport, DiffReport, PricesReport, QuoteReport, RateCard, Report, ValidateReport, VersionsReport,
 } from '../report.js';
 import { BatchItemRows } from './batch-items.js';
+import { boxTable } from './box-table.js';
 import { colours, type Colours } from './colour.js';
 import { budgetMet, budgetText, dollars, ERRORS_SHOWN, groupThousands, plural, pricingText, quantityText, totalLabel } from './text.js';
 import { visibleView } from './visible-text.js';
@@ -33,12 +34,9 @@ const right = (content: string): Cell => ({ content, hAlign: 'right' });
 function quoteTable(report: QuoteReport, c: Colours): string {
   const { quote, budget } = report;
   const out: string[] = [c.bold(`${quote.endpoint} (${quote.provider})`)];
-  const lines = table(['Line item', 'Unit price', 'Quantity', 'Amount'], ['left', 'right', 'right', 'right']);
-  for (const line of quote.lines) {
-    lines.push([line.description, `${dollars(line.unitPrice)} / ${line.unit}`, quantityText(line), dollars(line.amount)]);
-  }
-  lines.push([c.bold(totalLabel(quote.upperBound, quote.currency)), '', '', c.bold(dollars(quote.total))]);
-  out.push(lines.toString());
+  const rows = quote.lines.map((line) => [line.description, `${dollars(line.unitPrice)} / ${line.unit}`, quantityText(line), dollars(line.amount)]);
+  rows.push([c.bold(totalLabel(quote.upperBound, quote.currency)), '', '', c.bold(dollars(quote.total))]);
+  out.push(boxTable(['Line item', 'Unit price', 'Quantity', 'Amount'], ['left', 'right', 'right', 'right'], rows));
   out.push(`Pricing: ${pricingText(quote.pricing)}`);
   out.push(`sha256:  ${quote.pricing.sha256}`);
   if (budget) out.push(`Budget:  ${budget.within ? c.green(budgetText(budget)) : c.red(budgetText(budget))}`);
