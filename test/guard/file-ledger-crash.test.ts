@@ -1,22 +1,16 @@
 import { appendFileSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
 import { FileLedgerLog } from '../../src/guard/ledgers/file-ledger-log.js';
 import { JournalFiles } from '../../src/guard/ledgers/file-ledger-journal.js';
 import { encodeRecord, serializeSnapshot } from '../../src/guard/ledgers/ledger-file-format.js';
 import { LedgerUnavailableError } from '../../src/index.js';
 import { fileLedger } from '../../src/node.js';
 import { ledgerPath } from './support/file-ledger-processes.js';
+import { journalOf } from '../support/journal.js';
 
 const NOW = 1_800_000_000_000;
 const hold = (holdId: string, amount: string, limit = '10.00') => ({ holdId, amount, budgets: [{ key: 'g', limit }], expiresAt: NOW + 60_000, now: NOW });
-
-async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 /** A ledger with three settled holds and one open one, closed; returns its path. */
 async function settledLedger(options: { compactAfterBytes?: number } = {}): Promise<string> {

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, expect, it } from 'vitest';
-import type { BudgetKey, JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
+import type { BudgetKey, Ledger } from '../../src/core/budget/ledger-types.js';
 import { fileLedger } from '../../src/guard/ledgers/file-ledger.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
+import { journalOf } from '../support/journal.js';
 
 /**
  * Differential test: any sequence of operations, applied to the memory ledger (the reference,
@@ -96,12 +97,6 @@ async function apply(ledger: Ledger, current: Exclude<Step, { op: 'reopen' | 'ad
     // Both must refuse the same bad input the same way.
     return { threw: (error as { code?: string }).code };
   }
-}
-
-async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
 }
 
 const directories: string[] = [];

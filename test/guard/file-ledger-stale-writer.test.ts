@@ -1,8 +1,9 @@
 import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
+import type { Ledger } from '../../src/core/budget/ledger-types.js';
 import { fileLedger } from '../../src/node.js';
 import { finished, ledgerPath, stopped, worker } from './support/file-ledger-processes.js';
+import { journalOf } from '../support/journal.js';
 
 /**
  * A writer whose lock is taken from it between reading the file and changing it (paused past
@@ -13,12 +14,6 @@ import { finished, ledgerPath, stopped, worker } from './support/file-ledger-pro
 const NOW = 1_800_000_000_000; // the worker's clock
 const budgets = [{ key: 'g', limit: '10.00' }];
 const reserve = (ledger: Ledger, holdId: string, amount: string) => ledger.reserve({ holdId, amount, budgets, expiresAt: NOW + 3_600_000, now: NOW });
-
-async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 describe('a writer whose lock was taken over while it was paused', () => {
   it('after torn bytes in the log: the acknowledged record of the writer that took over stays; the late one is refused', async () => {

@@ -1,23 +1,17 @@
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry, Ledger } from '../../src/core/budget/ledger-types.js';
 import { Decimal } from '../../src/core/money.js';
 import { InvalidOptionError, LedgerUnavailableError } from '../../src/index.js';
 import { fileLedger } from '../../src/node.js';
 import { finished, killed, ledgerPath, printed, worker } from './support/file-ledger-processes.js';
+import { journalOf } from '../support/journal.js';
 
 const NOW = 1_800_000_000_000;
 const DAY = 24 * 60 * 60 * 1000;
 
 const hold = (holdId: string, amount: string, limit = '10.00', now = NOW) =>
   ({ holdId, amount, budgets: [{ key: 'g', limit }], expiresAt: now + 60_000, now });
-
-async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 describe('file ledger', () => {
   it('survives a restart: a new instance reads what the last one wrote; the file is 0600 and nothing else is left', async () => {

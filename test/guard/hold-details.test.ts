@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { HoldDetails, Ledger, ReserveRequest } from '../../src/core/budget/ledger-types.js';
-import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { createBudgetGuard } from '../../src/index.js';
+import { journalOf } from '../support/journal.js';
 
 /*
  * The guard hands the ledger the details of each hold (what the journal says it paid for). A call
@@ -18,12 +18,6 @@ function recordingLedger(): { ledger: Ledger; asked: ReserveRequest[] } {
   const inner = memoryLedger();
   const asked: ReserveRequest[] = [];
   return { asked, ledger: { ...inner, reserve: (request) => (asked.push(request), inner.reserve(request)) } };
-}
-
-async function journalOf(ledger: Ledger): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
 }
 
 describe('the details of a hold', () => {

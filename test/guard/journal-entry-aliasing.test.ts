@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
+import { journalOf } from '../support/journal.js';
 
 /*
  * A journal entry read from the memory ledger must not share its `budgets` array with the hold
@@ -10,12 +10,6 @@ import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
  */
 
 const budgets = [{ key: 'user:bob', limit: '100.00' }, { key: 'global', limit: '100.00' }];
-
-async function journalOf(ledger: ReturnType<typeof memoryLedger>): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 describe('a journal entry a reader was given', () => {
   it('changing its budgets list does not change what the journal says next time', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { HoldDetails, JournalEntry } from '../../src/core/budget/ledger-types.js';
+import type { HoldDetails } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
+import { journalOf } from '../support/journal.js';
 
 /*
  * The memory ledger keeps a settled hold's record and builds its journal entry each time the
@@ -11,12 +12,6 @@ import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
  */
 
 const budgets = [{ key: 'global', limit: '100.00' }];
-
-async function journalOf(ledger: ReturnType<typeof memoryLedger>): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 describe('a settled hold whose caller gave frozen details with accessors', () => {
   it('reads the same journal entry every time', async () => {

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   commitHold, drainJournal, emptyLedgerState, linkOfRequest, linkRequest, pruneLedger, releaseHold, reserveHold,
 } from '../../src/core/budget/ledger-state.js';
-import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
+import { journalOf } from '../support/journal.js';
 
 /*
  * The memory ledger keeps a settled hold's record as its journal entry (read out when the journal
@@ -13,12 +13,6 @@ import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
  */
 
 const budgets = [{ key: 'global', limit: '100000.00' }];
-
-async function journalOf(ledger: ReturnType<typeof memoryLedger>): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal()) entries.push(entry);
-  return entries;
-}
 
 describe('a settled hold as its journal entry', () => {
   it('a request linked after the hold settled is not written into the entry after the fact', async () => {

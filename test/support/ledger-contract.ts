@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { BudgetKey, HoldDetails, JournalEntry, JournalQuery, Ledger, ReserveRequest } from '../../src/core/budget/ledger-types.js';
+import type { BudgetKey, HoldDetails, JournalQuery, Ledger, ReserveRequest } from '../../src/core/budget/ledger-types.js';
+import { journalOf } from './journal.js';
 
 /**
  * The ledger contract, as tests any ledger must pass: the budget rule of src/core/budget/decide.ts
@@ -29,11 +30,6 @@ export function describeLedgerContract(name: string, makeLedger: () => Ledger | 
       return details === undefined ? { holdId, amount, budgets, now, expiresAt } : { holdId, amount, budgets, now, expiresAt, details };
     }
 
-    async function journalOf(l: Ledger, query?: JournalQuery): Promise<JournalEntry[]> {
-      const entries: JournalEntry[] = [];
-      for await (const entry of l.journal(query)) entries.push(entry);
-      return entries;
-    }
 
     it('reserves a hold that fits and reports it as reserved, not spent', async () => {
       const l = await ledger();
