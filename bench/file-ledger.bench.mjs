@@ -10,7 +10,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileLedgerLog } from '../dist/guard/ledgers/file-ledger-log.js';
 import { JournalFiles } from '../dist/guard/ledgers/file-ledger-journal.js';
-import { fileLedger } from '../dist/index.js';
+import { fileLedger } from '../dist/node.js';
 
 const NOW = 1_800_000_000_000;
 const HOLDS = [0, 10, 1_000, 100_000];

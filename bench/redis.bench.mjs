@@ -10,7 +10,8 @@ import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { createBudgetGuard, redisLedger } from '../dist/index.js';
+import { createBudgetGuard } from '../dist/index.js';
+import { redisLedger } from '../dist/node.js';
 
 const CALLS = 12_000;
 const SCALING_CALLS = 3_000;
