@@ -7,6 +7,7 @@ import { type JournalEntry } from '../../src/index.js';
 import { fileLedger } from '../../src/node.js';
 import { ensureBuilt, failureLine, runCli, type CliResult } from './support/cli.js';
 import { fillLedger, T2V } from './support/ledger-fill.js';
+import { journalOf as journalOfLedger } from '../support/journal.js';
 
 const root = mkdtempSync(join(tmpdir(), 'fal-budget-cli-ledger-'));
 const LEDGER = join(root, 'ledger.json');
@@ -27,10 +28,8 @@ function unavailableLine(result: CliResult): string {
   return result.stderr.trimEnd();
 }
 
-async function journalOf(path: string): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of fileLedger({ path, readOnly: true }).journal()) entries.push(entry);
-  return entries;
+function journalOf(path: string): Promise<JournalEntry[]> {
+  return journalOfLedger(fileLedger({ path, readOnly: true }));
 }
 
 describe('ledger status on a file ledger', () => {

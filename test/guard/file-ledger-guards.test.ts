@@ -4,6 +4,7 @@ import type { JournalEntry } from '../../src/core/budget/ledger-types.js';
 import { createBudgetGuard } from '../../src/index.js';
 import { fileLedger } from '../../src/node.js';
 import { FakeFal } from '../fal/support/fake-fal.js';
+import { journalOf as journalOfLedger } from '../support/journal.js';
 import { finished, ledgerPath, worker } from './support/file-ledger-processes.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
@@ -30,10 +31,8 @@ describe('file ledger: a hold settles from the other process', () => {
     return requestId;
   }
 
-  async function journalOf(path: string): Promise<JournalEntry[]> {
-    const entries: JournalEntry[] = [];
-    for await (const entry of fileLedger({ path, readOnly: true }).journal()) entries.push(entry);
-    return entries;
+  function journalOf(path: string): Promise<JournalEntry[]> {
+    return journalOfLedger(fileLedger({ path, readOnly: true }));
   }
 
   const status = (path: string) => createBudgetGuard({ limit: '100.00', ledger: fileLedger({ path }), onWarning: () => {} }).status();

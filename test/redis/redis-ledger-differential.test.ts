@@ -4,6 +4,7 @@ import { expect, it } from 'vitest';
 import type { BudgetKey, HoldDetails, JournalEntry, JournalQuery, Ledger, Settlement } from '../../src/core/budget/ledger-types.js';
 import { memoryLedger } from '../../src/guard/ledgers/memory-ledger.js';
 import { redisLedger } from '../../src/guard/ledgers/redis-ledger.js';
+import { journalOf as journalOfLedger } from '../support/journal.js';
 import { describeWithRedis, useRedisServer, uniquePrefix } from './support/redis-server.js';
 
 /**
@@ -118,9 +119,7 @@ function canonical(entries: JournalEntry[]): JournalEntry[] {
 }
 
 async function journalOf(ledger: Ledger, query?: JournalQuery): Promise<JournalEntry[]> {
-  const entries: JournalEntry[] = [];
-  for await (const entry of ledger.journal(query)) entries.push(entry);
-  return canonical(entries);
+  return canonical(await journalOfLedger(ledger, query));
 }
 
 const query: fc.Arbitrary<JournalQuery> = fc.record(
