@@ -6,7 +6,6 @@
 // Built as CommonJS (scripts/build-cli.mjs), so `require` and `__dirname` are CommonJS's own: a
 // bin that is an ES module makes Node load its ES module loader first, 3 ms of a 50 ms start
 // (`node empty.mjs` against `node empty.cjs`, measured 2026-12-04) that a quote never uses.
-// Built-ins through require: they are all Node loads.
 /* eslint-disable @typescript-eslint/no-require-imports -- see above: this file is CommonJS */
 const { readFileSync, writeFileSync } = require('node:fs') as typeof import('node:fs');
 const { join } = require('node:path') as typeof import('node:path');

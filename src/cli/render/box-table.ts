@@ -17,7 +17,10 @@ export function boxRule(widths: readonly number[], left: string, middle: string,
   return `${left}${widths.map((width) => '─'.repeat(width + 2)).join(middle)}${right}`;
 }
 
-/** One row of the compact box look, each cell padded to its column's width. */
+/**
+ * One row of the compact box look, each cell padded to its column's width. LongTable passes
+ * displayWidth: its cells were made visible() and hold no colour, and it draws a million rows.
+ */
 export function boxRow(cells: readonly string[], widths: readonly number[], align: readonly Align[], width = screenWidth): string {
   let line = '│';
   for (let index = 0; index < widths.length; index += 1) {

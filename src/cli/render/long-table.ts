@@ -3,7 +3,6 @@ import { displayWidth } from './display-width.js';
 import { markdownCell } from './markdown-cell.js';
 import { visible } from './visible-text.js';
 
-
 /** Cell and row separators inside the stored text: visible() leaves neither in a cell. */
 const CELL = '\u0000';
 const ROW = '\n';
