@@ -19,8 +19,9 @@ const resolveFromRoot = createRequire(join(root, 'package.json')).resolve;
 /**
  * Three substitutions that only make start-up cheaper; none changes a result (the CLI tests run
  * this bundle and check hashes and MP4 lengths):
- * - zod's 40 translated error locales (260 KB of the bundle): the library only uses English,
- *   which zod configures itself, so `locales` keeps only `en`.
+ * - zod's 40 translated error locales (260 KB of the bundle), which zod/mini's `locales` export
+ *   would bring: the library only uses English (src/core/english-messages.ts imports that one
+ *   file), so `locales` keeps only `en`.
  * - mp4box (180 KB) is loaded on first use: only --source and inline source_data read an MP4.
  * - @noble/hashes' portable sha256 becomes Node's native one (the same digest), loaded on first
  *   use: only tables of your own (--pricing) are hashed at run time; the bundled ones were hashed

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParseInEnglish } from '../core/english-messages.js';
 import { formatJsonPath } from '../core/errors/index.js';
 import { Decimal, formatMoney, isDecimalString, parseDecimal } from '../core/money.js';
 import { CliError } from './cli-error.js';
@@ -20,28 +21,28 @@ import { readInputText } from './read-input.js';
  */
 
 /** Money in a saved result: a decimal string, as every fal-budget output writes it. */
-const money = z.string().refine(isDecimalString, { message: 'expected an amount as a decimal string like "8.64"' });
-const count = z.number().int().min(1);
-const jobs = z.number().int().min(0);
+const money = z.string().check(z.refine(isDecimalString, { message: 'expected an amount as a decimal string like "8.64"' }));
+const count = z.number().check(z.int(), z.gte(1));
+const jobs = z.number().check(z.int(), z.gte(0));
 
 /** Only what a comparison reads is checked; every other field of the saved document is ignored. */
 const SavedPlan = z.object({
   currency: z.literal('USD'),
   total: money,
-  itemsOmitted: z.literal(0, { message: 'the saved result lists only some priced lines (it was saved with --items): save it with --json alone, which lists them all' }).optional(),
+  itemsOmitted: z.optional(z.literal(0, { message: 'the saved result lists only some priced lines (it was saved with --items): save it with --json alone, which lists them all' })),
   items: z.array(z.object({
-    line: z.number().int().min(1),
-    id: z.union([z.string(), z.number()]).optional(),
-    endpoint: z.string().optional(),
-    provider: z.string().optional(),
+    line: z.number().check(z.int(), z.gte(1)),
+    id: z.optional(z.union([z.string(), z.number()])),
+    endpoint: z.optional(z.string()),
+    provider: z.optional(z.string()),
     // Results saved before `count` existed are one job a line.
-    count: count.optional(),
+    count: z.optional(count),
     total: money,
     // One job's lines: when present, the item's total must be count times their sum.
-    lines: z.array(z.object({ amount: money })).optional(),
+    lines: z.optional(z.array(z.object({ amount: money }))),
   })),
-  subtotals: z.array(z.object({ endpoint: z.string(), provider: z.string(), count: jobs, total: money })).optional(),
-  counts: z.object({ quoted: jobs, jobs }).optional(),
+  subtotals: z.optional(z.array(z.object({ endpoint: z.string(), provider: z.string(), count: jobs, total: money }))),
+  counts: z.optional(z.object({ quoted: jobs, jobs })),
 });
 
 type SavedPlanData = z.infer<typeof SavedPlan>;
@@ -152,7 +153,7 @@ async function readSavedPlan(path: string, stdin: AsyncIterable<Buffer | string>
   } catch (error) {
     throw new CliError('malformed_input', `--compare-to ${path}: not valid JSON (${(error as Error).message}); save a result with fal-budget batch <plan> --json > ${path}`, { cause: error });
   }
-  const parsed = SavedPlan.safeParse(value);
+  const parsed = safeParseInEnglish(SavedPlan, value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new CliError('malformed_input', `--compare-to ${path}: ${formatJsonPath(issue.path as (string | number)[])}: ${issue.message} (expected a saved fal-budget batch --json result)`);

@@ -1,6 +1,7 @@
 import { realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { safeParseInEnglish } from '../core/english-messages.js';
 import { parseDecimal } from '../core/money.js';
 import { readRegularFile } from '../tables/read-regular-file.js';
 import { CliError } from './cli-error.js';
@@ -29,11 +30,12 @@ export class ConfigFileError extends CliError {
  */
 const buildConfigSchema = () => z.strictObject({
   /** Also load the tables in this directory (or file), relative to the config file. */
-  pricing: z.string({ error: 'expected a directory or file path as a string' }).min(1).optional(),
+  pricing: z.optional(z.string({ error: 'expected a directory or file path as a string' }).check(z.minLength(1))),
   /** The provider for quote, prices and describe when --provider is not given. */
-  provider: z.string({ error: 'expected a provider name as a string, e.g. "fal"' }).min(1).optional(),
+  provider: z.optional(z.string({ error: 'expected a provider name as a string, e.g. "fal"' }).check(z.minLength(1))),
   /** The --max of quote and batch: a decimal string, as every amount is (never a JSON number). */
-  max: z.string({ error: 'expected an amount in USD as a decimal string like "25", not a JSON number or other value' }).refine((text) => parseDecimal(text.trim()) !== undefined, 'expected an amount in USD as a decimal string like "25" or "12.50"').optional(),
+  max: z.optional(z.string({ error: 'expected an amount in USD as a decimal string like "25", not a JSON number or other value' })
+    .check(z.refine((text) => parseDecimal(text.trim()) !== undefined, 'expected an amount in USD as a decimal string like "25" or "12.50"'))),
 });
 let configSchema: ReturnType<typeof buildConfigSchema> | undefined;
 
@@ -123,7 +125,7 @@ function packageSettings(file: string, text: string): unknown {
 
 function validated(file: string, settings: unknown, keyPrefix: string): Config {
   const schema = (configSchema ??= buildConfigSchema());
-  const result = schema.safeParse(settings);
+  const result = safeParseInEnglish(schema, settings);
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const key = issue.code === 'unrecognized_keys' ? issue.keys[0]! : issue.path.map(String).join('.');

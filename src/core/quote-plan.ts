@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import { billingKind, type Card } from './billing/index.js';
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import type { EndpointPricing } from './pricing/pricing-table.js';
@@ -36,7 +36,7 @@ export interface QuotePlan {
   /** The `source_seconds_ignored` warning's text, for a kind that is not billed by its source. */
   readonly sourceIgnoredMessage: string | undefined;
   /** The schema that parses a request in `mode`. */
-  schema(mode: ValidationMode): z.ZodType<Record<string, unknown>>;
+  schema(mode: ValidationMode): z.ZodMiniType<Record<string, unknown>>;
 }
 
 /** The fields the schema reads (the priced ones and the ignored ones, which it still type-checks). */
@@ -46,7 +46,7 @@ function fieldsOf(model: RequestModel) {
   return { known, readList, readSet: new Set(readList) };
 }
 
-type RequestSchema = z.ZodType<Record<string, unknown>>;
+type RequestSchema = z.ZodMiniType<Record<string, unknown>>;
 
 /**
  * The schema a mode's compiled-path quotes parse with: `model.compiled`, read until it gives the

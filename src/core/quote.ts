@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { RequestModel, ValidationMode } from './endpoints/index.js';
 import { TIER_LABELS, tierOf } from './endpoints/index.js';
 import {

@@ -1,21 +1,12 @@
-import { build, type Metafile } from 'esbuild';
-import { join } from 'node:path';
-import { runInNewContext } from 'node:vm';
+import type { Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
+import { bundle, runBundled } from '../support/bundle.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-/** The root's budget (issue 12): quote + guard + memory ledger, minified. Raise it only on purpose. */
-const BUDGET_BYTES = 250 * 1024;
-
-/** Bundles `contents` (imports relative to the repo root) as a bare runtime would get it: no Node built-ins. */
-async function bundle(contents: string, format: 'esm' | 'iife' = 'esm') {
-  // platform 'neutral' resolves no Node built-in: any node:* import reachable from the entry fails the build.
-  const result = await build({
-    stdin: { contents, resolveDir: ROOT, loader: 'ts' }, bundle: true, minify: true, platform: 'neutral', format,
-    mainFields: ['module', 'main'], conditions: ['import'], globalName: 'falBudget', write: false, metafile: true, logLevel: 'silent',
-  });
-  return { code: result.outputFiles[0]!.text, bytes: result.outputFiles[0]!.contents.length, metafile: result.metafile };
-}
+/**
+ * The root's budget for quote + guard + memory ledger, minified. Issue 12's target is 250 KB; the
+ * budget sits close above today's 212.8 KB, so that growth is a decision: raise it only on purpose.
+ */
+const BUDGET_BYTES = 220_000;
 
 /** The files with code in the output (metafile.inputs also lists what tree-shaking dropped). */
 function shipped(metafile: Metafile): string[] {
@@ -33,11 +24,7 @@ function packagesIn(metafile: Metafile): string[] {
 
 describe('the root (fal-budget) runs in any runtime', () => {
   it('bundles with no node:* import, and quotes and guards in a bare context with no filesystem', async () => {
-    const { code } = await bundle("export * from './src/index.ts';", 'iife');
-    // A bare context: no require, process, Buffer or fs; only what a browser or edge runtime has.
-    const context: Record<string, unknown> = { TextEncoder, URL, atob, console, crypto: globalThis.crypto };
-    runInNewContext(`${code}\nthis.falBudget = falBudget;`, context);
-    const library = context.falBudget as typeof import('../../src/index.js');
+    const library = await runBundled<typeof import('../../src/index.js')>("export * from './src/index.ts';");
     const quoted = library.quote('luma/agent/ray/v3.2/video-to-video', { resolution: '1080p', hdr: true }, { at: '2026-11-24T00:00:00Z' });
     expect(quoted.total).toBe('4.32');
     expect(quoted.pricing.sha256).toBe('8baf36fbbb4c5e1a130f803e3c9c04ea75697c271691ed74ef149ccbd8fec04d');
@@ -60,11 +47,13 @@ describe('the root (fal-budget) runs in any runtime', () => {
 });
 
 describe('the root bundle stays small', () => {
-  it(`quote + guard + memory ledger minify to at most ${BUDGET_BYTES / 1024} KB, with zod's English messages only and no mp4box`, async () => {
+  it(`quote + guard + memory ledger minify to at most ${BUDGET_BYTES.toLocaleString('en-US')} bytes: zod/mini with its English messages only, no mp4box`, async () => {
     const { bytes, metafile } = await bundle("export { quote, createBudgetGuard, memoryLedger } from './src/index.ts';");
     const inputs = shipped(metafile);
-    // `import { z } from 'zod'` keeps every locale in esbuild's output; `import * as z` shakes them.
+    // zod/mini's `locales` export names all 40; only the English file, imported by itself, may ship.
     expect(inputs.filter((input) => /zod\/v4\/locales\/(?!en\.js)/.test(input))).toEqual([]);
+    // `zod`'s schemas carry every method, so every schema kind and the JSON Schema processors: zod/mini's do not.
+    expect(inputs.filter((input) => input.includes('zod/v4/classic/'))).toEqual([]);
     // The runtime dependencies the root needs, and no more: mp4box is fal-budget/mp4's.
     expect(packagesIn(metafile)).toEqual(['decimal.js', 'zod']);
     expect(bytes).toBeLessThanOrEqual(BUDGET_BYTES);

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import type { RequestModel, Tier } from '../endpoints/index.js';
 import type { PricingTableProblem } from '../errors/pricing-table-error.js';
 import type { Price } from '../pricing/price.js';
@@ -94,7 +94,7 @@ export interface BillingKind<Id extends string = string, Unit extends string = s
   readonly label: string;
   readonly unit: Unit;
   /** The `billing` object of a table entry of this kind. */
-  readonly schema: z.ZodType<Data>;
+  readonly schema: z.ZodMiniType<Data>;
   /**
    * Present when a quote needs the source video's length (the `sourceSeconds` option, the CLI's
    * --source-seconds / --source): `replaces` is the request field the length stands in for.

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { BillingKind, DataOf, ParamsOf, UnitOf } from './billing-kind.js';
 import { perBlock } from './per-block.js';
 import { perClip } from './per-clip.js';
@@ -29,7 +29,7 @@ export type BillingData = DataOf<AnyBillingKind>;
 export const billingSchema = z.discriminatedUnion(
   'kind',
   // Each kind's schema is a strict object with a literal `kind`, as the union needs.
-  BILLING_KINDS.map((kind) => kind.schema) as unknown as [z.ZodObject<{ kind: z.ZodLiteral<string> }>],
-) as unknown as z.ZodType<BillingData>;
+  BILLING_KINDS.map((kind) => kind.schema) as unknown as [z.ZodMiniObject<{ kind: z.ZodMiniLiteral<string> }>],
+) as unknown as z.ZodMiniType<BillingData>;
 
 export type { BaseCell, BillingKind, Card, RateCardRow } from './billing-kind.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import { Decimal, formatDecimal } from '../money.js';
 import type { Price } from '../pricing/price.js';
@@ -23,15 +23,13 @@ export interface BlockParams {
   readonly sourceSecondsFrom: SourceSecondsFrom;
 }
 
-const schema = z
-  .object({
-    kind: z.literal('per_block'),
-    blockSeconds: secondsSchema,
-    maxSourceSeconds: secondsSchema,
-    /** tier -> resolution -> price of one block. */
-    rates: ratesBy(ratesBy(priceSchema, 'resolutions'), 'tiers'),
-  })
-  .strict();
+const schema = z.strictObject({
+  kind: z.literal('per_block'),
+  blockSeconds: secondsSchema,
+  maxSourceSeconds: secondsSchema,
+  /** tier -> resolution -> price of one block. */
+  rates: ratesBy(ratesBy(priceSchema, 'resolutions'), 'tiers'),
+});
 
 type BlockData = z.infer<typeof schema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import { price, type Price } from '../pricing/price.js';
 import { priceSchema, ratesBy } from '../pricing/price-schema.js';
@@ -14,13 +14,11 @@ export interface ClipParams {
   readonly duration: string;
 }
 
-const schema = z
-  .object({
-    kind: z.literal('per_clip'),
-    /** tier -> resolution -> duration -> price. */
-    rates: ratesBy(ratesBy(ratesBy(priceSchema, 'durations'), 'resolutions'), 'tiers'),
-  })
-  .strict();
+const schema = z.strictObject({
+  kind: z.literal('per_clip'),
+  /** tier -> resolution -> duration -> price. */
+  rates: ratesBy(ratesBy(ratesBy(priceSchema, 'durations'), 'resolutions'), 'tiers'),
+});
 
 type ClipData = z.infer<typeof schema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TIER_LABELS, tierOf, type RequestModel, type Tier } from '../endpoints/index.js';
 import type { Price } from '../pricing/price.js';
 import { priceSchema, ratesBy, secondsSchema } from '../pricing/price-schema.js';
@@ -22,14 +22,12 @@ export interface SecondParams {
   readonly sourceSecondsFrom: SourceSecondsFrom;
 }
 
-const schema = z
-  .object({
-    kind: z.literal('per_second'),
-    maxSourceSeconds: secondsSchema,
-    /** tier -> resolution -> price of one started second of the source. */
-    rates: ratesBy(ratesBy(priceSchema, 'resolutions'), 'tiers'),
-  })
-  .strict();
+const schema = z.strictObject({
+  kind: z.literal('per_second'),
+  maxSourceSeconds: secondsSchema,
+  /** tier -> resolution -> price of one started second of the source. */
+  rates: ratesBy(ratesBy(priceSchema, 'resolutions'), 'tiers'),
+});
 
 type SecondData = z.infer<typeof schema>;
 

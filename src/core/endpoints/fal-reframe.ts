@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { field } from './fields.js';
 import { mediaUrl, prompt, resolution } from './luma-ray-fields.js';
 import type { RequestModelDefinition } from './request-model.js';

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** What a request field says about itself, once, beside its zod type (zod 4 `.meta()`). */
 export interface FieldMeta {
@@ -35,36 +35,41 @@ export interface FieldInfo {
   readonly ignored?: string;
 }
 
-/** Defines a field: its zod type and what it says about itself, in one place. */
-export function field<Schema extends z.ZodType>(schema: Schema, meta: FieldMeta): Schema {
-  return schema.meta({ ...meta });
+/**
+ * Defines a field: its zod type and what it says about itself, in one place. The metadata goes
+ * into zod's global registry under this schema, as `zod`'s `.meta()` puts it under a clone: every
+ * field is a schema built for it alone (each definition is a function, called once per model).
+ */
+export function field<Schema extends z.ZodMiniType>(schema: Schema, meta: FieldMeta): Schema {
+  z.globalRegistry.add(schema, { ...meta });
+  return schema;
 }
 
 /**
  * `schema.default(value)` for a primitive value, with the value a plain property of the def: zod's
- * `.default()` puts it behind a getter that clones it, and z.compile's parser calls that getter and
+ * `_default()` puts it behind a getter that clones it, and z.compile's parser calls that getter and
  * clones again for every absent field (five absent fields were over half of a GMI edit line's
  * parse). zod's def allows either ("may be a getter"); a primitive needs no clone, so the parse,
  * its issues, the JSON Schema and fieldInfo's default are the same.
  */
-export function withDefault<Schema extends z.ZodType>(schema: Schema, value: string | boolean): z.ZodDefault<Schema> {
+export function withDefault<Schema extends z.ZodMiniType>(schema: Schema, value: string | boolean): z.ZodMiniDefault<Schema> {
   // zod's constructor is typed for the base schema; what it builds is this one's default.
-  return new z.ZodDefault({ type: 'default', innerType: schema, defaultValue: value }) as unknown as z.ZodDefault<Schema>;
+  return new z.ZodMiniDefault({ type: 'default', innerType: schema, defaultValue: value }) as unknown as z.ZodMiniDefault<Schema>;
 }
 
 interface Def {
   readonly type: string;
-  readonly innerType?: z.ZodType;
+  readonly innerType?: z.ZodMiniType;
   readonly defaultValue?: unknown;
   readonly entries?: Record<string, string>;
   readonly values?: readonly unknown[];
 }
-const defOf = (schema: z.ZodType) => schema._zod.def as unknown as Def;
+const defOf = (schema: z.ZodMiniType) => schema._zod.def as unknown as Def;
 const WRAPPERS = new Set(['optional', 'default', 'prefault', 'nullable', 'readonly']);
 
 /** Reads a field's kind, options and default from its zod type: nothing is written twice. */
-export function fieldInfo(name: string, schema: z.ZodType): FieldInfo {
-  const meta = (schema.meta() ?? {}) as Partial<FieldMeta>;
+export function fieldInfo(name: string, schema: z.ZodMiniType): FieldInfo {
+  const meta = (z.globalRegistry.get(schema) ?? {}) as Partial<FieldMeta>;
   if (typeof meta.description !== 'string') throw new Error(`request field ${name} has no description (define it with field())`);
   let inner = schema;
   let fallback: unknown;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field, withDefault } from './fields.js';
 import { editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
@@ -21,14 +21,14 @@ function codePointLength(text: string): number {
 
 /** A string has at most as many code points as UTF-16 units: count only when it could matter. */
 const promptLength = (text: string): number => (text.length > 6000 ? codePointLength(text) : text.length);
-// A `.refine()` predicate, not a `.check()`: z.compile calls a predicate inline, where a check
-// goes through a helper that builds a stand-in payload on every parse (~10% of an edit line).
-// The message is made only for a prompt that fails, from the same length.
-const promptSchema = () => z.string().refine((text) => {
+// A `z.refine()` predicate, not a `.check()` function: z.compile calls a predicate inline, where
+// a check function goes through a helper that builds a stand-in payload on every parse (~10% of
+// an edit line). The message is made only for a prompt that fails, from the same length.
+const promptSchema = () => z.string().check(z.refine((text) => {
   const length = promptLength(text);
   return length >= 1 && length <= 6000;
-}, { error: (issue) => `prompt must be 1-6000 characters (got ${promptLength(issue.input as string)})` });
-const unitInterval = (description: string) => field(z.number().min(0).max(1).optional(), { description });
+}, { error: (issue) => `prompt must be 1-6000 characters (got ${promptLength(issue.input as string)})` }));
+const unitInterval = (description: string) => field(z.optional(z.number().check(z.gte(0), z.lte(1))), { description });
 const present = (value: unknown): boolean => value !== undefined && value !== '';
 
 /** The per-signal controls that edit_auto_controls excludes, and when each counts as set. */
@@ -103,19 +103,19 @@ export const gmiEdit: RequestModelDefinition = {
     prompt: field(promptSchema(), { description: 'how to transform the source video, 1-6000 characters', minLength: 1, maxLength: 6000 }),
     source_generation_id: field(withDefault(z.string(), ''), { description: 'id of a prior completed video owned by the same API key, 30 s or shorter (required unless source_data is given)' }),
     resolution: resolution('720p'),
-    edit_auto_controls: field(z.boolean().optional(), { description: 'the model derives the conditioning schedule from the source (not with edit_strength or the per-signal controls)' }),
+    edit_auto_controls: field(z.optional(z.boolean()), { description: 'the model derives the conditioning schedule from the source (not with edit_strength or the per-signal controls)' }),
     edit_strength: editStrength(),
-    pose_strength: field(withDefault(z.enum(POSE_STRENGTHS).nullable(), 'None'), { description: 'pose conditioning (None: not applied)' }),
+    pose_strength: field(withDefault(z.nullable(z.enum(POSE_STRENGTHS)), 'None'), { description: 'pose conditioning (None: not applied)' }),
     depth_blur: unitInterval('depth conditioning, 0-1 (unset: not applied)'),
     normals_augmentation: unitInterval('surface-normals conditioning, 0-1 (unset: not applied)'),
     trajectory_sparsity: unitInterval('motion-trajectory conditioning, 0-1 (unset: not applied)'),
     face_enabled: field(withDefault(z.boolean(), false), { description: 'face-identity conditioning' }),
     hdr: hdr(),
     exr_export: exrExport(),
-    start_frame_url: field(z.string().optional(), { description: 'a single guide frame (JPEG, PNG or WebP)' }),
+    start_frame_url: field(z.optional(z.string()), { description: 'a single guide frame (JPEG, PNG or WebP)' }),
     source_data: field(withDefault(z.string(), ''), { description: 'the source video inline, as base64 (30 s or shorter)', contentEncoding: 'base64' }),
     source_media_type: field(withDefault(z.string(), ''), { description: 'MIME type of source_data, e.g. video/mp4' }),
-    aspect_ratio: field(z.unknown().optional(), {
+    aspect_ratio: field(z.optional(z.unknown()), {
       description: "derived from the source; ignored if set",
       ignored: 'aspect_ratio is ignored by luma-ray-3-2-edit: the output keeps the source video\'s aspect ratio',
     }),

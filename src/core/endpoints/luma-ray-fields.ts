@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { field, withDefault } from './fields.js';
 
 // Fields every Luma Ray 3.2 endpoint in the seeds shares, each defined once with its options,
@@ -18,7 +18,7 @@ const ASPECT_RATIOS = [
 
 export const prompt = (description: string) => field(z.string(), { description });
 export const mediaUrl = (description: string) => field(z.string(), { description });
-export const optionalMediaUrl = (description: string) => field(z.string().optional(), { description });
+export const optionalMediaUrl = (description: string) => field(z.optional(z.string()), { description });
 
 export const resolution = (fallback: (typeof RAY_RESOLUTIONS)[number]) =>
   field(withDefault(z.enum(RAY_RESOLUTIONS), fallback), { description: 'output resolution', priced: true });
@@ -33,8 +33,8 @@ export const exrExport = () => field(withDefault(z.boolean(), false), {
 
 export const aspectRatio = () => field(withDefault(z.enum(ASPECT_RATIOS), '16:9'), { description: 'aspect ratio of the generated video' });
 
-export const editStrength = () => field(z.enum(EDIT_STRENGTHS).optional(), {
+export const editStrength = () => field(z.optional(z.enum(EDIT_STRENGTHS)), {
   description: "how closely the edit preserves the source: 'adhere_*' closest, 'flex_*' balanced, 'reimagine_*' furthest",
 });
 
-export const referenceImageUrls = () => field(z.array(z.string()).optional(), { description: 'reference image URLs that guide the generation' });
+export const referenceImageUrls = () => field(z.optional(z.array(z.string())), { description: 'reference image URLs that guide the generation' });

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { field } from './fields.js';
 import { prompt } from './luma-ray-fields.js';
 import { videoToVideoDefinition } from './video-to-video.js';
@@ -11,8 +11,8 @@ const MODEL_ID = 'luma-ray-v3-2-video-to-video';
  * fields are documented as "Format: uri".
  */
 export const oxenVideoToVideo = videoToVideoDefinition('oxen/luma-ray-3.2/video-to-video', () => ({
-  model: field(z.literal(MODEL_ID).optional(), { description: 'the Oxen model id' }),
+  model: field(z.optional(z.literal(MODEL_ID)), { description: 'the Oxen model id' }),
   prompt: prompt('how to edit the source video'),
   input_video: field(z.url(), { description: 'URI of the source video to edit' }),
-  input_image: field(z.url().optional(), { description: "URI of an image to use as the edited video's first frame" }),
+  input_image: field(z.optional(z.url()), { description: "URI of an image to use as the edited video's first frame" }),
 }));

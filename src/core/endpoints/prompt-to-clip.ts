@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { field, withDefault } from './fields.js';
 import { aspectRatio, clipDuration, mediaUrl, prompt, referenceImageUrls, resolution } from './luma-ray-fields.js';
 import { loopRule } from './luma-ray-rules.js';
@@ -18,7 +18,7 @@ export function promptToClipDefinition(id: string, spec: { readonly image: boole
       aspect_ratio: aspectRatio(),
       resolution: resolution('540p'),
       duration: clipDuration(),
-      loop: field(spec.loopDefault === undefined ? z.boolean().optional() : withDefault(z.boolean(), spec.loopDefault), {
+      loop: field(spec.loopDefault === undefined ? z.optional(z.boolean()) : withDefault(z.boolean(), spec.loopDefault), {
         description: 'loop the video seamlessly (not with 10s)', flag: 'loop',
       }),
       reference_image_urls: referenceImageUrls(),

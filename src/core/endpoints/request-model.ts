@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import { englishMessagesByDefault } from '../english-messages.js';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { fieldInfo, type FieldInfo } from './fields.js';
 import { tiersOf, type Tier } from './tiers.js';
@@ -23,7 +24,7 @@ export interface RequestModelDefinition {
    * the zod types are built only when the model's schemas are first used: a CLI run quotes one
    * endpoint, and building all of them was a fifth of its start-up.
    */
-  readonly fields: z.ZodRawShape | (() => z.ZodRawShape);
+  readonly fields: z.core.$ZodShape | (() => z.core.$ZodShape);
   /** Rules across fields, on the parsed request (defaults applied). */
   readonly rules?: (parsed: Record<string, unknown>, mode: ValidationMode) => readonly RequestIssue[];
   /** Provider-required fields a quote can do without, when "required" is more than the field list says. */
@@ -44,8 +45,8 @@ export interface RequestModel {
   /** Fields the provider accepts but ignores, with the reason shown as a warning. */
   readonly ignoredFields: Readonly<Record<string, string>>;
   /** The fields as zod validates them, per mode: the reference every faster path must agree with. */
-  readonly quoteSchema: z.ZodType<Record<string, unknown>>;
-  readonly strictSchema: z.ZodType<Record<string, unknown>>;
+  readonly quoteSchema: z.ZodMiniType<Record<string, unknown>>;
+  readonly strictSchema: z.ZodMiniType<Record<string, unknown>>;
   /**
    * The same schemas through `z.compile`: a generated parser for inputs it accepts, the plain
    * runtime (same issues, same messages) for any it rejects. Where `new Function` is refused
@@ -54,7 +55,7 @@ export interface RequestModel {
    * second): generating a parser costs a one-quote CLI run more than parsing its one request with
    * the plain schema, and a batch compiles on its second line.
    */
-  readonly compiled: Readonly<Record<ValidationMode, z.ZodType<Record<string, unknown>>>>;
+  readonly compiled: Readonly<Record<ValidationMode, z.ZodMiniType<Record<string, unknown>>>>;
   /** Rules across fields, run on the parsed request, so no default is written twice. */
   rules(parsed: Record<string, unknown>, mode: ValidationMode): readonly RequestIssue[];
   /** Provider-required fields that are absent (a quote warns, strict validation rejects). */
@@ -76,7 +77,7 @@ function absent(names: readonly string[], input: Record<string, unknown>): reado
   return missing ?? NONE;
 }
 
-type RequestSchema = z.ZodType<Record<string, unknown>>;
+type RequestSchema = z.ZodMiniType<Record<string, unknown>>;
 
 /** Each mode's plain schema the first time it is asked for, then its `z.compile`, made once and kept. */
 function compiledOnSecondUse(schemas: () => Record<ValidationMode, RequestSchema>): Readonly<Record<ValidationMode, RequestSchema>> {
@@ -97,10 +98,10 @@ function compiledOnSecondUse(schemas: () => Record<ValidationMode, RequestSchema
   });
 }
 
-const shapeOf = (definition: RequestModelDefinition): z.ZodRawShape =>
+const shapeOf = (definition: RequestModelDefinition): z.core.$ZodShape =>
   (typeof definition.fields === 'function' ? definition.fields() : definition.fields);
-const infosOf = (shape: z.ZodRawShape): readonly FieldInfo[] =>
-  Object.entries(shape).map(([name, schema]) => fieldInfo(name, schema as z.ZodType));
+const infosOf = (shape: z.core.$ZodShape): readonly FieldInfo[] =>
+  Object.entries(shape).map(([name, schema]) => fieldInfo(name, schema as z.ZodMiniType));
 
 /**
  * What each field of a definition says about itself (ignored fields included, in order), read
@@ -121,7 +122,7 @@ export function requestFieldInfos(definition: RequestModelDefinition): readonly 
  * it, the fields are read from the schemas now.
  */
 export function defineRequestModel(definition: RequestModelDefinition, known?: readonly FieldInfo[]): RequestModel {
-  let shape: z.ZodRawShape | undefined;
+  let shape: z.core.$ZodShape | undefined;
   const shapeOnce = () => (shape ??= shapeOf(definition));
   const infos = known ?? infosOf(shapeOnce());
   const fields = infos.filter((info) => info.ignored === undefined);
@@ -130,8 +131,9 @@ export function defineRequestModel(definition: RequestModelDefinition, known?: r
   let schemas: Record<ValidationMode, RequestSchema> | undefined;
   const built = () => {
     if (schemas) return schemas;
+    englishMessagesByDefault();
     const strict = z.object(shapeOnce());
-    schemas = { strict, quote: strict.partial(Object.fromEntries(notPriced.map((name) => [name, true as const]))) };
+    schemas = { strict, quote: z.partial(strict, Object.fromEntries(notPriced.map((name) => [name, true as const]))) };
     return schemas;
   };
   let jsonSchema: Record<string, unknown> | undefined;

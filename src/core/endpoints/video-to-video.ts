@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { RequestIssue } from '../errors/invalid-request-error.js';
 import { field, withDefault } from './fields.js';
 import { clipDuration, editStrength, exrExport, hdr, resolution } from './luma-ray-fields.js';
@@ -31,7 +31,7 @@ function videoToVideoRules(parsed: Record<string, unknown>): readonly RequestIss
 }
 
 /** A video-to-video model: the provider's own media fields first, then the shared controls. */
-export function videoToVideoDefinition(id: string, media: () => z.ZodRawShape): RequestModelDefinition {
+export function videoToVideoDefinition(id: string, media: () => z.core.$ZodShape): RequestModelDefinition {
   return {
     id,
     billing: 'per_clip',

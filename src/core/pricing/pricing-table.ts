@@ -1,5 +1,6 @@
 import { billingKind, type Card } from '../billing/index.js';
 import type { RequestModel } from '../endpoints/index.js';
+import { safeParseInEnglish } from '../english-messages.js';
 import { requestModels } from '../endpoints/index.js';
 import { PricingTableError, type PricingTableProblem } from '../errors/pricing-table-error.js';
 import { pricingTableSchema, type EndpointPricingData, type PricingTableData } from './schema.js';
@@ -93,7 +94,7 @@ function compileEndpoint(
  * Pure: the caller supplies the file name and the hash of the bytes it read.
  */
 export function compilePricingTable(json: unknown, file: string, sha256: string): PricingTable {
-  const parsed = pricingTableSchema.safeParse(json);
+  const parsed = safeParseInEnglish(pricingTableSchema, json);
   if (!parsed.success) {
     throw new PricingTableError(
       parsed.error.issues.flatMap((issue): PricingTableProblem[] => {

@@ -1,8 +1,8 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { billingSchema } from '../billing/index.js';
 import { REQUEST_MODEL_IDS } from '../endpoints/index.js';
 
-const idSchema = z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-" only');
+const idSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-" only'));
 
 /** A calendar date (midnight UTC) or a date-time with an explicit offset. */
 const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], {
@@ -11,30 +11,26 @@ const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })], 
 
 const nonEmpty = (value: object) => Object.keys(value).length > 0;
 
-const endpointPricingSchema = z
-  .object({
-    request: z.enum(REQUEST_MODEL_IDS),
-    source: z.url(),
-    notes: z.string().min(1),
-    verified: z.boolean(),
-    // One schema per billing kind (src/core/billing): the card's keys are checked against the
-    // request model when the table compiles, since each endpoint has its own dimensions.
-    billing: billingSchema,
-  })
-  .strict();
+const endpointPricingSchema = z.strictObject({
+  request: z.enum(REQUEST_MODEL_IDS),
+  source: z.url(),
+  notes: z.string().check(z.minLength(1)),
+  verified: z.boolean(),
+  // One schema per billing kind (src/core/billing): the card's keys are checked against the
+  // request model when the table compiles, since each endpoint has its own dimensions.
+  billing: billingSchema,
+});
 
-export const pricingTableSchema = z
-  .object({
-    $schema: z.string().optional(),
-    provider: idSchema,
-    version: idSchema,
-    effectiveFrom: instantSchema,
-    effectiveUntil: instantSchema.optional(),
-    currency: z.literal('USD', { error: 'only USD tables are supported' }),
-    checked: z.iso.date(),
-    endpoints: z.record(z.string().min(1), endpointPricingSchema).refine(nonEmpty, 'a table prices at least one endpoint'),
-  })
-  .strict();
+export const pricingTableSchema = z.strictObject({
+  $schema: z.optional(z.string()),
+  provider: idSchema,
+  version: idSchema,
+  effectiveFrom: instantSchema,
+  effectiveUntil: z.optional(instantSchema),
+  currency: z.literal('USD', { error: 'only USD tables are supported' }),
+  checked: z.iso.date(),
+  endpoints: z.record(z.string().check(z.minLength(1)), endpointPricingSchema).check(z.refine(nonEmpty, 'a table prices at least one endpoint')),
+});
 
 export type PricingTableData = z.infer<typeof pricingTableSchema>;
 export type EndpointPricingData = z.infer<typeof endpointPricingSchema>;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { outcomeOfResult } from '../settlement.js';
 
 /**
@@ -6,12 +6,12 @@ import { outcomeOfResult } from '../settlement.js';
  * and only what settles a hold is required.
  */
 export const webhookBodySchema = z.looseObject({
-  request_id: z.string().min(1, 'request_id is empty'),
-  gateway_request_id: z.string().nullish(),
+  request_id: z.string().check(z.minLength(1, 'request_id is empty')),
+  gateway_request_id: z.nullish(z.string()),
   status: z.enum(['OK', 'ERROR'], { error: 'status must be "OK" or "ERROR"' }),
-  payload: z.unknown().optional(),
-  error: z.unknown().optional(),
-  payload_error: z.unknown().optional(),
+  payload: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
+  payload_error: z.optional(z.unknown()),
 });
 
 export type WebhookBody = z.infer<typeof webhookBodySchema>;

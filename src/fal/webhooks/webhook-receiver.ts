@@ -1,4 +1,5 @@
 import type { SettleResult } from '../../core/budget/ledger-types.js';
+import { safeParseInEnglish } from '../../core/english-messages.js';
 import { FalBudgetError } from '../../core/errors/fal-budget-error.js';
 import { InvalidOptionError } from '../../core/errors/invalid-option-error.js';
 import type { CoreBudgetGuard as BudgetGuard } from '../../guard/guard-types.js';
@@ -72,7 +73,7 @@ function parseBody(bytes: Uint8Array): { body: WebhookBody; text: string } | Web
   } catch (error) {
     return refuse(400, 'malformed_body', `the body is not JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const parsed = webhookBodySchema.safeParse(json);
+  const parsed = safeParseInEnglish(webhookBodySchema, json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => ({ path: issue.path.map(String), message: issue.message }));
     const first = issues[0]!;

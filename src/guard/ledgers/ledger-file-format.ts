@@ -1,6 +1,7 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { emptyLedgerState, holdRecord, type HoldRecord, type LedgerState } from '../../core/budget/ledger-state.js';
 import type { JournalEntry } from '../../core/budget/ledger-types.js';
+import { safeParseInEnglish } from '../../core/english-messages.js';
 import { amountToNano, nanoToMoney } from '../../core/budget/nano-usd.js';
 import { LedgerUnavailableError } from '../../core/errors/index.js';
 import { isDecimalString } from '../../core/money.js';
@@ -16,15 +17,16 @@ import type { LedgerCommand } from './file-ledger-commands.js';
 const LEDGER_FORMAT = 'fal-budget-ledger';
 const LEDGER_VERSION = 3;
 
-const money = z.string().refine(isDecimalString, 'must be a decimal string like "2.16"');
-const instant = z.number().finite();
-const count = z.number().int().nonnegative();
+const money = z.string().check(z.refine(isDecimalString, 'must be a decimal string like "2.16"'));
+// A zod number is finite: it refuses NaN and the infinities.
+const instant = z.number();
+const count = z.number().check(z.int(), z.gte(0));
 const details = z.strictObject({
-  endpoint: z.string().optional(),
-  provider: z.string().optional(),
-  pricingVersion: z.string().optional(),
-  pricingSha256: z.string().optional(),
-  scope: z.record(z.string(), z.string()).optional(),
+  endpoint: z.optional(z.string()),
+  provider: z.optional(z.string()),
+  pricingVersion: z.optional(z.string()),
+  pricingSha256: z.optional(z.string()),
+  scope: z.optional(z.record(z.string(), z.string())),
 });
 const settleResult = z.enum(['committed', 'released', 'already_committed', 'already_released', 'expired', 'unknown', 'endpoint_mismatch']);
 
@@ -35,7 +37,7 @@ const journalEntry = z.strictObject({
   holdId: z.string(),
   amount: money,
   budgets: z.array(z.string()),
-  requestId: z.string().optional(),
+  requestId: z.optional(z.string()),
 });
 
 /** What a snapshot holds, in the header: a process that followed the compaction checks its copy against it. */
@@ -58,9 +60,9 @@ const snapshotSchema = z.strictObject({
   kind: z.literal('snapshot'),
   /** The sequence number the next journal entry gets. */
   nextSeq: count,
-  budgets: z.array(z.strictObject({ key: z.string(), spent: money, reserved: money, limit: money.optional(), windowEndsAt: instant.optional() })),
+  budgets: z.array(z.strictObject({ key: z.string(), spent: money, reserved: money, limit: z.optional(money), windowEndsAt: z.optional(instant) })),
   /** The latest end of a window whose budget was pruned (absent: none was): see LedgerState. */
-  windowsForgottenThrough: instant.optional(),
+  windowsForgottenThrough: z.optional(instant),
   /** Settled holds in the order they settled, then open holds. */
   holds: z.array(z.strictObject({
     holdId: z.string(),
@@ -68,10 +70,10 @@ const snapshotSchema = z.strictObject({
     keys: z.array(z.string()),
     expiresAt: instant,
     status: z.enum(['held', 'committed', 'released', 'expired']),
-    settledAt: instant.optional(),
-    details: details.optional(),
-    requestId: z.string().optional(),
-    app: z.string().optional(),
+    settledAt: z.optional(instant),
+    details: z.optional(details),
+    requestId: z.optional(z.string()),
+    app: z.optional(z.string()),
   })),
   /** fal request id -> hold id. */
   links: z.array(z.tuple([z.string(), z.string()])),
@@ -84,9 +86,9 @@ const snapshotSchema = z.strictObject({
  * might cut off what another appended); its readers skip those bytes because this record, in place,
  * vouches for them.
  */
-const torn = count.optional();
+const torn = z.optional(count);
 const recordBase = { offset: count, writer: z.string(), torn, seq: count, entries: z.array(journalEntry) };
-const budgetKey = z.strictObject({ key: z.string(), limit: z.string(), windowEndsAt: instant.optional() });
+const budgetKey = z.strictObject({ key: z.string(), limit: z.string(), windowEndsAt: z.optional(instant) });
 const refusal = z.strictObject({ key: z.string(), limit: money, spent: money, reserved: money, remaining: money });
 
 const recordSchema = z.discriminatedUnion('op', [
@@ -94,16 +96,16 @@ const recordSchema = z.discriminatedUnion('op', [
     ...recordBase,
     op: z.literal('reserve'),
     request: z.strictObject({
-      holdId: z.string(), amount: z.string(), budgets: z.array(budgetKey), expiresAt: instant, now: instant, details: details.optional(),
+      holdId: z.string(), amount: z.string(), budgets: z.array(budgetKey), expiresAt: instant, now: instant, details: z.optional(details),
     }),
     result: z.union([z.strictObject({ ok: z.literal(true) }), z.strictObject({ ok: z.literal(false), refusal })]),
   }),
   z.strictObject({ ...recordBase, op: z.enum(['commit', 'release']), holdId: z.string(), now: instant, result: settleResult }),
   z.strictObject({
-    ...recordBase, op: z.literal('link'), request: z.strictObject({ requestId: z.string(), holdId: z.string(), app: z.string().optional(), now: instant }), result: z.boolean(),
+    ...recordBase, op: z.literal('link'), request: z.strictObject({ requestId: z.string(), holdId: z.string(), app: z.optional(z.string()), now: instant }), result: z.boolean(),
   }),
   z.strictObject({
-    ...recordBase, op: z.literal('settleRequest'), requestId: z.string(), settlement: z.enum(['commit', 'release']), now: instant, app: z.string().optional(), result: settleResult,
+    ...recordBase, op: z.literal('settleRequest'), requestId: z.string(), settlement: z.enum(['commit', 'release']), now: instant, app: z.optional(z.string()), result: settleResult,
   }),
   z.strictObject({ ...recordBase, op: z.literal('expire'), now: instant }),
   // Written by a compaction just before it replaces the file: nothing after it counts. Every
@@ -132,7 +134,7 @@ export function corruptFile(file: string, detail: string, cause?: unknown): Ledg
   );
 }
 
-function issuePath(error: z.ZodError): string {
+function issuePath(error: z.core.$ZodError): string {
   const issue = error.issues[0]!;
   return `${['$', ...issue.path.map(String)].join('.')}: ${issue.message}`;
 }
@@ -180,7 +182,7 @@ export function parseHeader(text: string, file: string): LedgerHeader {
   if (typeof json === 'object' && json !== null && (json as { format?: unknown }).format === LEDGER_FORMAT && (json as { version?: unknown }).version !== LEDGER_VERSION) {
     throw corruptFile(file, `it is format version ${String((json as { version?: unknown }).version)}; this fal-budget reads version ${LEDGER_VERSION}`);
   }
-  const parsed = headerSchema.safeParse(json);
+  const parsed = safeParseInEnglish(headerSchema, json);
   if (!parsed.success) throw corruptFile(file, `line 1 at ${issuePath(parsed.error)}`);
   return parsed.data;
 }
@@ -194,7 +196,7 @@ const nano = (text: string) => amountToNano('amount', text);
  */
 export function parseSnapshot(text: string, file: string, header: LedgerHeader): { state: LedgerState; nextSeq: number } {
   const json = parseJson(text, file, 'the snapshot (line 2)');
-  const parsed = snapshotSchema.safeParse(json);
+  const parsed = safeParseInEnglish(snapshotSchema, json);
   if (!parsed.success) throw corruptFile(file, `line 2 at ${issuePath(parsed.error)}`);
   const state = emptyLedgerState();
   if (parsed.data.windowsForgottenThrough !== undefined) state.windowsForgottenThrough = parsed.data.windowsForgottenThrough;
@@ -262,7 +264,7 @@ export function isJsonText(text: string): boolean {
 /** Parses one complete log line (after the snapshot) found at byte `offset`. */
 export function parseRecord(text: string, file: string, offset: number): LogRecord {
   const json = parseJson(text, file, `the record at byte ${offset}`);
-  const parsed = recordSchema.safeParse(json);
+  const parsed = safeParseInEnglish(recordSchema, json);
   if (!parsed.success) throw corruptFile(file, `the record at byte ${offset}, at ${issuePath(parsed.error)}`);
   return parsed.data;
 }
@@ -274,7 +276,7 @@ export function encodeJournalLine(numbered: NumberedEntry, torn?: number): strin
 /** Parses one journal line; `torn` when it vouches for bytes before it that are not journal lines. */
 export function parseJournalLine(text: string, file: string, offset: number): NumberedEntry & { readonly torn?: number } {
   const json = parseJson(text, file, `the journal entry at byte ${offset}`);
-  const parsed = journalLine.safeParse(json);
+  const parsed = safeParseInEnglish(journalLine, json);
   if (!parsed.success) throw corruptFile(file, `the journal entry at byte ${offset}, at ${issuePath(parsed.error)}`);
   const { seq, torn, ...entry } = parsed.data;
   return { seq, entry, ...optional('torn', torn) };
