@@ -5,8 +5,9 @@ import en from 'zod/v4/locales/en.js';
  * zod/mini, unlike `zod`, sets no locale: without one every issue reads "Invalid input". This sets
  * zod's English messages the way `zod` itself does on its first schema: only when the app has
  * configured none, so a locale the app chose still wins. An issue's message is written when the
- * parse fails, so this runs before our schemas parse: where the request models build theirs, and
- * in safeParseInEnglish everywhere else. (zod/mini rather than `zod`: `zod`'s schemas carry every
+ * parse fails, so this runs before our schemas parse: where the request models build theirs, in
+ * safeParseInEnglish everywhere else, and where the exported pricingTableSchema is built (an app
+ * may parse with it directly). (zod/mini rather than `zod`: `zod`'s schemas carry every
  * method, and so every schema kind and the JSON Schema generator, into a bundle of the root.)
  */
 export function englishMessagesByDefault(): void {

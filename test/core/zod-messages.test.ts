@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RequestIssue } from '../../src/index.js';
 import { runBundled } from '../support/bundle.js';
 
 // The core validates with zod/mini, which sets no locale (its issues would all read "Invalid
@@ -14,7 +15,7 @@ function issuesOf(library: Library, input: Record<string, unknown>, options: { s
     library.quote(ENDPOINT, input, { ...AT, ...options });
   } catch (error) {
     // The bundle's errors come from its own realm: not instances of this one's Error.
-    if (typeof error === 'object' && error !== null && 'issues' in error) return (error as { issues: unknown[] }).issues;
+    if (typeof error === 'object' && error !== null && 'issues' in error) return (error as { issues: RequestIssue[] }).issues;
     throw error;
   }
   throw new Error('the request was quoted');
@@ -30,6 +31,13 @@ describe("zod's messages in requests and tables", () => {
     expect(issuesOf(library, { video_url: 7 }, { strict: true })).toContainEqual({ path: ['video_url'], code: 'invalid_type', message: 'Invalid input: expected string, received number' });
     const table = JSON.stringify({ provider: 'mine', version: 'v1', effectiveFrom: '2026-11-24', currency: 'USD', checked: '2026-11-24', endpoints: { x: { request: 7 } } });
     expect(() => library.readPricingTable(table, 'mine.json')).toThrow(/mine\.json at \$\.endpoints\.x\.request: Invalid option: expected one of /);
+  });
+
+  it('are English from the exported pricingTableSchema, parsed directly before fal-budget parsed anything', async () => {
+    const { pricingTableSchema } = await runBundled<Library>("export { pricingTableSchema } from './src/index.ts';");
+    const result = pricingTableSchema.safeParse({ provider: 5 });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]).toMatchObject({ path: ['provider'], message: 'Invalid input: expected string, received number' });
   });
 
   it("are the app's own when it configured a locale, before importing fal-budget or after", async () => {

@@ -1,6 +1,12 @@
 import * as z from 'zod/mini';
 import { billingSchema } from '../billing/index.js';
 import { REQUEST_MODEL_IDS } from '../endpoints/index.js';
+import { englishMessagesByDefault } from '../english-messages.js';
+
+// pricingTableSchema is exported: an app may parse with it directly, before fal-budget parses
+// anything. As `zod` did on building its first schema, loading it sets zod's English (unless the
+// app configured a locale).
+englishMessagesByDefault();
 
 const idSchema = z.string().check(z.regex(/^[a-z0-9][a-z0-9._-]*$/, 'lower-case letters, digits, ".", "_" and "-" only'));
 
