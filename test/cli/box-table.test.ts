@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { boxTable, type Align } from '../../src/cli/render/box-table.js';
 import { colours } from '../../src/cli/render/colour.js';
-import { cellText, cliTable3 } from './support/cli-table3-reference.js';
+import { cellText, cliTable3, tableArbitrary } from './support/cli-table3-reference.js';
 
 const c = colours(true);
 const styles = [(text: string) => text, c.bold, c.dim, c.red, c.green, c.yellow];
@@ -12,11 +12,7 @@ const cell = fc.tuple(cellText, fc.nat({ max: styles.length - 1 })).map(([text, 
 describe('boxTable (the quote table)', () => {
   it('draws exactly what cli-table3 draws, for any cells, colours, widths and alignments', () => {
     fc.assert(fc.property(
-      fc.integer({ min: 1, max: 5 }).chain((columns) => fc.record({
-        head: fc.array(cellText.filter((text) => text.trim() === text && text.length > 0), { minLength: columns, maxLength: columns }),
-        align: fc.array(fc.constantFrom<Align>('left', 'right'), { minLength: columns, maxLength: columns }),
-        rows: fc.array(fc.array(cell, { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 12 }),
-      })),
+      tableArbitrary(cell, 12),
       ({ head, align, rows }) => {
         expect(boxTable(head, align, rows)).toBe(cliTable3(head, align, rows));
       },

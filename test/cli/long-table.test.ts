@@ -1,18 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Align } from '../../src/cli/render/box-table.js';
 import { LongTable } from '../../src/cli/render/long-table.js';
-import { cellText, cliTable3 } from './support/cli-table3-reference.js';
+import { cellText, cliTable3, tableArbitrary } from './support/cli-table3-reference.js';
 
 describe('LongTable', () => {
   it('draws exactly what cli-table3 draws, for any cells, widths and alignments', () => {
     fc.assert(fc.property(
-      fc.integer({ min: 1, max: 5 }).chain((columns) => fc.record({
-        head: fc.array(cellText.filter((cell) => cell.trim() === cell && cell.length > 0), { minLength: columns, maxLength: columns }),
-        align: fc.array(fc.constantFrom<Align>('left', 'right'), { minLength: columns, maxLength: columns }),
-        rows: fc.array(fc.array(cellText.map((cell) => cell.trim()), { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: 30 }),
-        repeated: fc.array(fc.boolean(), { minLength: columns, maxLength: columns }),
-      })),
+      tableArbitrary(cellText.map((cell) => cell.trim()), 30).chain((table) =>
+        fc.array(fc.boolean(), { minLength: table.head.length, maxLength: table.head.length }).map((repeated) => ({ ...table, repeated }))),
       ({ head, align, rows, repeated }) => {
         const long = new LongTable(head, align, repeated);
         for (const row of rows) long.add(row);

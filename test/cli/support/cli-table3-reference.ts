@@ -17,3 +17,15 @@ export const cellText = fc.oneof(
   fc.string({ unit: fc.constantFrom('a', 'Z', '0', ' ', '.', '$', '·', 'é', '—', '/', '-'), maxLength: 12 }),
   fc.string({ unit: fc.constantFrom('日', '本', '語', 'x', ' '), maxLength: 6 }),
 );
+
+/**
+ * A table of 1 to 5 columns: a head of non-empty cells with no outer spaces, an alignment per column,
+ * and 1 to `maxRows` rows of `cell`s, as both table properties draw them.
+ */
+export function tableArbitrary(cell: fc.Arbitrary<string>, maxRows: number) {
+  return fc.integer({ min: 1, max: 5 }).chain((columns) => fc.record({
+    head: fc.array(cellText.filter((text) => text.trim() === text && text.length > 0), { minLength: columns, maxLength: columns }),
+    align: fc.array(fc.constantFrom<Align>('left', 'right'), { minLength: columns, maxLength: columns }),
+    rows: fc.array(fc.array(cell, { minLength: columns, maxLength: columns }), { minLength: 1, maxLength: maxRows }),
+  }));
+}
