@@ -6,14 +6,16 @@
 // The machine is shared and its load swings within a second, so each round times both sides on a
 // short slice, back to back, in alternating order, in CPU time, and keeps that round's ratio: the
 // figure is the median of those ratios, with the spread (quartiles) beside it.
-// GC is left to run as it does in `batch`: one forced full GC (and time for its background
-// sweeping) before each figure's rounds, none during them. A batch's full GCs are few and early
-// (`--trace-gc`: 3 in the first 1.7 s of 1M lines and of 5M, then only scavenges). A full GC
-// forced every 20,000 quoted lines charges the quote side twice for something real runs rarely
-// see: its concurrent sweeping is counted (CPU time of all threads) in whichever side is timed
-// next, and V8 drops the optimised code of zod's generated parsers (the hidden classes of their
-// outputs die with the outputs: "weak objects" in `--trace-deopt`) and compiles it again. That
-// cost is printed as a stress figure, with no target: see BENCHMARKS.md.
+// GC is left to run as it does in `batch`: the bench forces none during the target figures. A
+// batch's full GCs are few, early and V8's own (`--trace-gc`: 3 in the first 1.7 s of 1M lines
+// and of 5M in a table, 3-6 in the first 3.3 s with `--json`), and `--trace-deopt` shows them drop
+// no optimised code. A forced `gc()` between
+// rounds is atomic and finds no output of zod's generated parsers alive: their hidden
+// classes (held weakly, through V8's transition tree) die, and every function that embedded them
+// (those parsers, and our quote code that reads their outputs) is deoptimised ("weak objects") and
+// compiled again. That is what frequent forced full GCs cost; it is printed as a stress figure,
+// with no target (see BENCHMARKS.md), with a 50 ms wait after each GC so that its concurrent
+// sweeping, CPU time of other threads, is not counted in whichever side is timed next.
 import { cpus } from 'node:os';
 import { calcPrice } from '@pydantic/genai-prices';
 import { bundledPriceBook } from '../dist/tables/bundled.js';
@@ -82,23 +84,22 @@ function time(fn, from, to) {
 const sorted = (values) => [...values].sort((a, b) => a - b);
 const at = (values, q) => sorted(values)[Math.floor((values.length - 1) * q)];
 
-/** A full GC (under `npm run bench`'s --expose-gc), then 50 ms for its concurrent sweeping to end. */
-function settledHeap() {
-  globalThis.gc?.();
+/** A forced full GC (under `npm run bench`'s --expose-gc), then 50 ms for its concurrent sweeping. */
+function settledFullGc() {
+  globalThis.gc();
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 50);
 }
 
 /**
  * Rounds of a and b on the same slice, order alternating; per-round ns and ratio b/a. With
- * `fullGcEvery`, a settled full GC before every that many rounds (the stress figure).
+ * `fullGcEvery` (the stress figure), a settled forced full GC before rounds 0, n, 2n, ...
  */
-function sideBySide(a, b, slice, fullGcEvery = Infinity) {
+function sideBySide(a, b, slice, fullGcEvery = 0) {
   const nsA = [];
   const nsB = [];
   const ratios = [];
-  settledHeap();
   for (let round = 0; round < ROUNDS; round += 1) {
-    if (round > 0 && round % fullGcEvery === 0) settledHeap();
+    if (fullGcEvery > 0 && round % fullGcEvery === 0) settledFullGc();
     const from = (round * slice) % LINES;
     const to = from + slice;
     let ta;
@@ -120,7 +121,7 @@ console.log(`parse + validate + quote: ${raw.b.toFixed(0)} ns/line`);
 console.log(`ratio: ${raw.ratio.toFixed(2)}x JSON.parse (quartiles ${raw.low.toFixed(2)}-${raw.high.toFixed(2)}; target <= 2x)`);
 if (globalThis.gc) {
   const stressed = sideBySide(parseOnly, parseValidateQuote, SLICE, 10);
-  console.log(`stress, a full GC forced every 10 rounds: ${stressed.ratio.toFixed(2)}x JSON.parse (quartiles ${stressed.low.toFixed(2)}-${stressed.high.toFixed(2)}; no target)`);
+  console.log(`stress, a full GC forced (then 50 ms settled) every 10 rounds: ${stressed.ratio.toFixed(2)}x JSON.parse (quartiles ${stressed.low.toFixed(2)}-${stressed.high.toFixed(2)}; no target)`);
 }
 
 const vsPeer = sideBySide(ours, peer, SLICE);
