@@ -124,6 +124,56 @@ function steadyLength(window: CalendarWindow): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate() * DAY_MS;
 }
 
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's UTC offset at `ms`, in ms (whole seconds: tzdata's changes fall on whole seconds). */
+function offsetAt(ms: number, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const wall = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatter.formatToParts(ms)) {
+    if (part.type in wall) wall[part.type as keyof typeof wall] = Number(part.value);
+  }
+  const second = ms - (((ms % 1000) + 1000) % 1000);
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - second;
+}
+
+/**
+ * Whether every instant from `startsAt` to `endsAt` has one of the window's local dates, so that
+ * the window can be given again for any of them without asking Intl. The local date is the
+ * instant plus the zone's offset: while the offset stays the same it only moves forward. So a
+ * window as long as its days (no change of offset inside) holds throughout. A window with one
+ * change inside (a daylight-saving day, week or month) holds if the first and last instant on
+ * each side of the change have its dates; across a change the date can step back out of it
+ * (St. John's until 2011 turned 00:01 back to 23:01 the day before), and then it does not. A
+ * window whose offset differs at its ends and that has more than one change inside is not
+ * reasoned about: it does not hold. (tzdata has no zone that changes its offset and back within
+ * one month, which is what a window as long as its days with changes inside would need.)
+ */
+function holdsThroughout(window: CalendarWindow): boolean {
+  const { startsAt, endsAt, period, timeZone, id } = window;
+  if (endsAt - startsAt === steadyLength(window)) return true;
+  const before = offsetAt(startsAt, timeZone);
+  const after = offsetAt(endsAt - 1, timeZone);
+  if (before === after) return false;
+  // The first instant with another offset: offsetAt(low) is `before`, offsetAt(high) is not.
+  let low = startsAt;
+  let high = endsAt - 1;
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (offsetAt(middle, timeZone) === before) low = middle;
+    else high = middle;
+  }
+  if (offsetAt(high, timeZone) !== after) return false;
+  const inWindow = (ms: number) => windowAt(ms, period, timeZone).id === id;
+  return inWindow(startsAt) && inWindow(high - 1) && inWindow(high) && inWindow(endsAt - 1);
+}
+
 /** The latest window asked for, per period and zone. */
 const current: Record<WindowPeriod, Map<string, CalendarWindow>> = { day: new Map(), week: new Map(), month: new Map() };
 
@@ -131,18 +181,17 @@ const current: Record<WindowPeriod, Map<string, CalendarWindow>> = { day: new Ma
  * windowAt for the guard's hot path: every call of a windowed budget asks for the window of
  * "now", and reading a local date through Intl costs microseconds. The last window of each
  * period and zone is kept and given again while `ms` lies inside its bounds; an instant before
- * it (a clock set back) or from its end on asks windowAt again. Only a window exactly as long as
- * its days is kept, one with no daylight-saving change inside it (tzdata has no zone that changes
- * its offset and back within one month): there the local date only moves forward, so every
- * instant between its bounds has one of its dates. Across a change the local date can step back
- * (St. John's until 2011 turned 00:01 back to 23:01 the day before), so such a window (a day, a
- * week or a month with a change in it) is asked of Intl on every call, as before.
+ * it (a clock set back) or from its end on asks windowAt again. A window is kept only if every
+ * instant inside its bounds has one of its dates (holdsThroughout): one with no daylight-saving
+ * change inside, and one with a change that does not step the local date out of it, which is
+ * every daylight-saving month and week, and day, of the zones in use today. A window the local
+ * date steps out of (St. John's day of 2010-11-07) is asked of Intl on every call, as before.
  */
 export function currentWindow(ms: number, period: WindowPeriod, timeZone: string): CalendarWindow {
   const kept = current[period].get(timeZone);
   if (kept !== undefined && kept.startsAt <= ms && ms < kept.endsAt) return kept;
   const window = windowAt(ms, period, timeZone);
-  if (window.endsAt - window.startsAt === steadyLength(window)) {
+  if (holdsThroughout(window)) {
     if (current[period].size >= 256) current[period].clear();
     current[period].set(timeZone, window);
   }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { currentWindow, windowAt, type WindowPeriod } from '../../src/guard/calendar-window.js';
 import { createBudgetGuard } from '../../src/index.js';
 
@@ -31,6 +31,46 @@ describe('the window of now, kept per period and zone', () => {
     const zone = 'America/St_Johns';
     for (let ms = at('2010-11-07T02:00:00Z'); ms <= at('2010-11-07T04:00:00Z'); ms += 30_000) {
       expect(currentWindow(ms, 'day', zone)).toEqual(windowAt(ms, 'day', zone));
+    }
+  });
+
+  it('keeps a daylight-saving month, week and day as well: another instant inside it asks Intl nothing', () => {
+    const zone = 'America/New_York'; // 2026-11-01 02:00 EDT became 01:00 EST
+    const cases: [WindowPeriod, string, string, number][] = [
+      ['month', '2026-11-10T12:00:00Z', '2026-11-25T12:00:00Z', 30 * 24 + 1],
+      ['week', '2026-10-27T12:00:00Z', '2026-11-01T20:00:00Z', 7 * 24 + 1],
+      ['day', '2026-11-01T04:30:00Z', '2026-11-02T04:00:00Z', 25],
+      ['month', '2027-03-02T12:00:00Z', '2027-03-31T12:00:00Z', 31 * 24 - 1],
+    ];
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      for (const [period, first, later, hours] of cases) {
+        const window = currentWindow(at(first), period, zone);
+        expect(window.endsAt - window.startsAt).toBe(hours * 3_600_000);
+        formatToParts.mockClear();
+        expect(currentWindow(at(later), period, zone)).toBe(window);
+        expect(currentWindow(at(first), period, zone)).toBe(window);
+        expect(formatToParts).not.toHaveBeenCalled();
+      }
+    } finally {
+      formatToParts.mockRestore();
+    }
+  });
+
+  it('does not keep the day the local date steps out of (St. John\'s, 2010-11-06, ending 02:30Z to 03:30Z), but keeps its week and month', () => {
+    // 02:30Z was 00:00 on the 7th (ADT); at 02:31Z, 00:01 became 23:01 on the 6th (NST), until 03:30Z.
+    const zone = 'America/St_Johns';
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      const kept = (period: WindowPeriod) => {
+        currentWindow(at('2010-11-06T12:00:00Z'), period, zone);
+        formatToParts.mockClear();
+        currentWindow(at('2010-11-07T03:00:00Z'), period, zone);
+        return formatToParts.mock.calls.length === 0;
+      };
+      expect([kept('day'), kept('week'), kept('month')]).toEqual([false, true, true]);
+    } finally {
+      formatToParts.mockRestore();
     }
   });
 
