@@ -23,7 +23,7 @@ import { pricingCheckNotes } from './render/pricing-check-text.js';
 import type { BatchReportItem, Report as CoreReport } from './report.js';
 import { outputWriter } from './write-output.js';
 import { visible, visibleView } from './render/visible-text.js';
-import { dollars } from './render/text.js';
+import { dollars, ERRORS_SHOWN } from './render/text.js';
 
 /** Every command's report: the pricing commands' (report.ts), and those that ask fal's platform API. */
 type Report = CoreReport | ReconcileReport | PricingCheckReport | DescribeReport;
@@ -94,7 +94,8 @@ async function run(invocation: Exclude<Invocation, LedgerInvocation>, io: MainIo
       if (!stream) {
         // Listed lines are kept as rows of text, not as quotes, and written out a piece at a time.
         const listed = new BatchItemRows();
-        const report = await batchCommand(invocation.flags, { ...io, onItem: listed.add });
+        // A table or markdown shows the first ERRORS_SHOWN invalid lines: keep no more.
+        const report = await batchCommand({ ...invocation.flags, invalidKept: ERRORS_SHOWN }, { ...io, onItem: listed.add });
         const colour = colourEnabled(io.stdout.isTTY === true, io.env);
         const markdown = invocation.format === 'markdown';
         const pieces = markdown ? batchMarkdownPieces(report, listed) : (await import('./render/table.js')).batchTablePieces(report, listed, { colour });
@@ -155,7 +156,7 @@ export function exitCodeOf(report: Report): number {
     // Over --max is certain even with invalid lines (they could only add); otherwise invalid lines mean an incomplete total.
     // Over --max-increase is certain the same way: an invalid line could only have added more.
     case 'batch': return (report.budget && !report.budget.within) || (report.comparison?.maxIncrease && !report.comparison.maxIncrease.within) ? EXIT.overBudget
-      : report.errors.length > 0 || report.emptyPlan ? EXIT.invalid : EXIT.ok;
+      : report.counts.invalid > 0 || report.emptyPlan ? EXIT.invalid : EXIT.ok;
     case 'validate': return report.valid ? EXIT.ok : EXIT.invalid;
     case 'reconcile': return report.counts.under_quoted > 0 ? EXIT.overBudget : EXIT.ok;
     // A check that could not compare every endpoint is incomplete, not a pass.
@@ -175,9 +176,9 @@ function stderrNote(report: Report): string | undefined {
     notes.push(`total went up by ${dollars(report.comparison.delta.slice(1))}, over --max-increase ${dollars(report.comparison.maxIncrease.max)} by ${dollars(report.comparison.maxIncrease.over!)}`);
   }
   if (report.kind === 'batch' && report.emptyPlan) notes.push(`warning: ${report.emptyPlan.message}`);
-  if (report.kind === 'batch' && report.errors.length > 0) {
+  if (report.kind === 'batch' && report.counts.invalid > 0) {
     const first = report.errors[0]!;
-    notes.push(`${report.errors.length} invalid line${report.errors.length === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
+    notes.push(`${report.counts.invalid} invalid line${report.counts.invalid === 1 ? '' : 's'} left out of the total (first: line ${first.line}: ${first.message})`);
   }
   if (report.kind === 'validate' && !report.valid) notes.push(`${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} in ${report.path}`);
   if (report.kind === 'pricing-check') notes.push(...pricingCheckNotes(report));

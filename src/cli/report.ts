@@ -64,6 +64,7 @@ export interface BatchReport {
   /** The first `itemLimit` priced lines (all of them in JSON unless --items says otherwise). */
   readonly items: readonly BatchReportItem[];
   readonly itemsOmitted: number;
+  /** Every invalid line, but in a table or markdown report only the first 50 (`counts.invalid` counts them all). */
   readonly errors: readonly BatchReportError[];
   readonly pricing: readonly TableRef[];
   readonly pricedAt: string | undefined;

@@ -19,6 +19,12 @@ export interface BatchFlags extends PricingFlags {
   readonly strict?: boolean;
   /** How many priced lines to list one by one (the rest are only added up). */
   readonly itemLimit: number;
+  /**
+   * How many invalid lines to keep whole for the report (default: every one). A table or
+   * markdown report shows only the first 50 and counts the rest, so it keeps 50: a file of junk
+   * lines then costs no memory per line. A --compare-to run keeps them all (it names each).
+   */
+  readonly invalidKept?: number;
   /** The longest line accepted, in bytes of UTF-8 (default DEFAULT_MAX_LINE_BYTES). */
   readonly maxLineBytes?: number;
   /** A saved `batch --json` result to compare with (compare-plans.ts), and the most the total may rise by. */
@@ -39,7 +45,7 @@ export interface BatchIo {
 /**
  * `fal-budget batch <file.jsonl|->`: quotes one request per line as the lines stream past.
  * Memory stays flat: totals are kept exactly per endpoint, but only the first `itemLimit`
- * priced lines (and every invalid line) are kept for the report.
+ * priced lines (and the first `invalidKept` invalid lines) are kept for the report.
  */
 export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<BatchReport> {
   const max = parseMax(flags.max);
@@ -63,6 +69,12 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   let quoted = 0;
   let jobs = 0;
   let itemsOmitted = 0;
+  let invalid = 0;
+  const invalidKept = comparer === undefined ? flags.invalidKept ?? Infinity : Infinity;
+  const reject = (error: BatchReportError): void => {
+    invalid += 1;
+    if (errors.length < invalidKept) errors.push(error);
+  };
 
   /** Prices one line; returns a promise only when the item sink asks to wait. */
   const priceLine = (text: string): void | Promise<void> => {
@@ -77,13 +89,13 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
     try {
       value = JSON.parse(text);
     } catch (error) {
-      errors.push({ line: lineNumber, id: undefined, endpoint: undefined, code: 'malformed_json', message: `not valid JSON (${(error as Error).message})` });
+      reject({ line: lineNumber, id: undefined, endpoint: undefined, code: 'malformed_json', message: `not valid JSON (${(error as Error).message})` });
       return;
     }
     const outcome = quoteBatchEntry(book, value, lineNumber - 1, options);
     if (!('quote' in outcome)) {
       const { index: _index, ...rest } = outcome;
-      errors.push({ line: lineNumber, ...rest });
+      reject({ line: lineNumber, ...rest });
       return;
     }
     const { quote } = outcome;
@@ -127,14 +139,14 @@ export async function batchCommand(flags: BatchFlags, io: BatchIo): Promise<Batc
   }
 
   const summary = tally.summary();
-  const empty = quoted === 0 && errors.length === 0;
+  const empty = quoted === 0 && invalid === 0;
   return {
     kind: 'batch',
     currency: 'USD',
     total: summary.total,
     upperBound: summary.upperBound,
     subtotals: summary.subtotals,
-    counts: { lines: lineNumber, blank, quoted, invalid: errors.length, jobs },
+    counts: { lines: lineNumber, blank, quoted, invalid, jobs },
     items,
     itemsOmitted,
     errors,
