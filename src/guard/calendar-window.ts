@@ -146,21 +146,24 @@ function offsetAt(ms: number, timeZone: string): number {
 /**
  * Whether every instant from `startsAt` to `endsAt` has one of the window's local dates, so that
  * the window can be given again for any of them without asking Intl. The local date is the
- * instant plus the zone's offset: while the offset stays the same it only moves forward. So a
- * window as long as its days (no change of offset inside) holds throughout. A window with one
- * change inside (a daylight-saving day, week or month) holds if the first and last instant on
- * each side of the change have its dates; across a change the date can step back out of it
- * (St. John's until 2011 turned 00:01 back to 23:01 the day before), and then it does not. A
- * window whose offset differs at its ends and that has more than one change inside is not
- * reasoned about: it does not hold. (tzdata has no zone that changes its offset and back within
- * one month, which is what a window as long as its days with changes inside would need.)
+ * instant plus the zone's offset: while the offset stays the same it only moves forward.
+ * tzdata has no zone that changes its offset and back within one month, so a window with the
+ * same offset at both ends has no change inside: it holds if its first and last instant have
+ * its dates (a window as long as its days always does). A window with one change inside (a
+ * daylight-saving day, week or month) holds if the first and last instant on each side of the
+ * change have its dates; across a change the date can step back out of it (St. John's until
+ * 2011 turned 00:01 back to 23:01 the day before), and then it does not. One with more than one
+ * change inside is not reasoned about: it does not hold.
  */
 function holdsThroughout(window: CalendarWindow): boolean {
   const { startsAt, endsAt, period, timeZone, id } = window;
   if (endsAt - startsAt === steadyLength(window)) return true;
+  const inWindow = (ms: number) => windowAt(ms, period, timeZone).id === id;
   const before = offsetAt(startsAt, timeZone);
   const after = offsetAt(endsAt - 1, timeZone);
-  if (before === after) return false;
+  // The same offset at both ends of a window not as long as its days: the change is at one of
+  // its bounds (clocks that spring forward at midnight: Santiago, Beirut, Havana), none inside.
+  if (before === after) return inWindow(startsAt) && inWindow(endsAt - 1);
   // The first instant with another offset: offsetAt(low) is `before`, offsetAt(high) is not.
   let low = startsAt;
   let high = endsAt - 1;
@@ -170,8 +173,23 @@ function holdsThroughout(window: CalendarWindow): boolean {
     else high = middle;
   }
   if (offsetAt(high, timeZone) !== after) return false;
-  const inWindow = (ms: number) => windowAt(ms, period, timeZone).id === id;
   return inWindow(startsAt) && inWindow(high - 1) && inWindow(high) && inWindow(endsAt - 1);
+}
+
+/**
+ * holdsThroughout's answer per window, worked out once (windowAt gives the same object for a
+ * window while its cache keeps it): a clock that goes back and forth between two windows, or a
+ * window that does not hold, must not pay for the bisection on every call.
+ */
+const holds = new WeakMap<CalendarWindow, boolean>();
+
+function keepable(window: CalendarWindow): boolean {
+  let answer = holds.get(window);
+  if (answer === undefined) {
+    answer = holdsThroughout(window);
+    holds.set(window, answer);
+  }
+  return answer;
 }
 
 /** The latest window asked for, per period and zone. */
@@ -182,16 +200,16 @@ const current: Record<WindowPeriod, Map<string, CalendarWindow>> = { day: new Ma
  * "now", and reading a local date through Intl costs microseconds. The last window of each
  * period and zone is kept and given again while `ms` lies inside its bounds; an instant before
  * it (a clock set back) or from its end on asks windowAt again. A window is kept only if every
- * instant inside its bounds has one of its dates (holdsThroughout): one with no daylight-saving
- * change inside, and one with a change that does not step the local date out of it, which is
- * every daylight-saving month and week, and day, of the zones in use today. A window the local
- * date steps out of (St. John's day of 2010-11-07) is asked of Intl on every call, as before.
+ * instant inside its bounds has one of its dates (holdsThroughout, worked out once per window):
+ * one with no daylight-saving change inside, one whose change is at a bound, and one with a
+ * change that does not step the local date out of it. A window the local date steps out of
+ * (St. John's day of 2010-11-06) is asked of Intl on every call, as before.
  */
 export function currentWindow(ms: number, period: WindowPeriod, timeZone: string): CalendarWindow {
   const kept = current[period].get(timeZone);
   if (kept !== undefined && kept.startsAt <= ms && ms < kept.endsAt) return kept;
   const window = windowAt(ms, period, timeZone);
-  if (holdsThroughout(window)) {
+  if (keepable(window)) {
     if (current[period].size >= 256) current[period].clear();
     current[period].set(timeZone, window);
   }

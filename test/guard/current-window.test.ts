@@ -74,6 +74,41 @@ describe('the window of now, kept per period and zone', () => {
     }
   });
 
+  it('keeps a day whose change is at local midnight, a bound of it (Beirut and Havana spring forward at 00:00)', () => {
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      for (const [zone, first, later] of [['Asia/Beirut', '2027-03-28T06:00:00Z', '2027-03-28T20:00:00Z'], ['America/Havana', '2027-03-14T12:00:00Z', '2027-03-15T03:00:00Z']] as const) {
+        const window = currentWindow(at(first), 'day', zone);
+        expect(window.endsAt - window.startsAt).toBe(23 * 3_600_000);
+        formatToParts.mockClear();
+        expect(currentWindow(at(later), 'day', zone)).toBe(window);
+        expect(formatToParts).not.toHaveBeenCalled();
+      }
+    } finally {
+      formatToParts.mockRestore();
+    }
+  });
+
+  it('works out once whether a window can be kept: a clock going back and forth costs one Intl read a call', () => {
+    const formatToParts = vi.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      const walk = [
+        ['2010-11-06T12:00:00Z', 'day', 'America/St_Johns'], // not kept: read every call
+        ['2027-03-31T12:00:00Z', 'month', 'America/New_York'], // March, with its change, and April
+        ['2027-04-01T12:00:00Z', 'month', 'America/New_York'],
+      ] as const;
+      for (const [instant, period, zone] of walk) currentWindow(at(instant), period, zone);
+      formatToParts.mockClear();
+      for (let round = 0; round < 10; round += 1) {
+        for (const [instant, period, zone] of walk) expect(currentWindow(at(instant) + round, period, zone)).toEqual(windowAt(at(instant) + round, period, zone));
+      }
+      // Each call reads Intl at most once itself, and windowAt, the reference, once more.
+      expect(formatToParts.mock.calls.length).toBeLessThanOrEqual(2 * 10 * walk.length);
+    } finally {
+      formatToParts.mockRestore();
+    }
+  });
+
   it('properties: for any walk of instants, forward and back, the kept window is windowAt\'s', () => {
     const zones = ['UTC', 'America/New_York', 'America/St_Johns', 'Australia/Lord_Howe', 'America/Santiago', 'Asia/Beirut', 'Asia/Kolkata', 'Europe/London'];
     // Steps near window lengths and boundaries: a millisecond, an hour, a day, a month, either way.
