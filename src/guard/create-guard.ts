@@ -47,13 +47,29 @@ function parseDeclaredPrices(value: unknown): Map<string, Decimal> {
   return prices;
 }
 
+/** Year 10000, the first instant the guard's calendar windows are not worked out for. */
+const CLOCK_ENDS = Date.UTC(10_000, 0, 1);
+
+/**
+ * What is wrong with what a clock returned (`value`, read as `ms`), or undefined: a call's time
+ * is a number of epoch ms from 1970 to 9999. Before 1970 a clock is broken, and its calendar
+ * windows would be wrong besides (Intl gives years before 1 without a sign, and Julian dates
+ * before 1582).
+ */
+function clockProblem(value: unknown, ms: unknown): string | undefined {
+  if (typeof ms !== 'number' || !Number.isFinite(ms)) return `${String(value)}, not a time`;
+  if (ms < 0 || ms >= CLOCK_ENDS) return `${new Date(ms).toISOString()}, outside 1970-01-01 to 9999-12-31`;
+  return undefined;
+}
+
 function clockOf(now: BudgetGuardOptions['now']): () => number {
   if (now === undefined) return Date.now;
   if (typeof now !== 'function') throw new InvalidOptionError('now', 'must be a function returning epoch milliseconds or a Date');
   return () => {
     const value = now();
     const ms = value instanceof Date ? value.getTime() : value;
-    if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new InvalidOptionError('now', `the clock returned ${String(value)}, not a time`);
+    const problem = clockProblem(value, ms);
+    if (problem !== undefined) throw new InvalidOptionError('now', `the clock returned ${problem}`);
     return ms;
   };
 }
@@ -215,8 +231,9 @@ export function createGuard(options: BudgetGuardOptions, binding: GuardBinding):
     } catch (error) {
       throw ledgerFailure(error, 'reading its clock');
     }
-    if (typeof ms !== 'number' || !Number.isFinite(ms)) throw ledgerFailure(new Error(`its clock returned ${String(ms)}, not a time`), 'reading its clock');
-    return ms;
+    const problem = clockProblem(ms, ms);
+    if (problem !== undefined) throw ledgerFailure(new Error(`its clock returned ${problem}`), 'reading its clock');
+    return ms as number;
   }
 
   async function usageOf(applied: readonly AppliedBudget[], now: number): Promise<Usage[]> {
