@@ -22,13 +22,21 @@ interface LocalDate {
   readonly day: number;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
+/** What a formatter reads: the local date, or the date and the time of day (to the second). */
+type Reading = 'date' | 'dateAndTime';
 
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone);
+const DATE = { year: 'numeric', month: 'numeric', day: 'numeric' } as const;
+const READINGS: Record<Reading, Intl.DateTimeFormatOptions> = {
+  date: DATE,
+  dateAndTime: { ...DATE, hourCycle: 'h23', hour: 'numeric', minute: 'numeric', second: 'numeric' },
+};
+const formatters: Record<Reading, Map<string, Intl.DateTimeFormat>> = { date: new Map(), dateAndTime: new Map() };
+
+function formatterFor(timeZone: string, reading: Reading = 'date'): Intl.DateTimeFormat {
+  let formatter = formatters[reading].get(timeZone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: 'numeric', day: 'numeric' });
-    formatters.set(timeZone, formatter);
+    formatter = new Intl.DateTimeFormat('en-US', { timeZone, ...READINGS[reading] });
+    formatters[reading].set(timeZone, formatter);
   }
   return formatter;
 }
@@ -38,16 +46,23 @@ export function assertTimeZone(timeZone: string): void {
   formatterFor(timeZone);
 }
 
-function localDateAt(ms: number, timeZone: string): LocalDate {
-  let year = 0;
-  let month = 0;
-  let day = 0;
-  for (const part of formatterFor(timeZone).formatToParts(ms)) {
-    if (part.type === 'year') year = Number(part.value);
-    else if (part.type === 'month') month = Number(part.value);
-    else if (part.type === 'day') day = Number(part.value);
+interface WallClock extends LocalDate {
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+}
+
+/** The local date at `ms` in `timeZone` and, read as 'dateAndTime', the time of day (else 0:00:00). */
+function wallClockAt(ms: number, timeZone: string, reading: Reading): WallClock {
+  const wall = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
+  for (const part of formatterFor(timeZone, reading).formatToParts(ms)) {
+    if (Object.hasOwn(wall, part.type)) wall[part.type as keyof WallClock] = Number(part.value);
   }
-  return { year, month, day };
+  return wall;
+}
+
+function localDateAt(ms: number, timeZone: string): LocalDate {
+  return wallClockAt(ms, timeZone, 'date');
 }
 
 /** Days since the epoch of a calendar date (proleptic Gregorian): comparable and steppable. */
@@ -124,21 +139,9 @@ function steadyLength(window: CalendarWindow): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate() * DAY_MS;
 }
 
-const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
-
 /** The zone's UTC offset at `ms`, in ms (whole seconds: tzdata's changes fall on whole seconds). */
 function offsetAt(ms: number, timeZone: string): number {
-  let formatter = offsetFormatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
-    });
-    offsetFormatters.set(timeZone, formatter);
-  }
-  const wall = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
-  for (const part of formatter.formatToParts(ms)) {
-    if (part.type in wall) wall[part.type as keyof typeof wall] = Number(part.value);
-  }
+  const wall = wallClockAt(ms, timeZone, 'dateAndTime');
   const second = ms - (((ms % 1000) + 1000) % 1000);
   return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - second;
 }
