@@ -1,8 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AT, ensureBuilt, runCli } from './support/cli.js';
+import { AT, ensureBuilt, runCli, writeTemp } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 
@@ -14,12 +11,6 @@ const PLAN = [
   JSON.stringify({ id: 'title', endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { resolution: '720p' } }),
   JSON.stringify({ id: 'grade', endpoint: 'luma-ray-3-2-edit', sourceSeconds: '22.5', count: 2, input: { resolution: '1080p' } }),
 ].join('\n');
-
-function writeTemp(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-count-')), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('batch: a line\'s count is its quantity in every format', () => {
   it('a table: "3 × 1 clip", the amount for all three, subtotals and the total in jobs', async () => {

@@ -1,10 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchCommand } from '../../src/cli/commands/batch.js';
-import { AT, ensureBuilt, runCli } from './support/cli.js';
+import { AT, ensureBuilt, runCli, writeTemp } from './support/cli.js';
 
 /*
  * Invalid lines: JSON and CSV list every one; a table or markdown report shows the first 50 and
@@ -16,12 +13,6 @@ beforeAll(() => ensureBuilt());
 
 const T2V = JSON.stringify({ endpoint: 'luma/agent/ray/v3.2/text-to-video', input: { prompt: 'p', resolution: '540p' } });
 const junkThenOne = (junk: number) => `${'x\n'.repeat(junk)}${T2V}\n`;
-
-function writeTemp(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-invalid-')), 'plan.jsonl');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('batch: invalid lines', () => {
   it('batchCommand keeps the first invalidKept whole and counts every one', async () => {
@@ -38,7 +29,7 @@ describe('batch: invalid lines', () => {
   });
 
   it('a table shows 50 of 60, says how many, and exits 2; markdown the same; --json lists all 60', async () => {
-    const file = writeTemp(junkThenOne(60));
+    const file = writeTemp('plan.jsonl', junkThenOne(60));
     const table = await runCli(['batch', file, '--at', AT]);
     expect(table.code).toBe(2);
     expect(table.stdout).toContain('Invalid lines (60), not in the total:');
@@ -61,7 +52,7 @@ describe('batch: invalid lines', () => {
 
   it('a table of 400,000 junk lines runs in a 32 MB old generation (keeping every invalid line does not)', async () => {
     // No timing and no RSS figure: a heap limit a kept error per line (~400 bytes) would break.
-    const file = writeTemp(junkThenOne(400_000));
+    const file = writeTemp('plan.jsonl', junkThenOne(400_000));
     const small = { env: { NODE_OPTIONS: '--max-old-space-size=32' } };
     const table = await runCli(['batch', file, '--at', AT], small);
     expect(table.code).toBe(2);

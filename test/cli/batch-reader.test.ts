@@ -1,19 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AT, ensureBuilt, failureLine, runCli } from './support/cli.js';
+import { AT, ensureBuilt, failureLine, runCli, writeTemp } from './support/cli.js';
 
 beforeAll(() => ensureBuilt());
 
 const T2V = 'luma/agent/ray/v3.2/text-to-video';
 const line = (id: string, prompt = 'a shot') => JSON.stringify({ id, endpoint: T2V, input: { prompt, resolution: '720p' } });
-
-function writeTemp(name: string, content: string | Buffer): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-reader-')), name);
-  writeFileSync(file, content);
-  return file;
-}
 
 describe('batch: --max-line-bytes', () => {
   it('a line over the limit stops the batch: exit 2, the line number and the limit named, nothing printed', async () => {

@@ -1,9 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Decimal, quoteBatch } from '../../src/index.js';
-import { AT, ensureBuilt, failureLine, runCli } from './support/cli.js';
+import { AT, ensureBuilt, failureLine, runCli, writeTemp } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 
@@ -22,12 +19,6 @@ const PLAN = [
   JSON.stringify({ endpoint: V2V, input: { resolution: '720p' }, colour: 'red' }),
   JSON.stringify({ id: 'oxen', endpoint: 'luma-ray-v3-2-video-to-video', provider: 'oxen', input: { resolution: '720p', duration: '10s' } }),
 ].join('\n');
-
-function writeTemp(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-batch-')), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('batch: golden output', () => {
   it('a table: priced lines, subtotals per endpoint, grand total, invalid lines by number, pricing, warnings', async () => {

@@ -1,8 +1,7 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AT, ensureBuilt, failureLine, ROOT, runCli } from './support/cli.js';
+import { AT, ensureBuilt, failureLine, ROOT, runCli, writeTemp } from './support/cli.js';
 
 const V2V = 'luma/agent/ray/v3.2/video-to-video';
 const T2V = 'luma/agent/ray/v3.2/text-to-video';
@@ -11,12 +10,6 @@ beforeAll(() => ensureBuilt());
 
 const line = (fields: Record<string, unknown>) => JSON.stringify(fields);
 const plan = (...lines: Record<string, unknown>[]) => lines.map(line).join('\n');
-
-function writeTemp(name: string, text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-compare-')), name);
-  writeFileSync(file, text);
-  return file;
-}
 
 /** Prices `text` as `batch --json` and saves the result where --compare-to can read it. */
 async function saved(text: string): Promise<string> {

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -65,6 +66,13 @@ export interface RunOptions {
   readonly stdin?: string;
   readonly env?: Record<string, string | undefined>;
   readonly cwd?: string;
+}
+
+/** Writes `content` to a file called `name` in a new temporary directory, and returns its path. */
+export function writeTemp(name: string, content: string | Uint8Array): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'fal-budget-test-')), name);
+  writeFileSync(file, content);
+  return file;
 }
 
 /** Runs `node dist/launcher.cjs ...args` with stdout and stderr piped (so no TTY, no colour). */
